@@ -1,0 +1,110 @@
+import Foundation
+
+/// One text, folded and cut into sentences and clauses, with the questions the detector asks of it.
+struct CrisisReading {
+    /// Where a cue matched, in UTF-16 offsets of the folded text.
+    typealias Signal = NSRange
+
+    private let folded: NSString
+    private let foldedText: String
+    private let sentences: [NSRange]
+    private let clauses: [NSRange]
+    private let cues: CompiledCues
+    private let words: Set<String>
+
+    init(text: String, cues: CompiledCues) {
+        let folded = Self.fold(text)
+        self.foldedText = folded
+        self.folded = folded as NSString
+        self.cues = cues
+        words = Self.words(in: folded)
+        sentences = Self.split(self.folded, at: ".!?\n")
+        clauses = Self.split(self.folded, at: ".!?\n,;:")
+    }
+
+    /// Lower-cased, accents removed, typographic apostrophes made plain.
+    static func fold(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let apostrophes: Set<Unicode.Scalar> = ["\u{2019}", "\u{2018}", "\u{00B4}", "\u{02BC}"]
+        guard folded.unicodeScalars.contains(where: apostrophes.contains) else { return folded }
+        var plain = String.UnicodeScalarView()
+        plain.append(contentsOf: folded.unicodeScalars.map { apostrophes.contains($0) ? "'" : $0 })
+        return String(plain)
+    }
+
+    /// The words of a folded text: runs of letters, digits and apostrophes (any non-ASCII byte counts as a letter).
+    // Works on UTF-8 bytes because Character-level splitting costs tens of microseconds per post.
+    static func words(in folded: String) -> Set<String> {
+        var words = Set<String>()
+        var current: [UInt8] = []
+        for byte in folded.utf8 {
+            let isWordByte =
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x27 || byte >= 0x80
+                || (byte >= 0x41 && byte <= 0x5A)
+            if isWordByte {
+                current.append(byte)
+            } else if !current.isEmpty {
+                words.insert(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { words.insert(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    private var whole: NSRange { NSRange(location: 0, length: folded.length) }
+
+    var hasLaughter: Bool { matches(cues.joke, in: whole) }
+
+    var mentionsNow: Bool { matches(cues.now, in: whole) }
+
+    func signals(of cues: CueSet) -> [Signal] {
+        let whole = NSRange(location: 0, length: folded.length)
+        return cues.candidates(for: words).flatMap { $0.matches(in: foldedText, range: whole).map(\.range) }
+    }
+
+    /// A signal is a story told, negated, or about someone else.
+    func isSuppressed(_ signal: Signal) -> Bool {
+        let sentence = enclosing(signal, in: sentences)
+        let clause = enclosing(signal, in: clauses)
+        if matches(cues.distance, in: sentence) { return true }
+        if matches(cues.past, in: sentence) && !matches(cues.now, in: clause) { return true }
+        if matches(cues.reported, in: sentence) && !mentionsNow && matches(cues.past, in: whole) { return true }
+        return isNegated(signal, within: clause)
+    }
+
+    private func isNegated(_ signal: Signal, within clause: NSRange) -> Bool {
+        let before = folded.substring(with: NSRange(location: clause.location, length: signal.location - clause.location))
+        let words = before.split(whereSeparator: { !$0.isLetter }).suffix(3).map(String.init)
+        // "can't stop thinking about it" keeps the signal: the negation belongs to "stop", not to the signal.
+        if words.contains(where: { ["stop", "dejar", "parar", "arreter", "aufhoren"].contains($0) }) { return false }
+        return words.enumerated().contains { index, word in
+            if word == "t" { return index > 0 && ["don", "won", "isn", "aren", "didn", "doesn", "wouldn"].contains(words[index - 1]) }
+            return cues.negations.contains(word)
+        }
+    }
+
+    private func matches(_ cues: CueSet, in range: NSRange) -> Bool {
+        cues.candidates(for: words).contains { $0.firstMatch(in: foldedText, range: range) != nil }
+    }
+
+    /// The span from the part holding the signal's start to the part holding its end.
+    private func enclosing(_ signal: Signal, in parts: [NSRange]) -> NSRange {
+        let end = signal.location + max(signal.length - 1, 0)
+        let first = parts.first { NSLocationInRange(signal.location, $0) } ?? signal
+        let last = parts.first { NSLocationInRange(end, $0) } ?? signal
+        return NSRange(location: first.location, length: NSMaxRange(last) - first.location)
+    }
+
+    private static func split(_ text: NSString, at delimiters: String) -> [NSRange] {
+        let stops = Set(delimiters.utf16)
+        var parts: [NSRange] = []
+        var start = 0
+        for index in 0..<text.length where stops.contains(text.character(at: index)) {
+            parts.append(NSRange(location: start, length: index + 1 - start))
+            start = index + 1
+        }
+        if start < text.length { parts.append(NSRange(location: start, length: text.length - start)) }
+        return parts
+    }
+}

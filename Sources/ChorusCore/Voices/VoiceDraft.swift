@@ -1,0 +1,83 @@
+/// What a person wrote before it is stored: checked, never rewritten. Text is stored as typed.
+public struct VoiceDraft: Sendable, Equatable {
+    public static let storyLimit = 5_000
+    public static let contentWarningLimit = 200
+    public static let pledgeLimit = 500
+
+    public var kind: VoiceKind
+    public var text: String
+    public var contentWarning: String?
+    public var visibility: Visibility
+    public var language: String?
+    public var inReplyTo: Int64?
+    public var replyPolicy: ReplyPolicy?
+
+    public init(
+        kind: VoiceKind,
+        text: String,
+        contentWarning: String? = nil,
+        visibility: Visibility = .public,
+        language: String? = nil,
+        inReplyTo: Int64? = nil,
+        replyPolicy: ReplyPolicy? = nil
+    ) {
+        self.kind = kind
+        self.text = text
+        self.contentWarning = contentWarning
+        self.visibility = visibility
+        self.language = language
+        self.inReplyTo = inReplyTo
+        self.replyPolicy = replyPolicy
+    }
+
+    /// The hashtags in the text, normalised.
+    public var hashtags: [String] { Hashtags.extract(from: text) }
+
+    /// Checks the limits each kind has, with a message a person can act on.
+    public func validated() throws(InputError) -> VoiceDraft {
+        var draft = self
+        draft.contentWarning = contentWarning.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 }
+        let length = text.count
+        switch kind {
+        case .meToo, .note:
+            if length > Self.storyLimit {
+                throw InputError(
+                    "Your story is \(length) characters long; the limit is \(Self.storyLimit). You could share it in parts.", field: "text")
+            }
+        case .pledge:
+            if text.trimmingWhitespace.isEmpty {
+                throw InputError("Write what you will do, in a few words.", field: "text")
+            }
+            if length > Self.pledgeLimit {
+                throw InputError("A pledge can be up to \(Self.pledgeLimit) characters; yours is \(length).", field: "text")
+            }
+        case .reply:
+            if text.trimmingWhitespace.isEmpty {
+                throw InputError("Write a reply, or tap “I believe you” instead.", field: "text")
+            }
+            if length > Self.storyLimit {
+                throw InputError("A reply can be up to \(Self.storyLimit) characters; yours is \(length).", field: "text")
+            }
+            if inReplyTo == nil {
+                throw InputError("A reply needs a voice to answer.", field: "in_reply_to_id")
+            }
+        }
+        if let warning = draft.contentWarning, warning.count > Self.contentWarningLimit {
+            throw InputError("A content warning can be up to \(Self.contentWarningLimit) characters.", field: "content_warning")
+        }
+        if kind == .pledge, visibility == .onlyMe {
+            throw InputError("A pledge is meant to be seen: choose public or anonymous.", field: "visibility")
+        }
+        return draft
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and newlines.
+    public var trimmingWhitespace: String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view = view.dropFirst() }
+        while let last = view.last, last.isWhitespace { view = view.dropLast() }
+        return String(view)
+    }
+}

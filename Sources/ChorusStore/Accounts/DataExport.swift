@@ -1,0 +1,64 @@
+import ChorusCore
+import SQLKit
+
+/// Everything Chorus keeps about a person, for them to download.
+public struct DataExport: Codable, Sendable {
+    public struct ExportedVoice: Codable, Sendable {
+        public let id: String
+        public let kind: String
+        public let visibility: String
+        public let text: String
+        public let contentWarning: String?
+        public let language: String?
+        public let inReplyToID: String?
+        public let replyPolicy: String
+        public let believeCount: Int
+        public let createdAt: Int64
+    }
+    public struct ExportedBelief: Codable, Sendable {
+        public let voiceID: String
+        public let createdAt: Int64
+    }
+    public let exportedAt: Int64
+    public let account: Account
+    public let recoveryCodesLeft: Int
+    public let voices: [ExportedVoice]
+    public let beliefs: [ExportedBelief]
+    public let following: [String]
+    public let followers: [String]
+}
+
+extension ChorusStore {
+    public func exportData(accountID: Int64) async throws -> DataExport {
+        guard let account = try await account(id: accountID) else { throw Refusal(.notFound, "This account is not here.") }
+        let codes = try await remainingRecoveryCodes(accountID: accountID)
+        return try await database.read { db in
+            let voices = try await db.raw(
+                """
+                SELECT id, kind, visibility, text, content_warning, language, in_reply_to_id, reply_policy, believe_count, created_at
+                FROM voices WHERE account_id = \(bind: accountID) ORDER BY id
+                """
+            ).all().map { row in
+                DataExport.ExportedVoice(
+                    id: String(try row.int64("id")), kind: try row.string("kind"), visibility: try row.string("visibility"),
+                    text: try row.string("text"), contentWarning: try row.optionalString("content_warning"),
+                    language: try row.optionalString("language"), inReplyToID: try row.optionalInt64("in_reply_to_id").map(String.init),
+                    replyPolicy: try row.string("reply_policy"), believeCount: try row.int("believe_count"), createdAt: try row.int64("created_at")
+                )
+            }
+            let beliefs = try await db.raw("SELECT voice_id, created_at FROM beliefs WHERE account_id = \(bind: accountID) ORDER BY id").all().map {
+                DataExport.ExportedBelief(voiceID: String(try $0.int64("voice_id")), createdAt: try $0.int64("created_at"))
+            }
+            let following = try await db.raw(
+                "SELECT a.display_handle FROM follows f JOIN accounts a ON a.id = f.followed_id WHERE f.follower_id = \(bind: accountID)"
+            ).all().map { try $0.string("display_handle") }
+            let followers = try await db.raw(
+                "SELECT a.display_handle FROM follows f JOIN accounts a ON a.id = f.follower_id WHERE f.followed_id = \(bind: accountID)"
+            ).all().map { try $0.string("display_handle") }
+            return DataExport(
+                exportedAt: ChorusDatabase.now(), account: account, recoveryCodesLeft: codes, voices: voices, beliefs: beliefs,
+                following: following, followers: followers
+            )
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ChorusCore
+import SQLKit
+
+extension ChorusStore {
+    public func follow(_ followedID: Int64, by followerID: Int64) async throws {
+        guard followedID != followerID else { throw Refusal(.unprocessable, "You can't follow yourself.") }
+        try await database.write { db in
+            guard try await db.raw("SELECT id FROM accounts WHERE id = \(bind: followedID) AND deleted_at IS NULL").first() != nil else {
+                throw Refusal(.notFound, "This account is not here.")
+            }
+            try await db.raw(
+                """
+                INSERT INTO follows (follower_id, followed_id, created_at) VALUES (\(bind: followerID), \(bind: followedID), \(bind: ChorusDatabase.now()))
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    public func unfollow(_ followedID: Int64, by followerID: Int64) async throws {
+        try await database.write { db in
+            try await db.raw("DELETE FROM follows WHERE follower_id = \(bind: followerID) AND followed_id = \(bind: followedID)").run()
+        }
+    }
+
+    /// Whether `followerID` follows `followedID`.
+    public func follows(_ followedID: Int64, by followerID: Int64) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("SELECT 1 AS one FROM follows WHERE follower_id = \(bind: followerID) AND followed_id = \(bind: followedID)").first()
+                != nil
+        }
+    }
+
+    /// How many accounts follow and are followed by an account, and how many public voices it has.
+    public func accountCounts(_ accountID: Int64) async throws -> (followers: Int, following: Int, voices: Int) {
+        try await database.read { db in
+            let followers = try await db.raw("SELECT COUNT(*) AS n FROM follows WHERE followed_id = \(bind: accountID)").first()?.int("n") ?? 0
+            let following = try await db.raw("SELECT COUNT(*) AS n FROM follows WHERE follower_id = \(bind: accountID)").first()?.int("n") ?? 0
+            let voices =
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM voices WHERE account_id = \(bind: accountID) AND visibility = 'public' AND state = 'visible'"
+                )
+                .first()?.int("n") ?? 0
+            return (followers, following, voices)
+        }
+    }
+
+    /// Ids of the accounts `accountID` follows.
+    public func followedIDs(by accountID: Int64) async throws -> [Int64] {
+        try await database.read { db in
+            try await db.raw("SELECT followed_id FROM follows WHERE follower_id = \(bind: accountID)").all().map { try $0.int64("followed_id") }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The one door to the database: reads, and writes that either commit whole or leave nothing behind.
+public final class ChorusDatabase: Sendable {
+    public let engine: DatabaseEngine
+    let logger: Logger
+    private let pool: Pool
+
+    /// AsyncKit's pools lock internally; they predate Sendable annotations.
+    private enum Pool: @unchecked Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    public init(engine: DatabaseEngine, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.engine = engine
+        self.logger = logger
+        switch engine {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path))))
+            pool = .sqlite(.init(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup))
+        case .postgres(let url):
+            let configuration = try SQLPostgresConfiguration(url: url)
+            pool = .postgres(
+                .init(
+                    source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                    requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
+                )
+            )
+        }
+    }
+
+    /// Runs `body` on one pooled connection, without a transaction.
+    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch pool {
+        case .sqlite(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: nil))
+        case .postgres(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
+    public func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read { db in
+            try await db.raw(SQLQueryString(beginWriteStatement)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// SQLite takes its write lock at the start, so two writers never deadlock upgrading a read lock.
+    private var beginWriteStatement: String {
+        switch engine {
+        case .sqlite: return "BEGIN IMMEDIATE"
+        case .postgres: return "BEGIN"
+        }
+    }
+
+    public func shutdown() async {
+        switch pool {
+        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+
+    /// Milliseconds since the epoch: every timestamp in the database.
+    public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// Opens SQLite connections with the settings every connection needs.
+struct SQLiteSource: ConnectionPoolSource {
+    let base: SQLiteConnectionSource
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        base.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
+            connection.query("PRAGMA journal_mode = WAL")
+                .flatMap { _ in connection.query("PRAGMA busy_timeout = 15000") }
+                .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
+                .map { _ in connection }
+        }
+    }
+}

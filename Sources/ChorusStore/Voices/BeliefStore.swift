@@ -1,0 +1,73 @@
+import ChorusCore
+import SQLKit
+
+extension ChorusStore {
+    /// One *I believe you* tap, once per account. Returns the voice with its new count.
+    public func believe(voiceID: Int64, by accountID: Int64) async throws -> Voice {
+        let now = ChorusDatabase.now()
+        return try await database.write { db in
+            guard let voice = try await Self.voice(db, id: voiceID, viewer: accountID), voice.state == .visible || voice.isMine else {
+                throw Refusal.voiceNotFound()
+            }
+            guard voice.replyPolicy.allowsBelief || voice.isMine else { throw Refusal(.unprocessable, voice.replyPolicy.refusal) }
+            guard !voice.readerBelieves else { throw Refusal(.conflict, "You have already said “I believe you” to this voice.") }
+            try await db.raw(
+                """
+                INSERT INTO beliefs (id, voice_id, account_id, created_at)
+                VALUES (\(bind: VoiceID.make(at: now)), \(bind: voiceID), \(bind: accountID), \(bind: now))
+                """
+            ).run()
+            try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
+            try await Self.add(1, to: .beliefs, db)
+            guard let updated = try await Self.voice(db, id: voiceID, viewer: accountID) else { throw Refusal.voiceNotFound() }
+            return updated
+        }
+    }
+
+    /// Takes an *I believe you* back. Taking back one never given changes nothing.
+    public func unbelieve(voiceID: Int64, by accountID: Int64) async throws -> Voice {
+        try await database.write { db in
+            guard try await Self.voice(db, id: voiceID, viewer: accountID) != nil else { throw Refusal.voiceNotFound() }
+            let removed = try await db.raw(
+                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) RETURNING voice_id"
+            ).all()
+            if !removed.isEmpty {
+                try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
+                try await Self.add(-1, to: .beliefs, db)
+            }
+            guard let updated = try await Self.voice(db, id: voiceID, viewer: accountID) else { throw Refusal.voiceNotFound() }
+            return updated
+        }
+    }
+
+    /// Voices an account said *I believe you* to, newest belief first, with the belief ids as cursors.
+    public func believedVoices(by accountID: Int64, page: PageRequest = .init()) async throws -> [(beliefID: Int64, voice: Voice)] {
+        let ids: [(Int64, Int64)] = try await database.read { db in
+            var query: SQLQueryString = "SELECT b.id, b.voice_id FROM beliefs b WHERE b.account_id = \(bind: accountID)"
+            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND b.id < "); query.appendInterpolation(bind: maxID) }
+            if let sinceID = page.sinceID ?? page.minID {
+                query.appendInterpolation(unsafeRaw: " AND b.id > "); query.appendInterpolation(bind: sinceID)
+            }
+            query.appendInterpolation(unsafeRaw: " ORDER BY b.id DESC LIMIT \(page.limit)")
+            return try await db.raw(query).all().map { (try $0.int64("id"), try $0.int64("voice_id")) }
+        }
+        let voices = Dictionary(uniqueKeysWithValues: try await voices(ids: ids.map(\.1), viewer: accountID).map { ($0.id, $0) })
+        return ids.compactMap { pair in voices[pair.1].map { (pair.0, $0) } }
+    }
+
+    /// Accounts that said *I believe you* to a voice, newest first (never the author of an anonymous voice's identity: only believers).
+    public func believers(voiceID: Int64, page: PageRequest = .init()) async throws -> [(beliefID: Int64, account: Account)] {
+        try await database.read { db in
+            var query: SQLQueryString = """
+                SELECT b.id AS belief_id, \(unsafeRaw: Self.accountColumns) FROM beliefs b JOIN accounts a ON a.id = b.account_id
+                WHERE b.voice_id = \(bind: voiceID) AND a.deleted_at IS NULL
+                """
+            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND b.id < "); query.appendInterpolation(bind: maxID) }
+            if let sinceID = page.sinceID ?? page.minID {
+                query.appendInterpolation(unsafeRaw: " AND b.id > "); query.appendInterpolation(bind: sinceID)
+            }
+            query.appendInterpolation(unsafeRaw: " ORDER BY b.id DESC LIMIT \(page.limit)")
+            return try await db.raw(query).all().map { (try $0.int64("belief_id"), try Self.account(from: $0)) }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import ChorusCore
+import SQLKit
+
+/// How voices are read: one SELECT shape, and one rule for who may see what.
+extension ChorusStore {
+    /// A voice is seen by others only when it is listed, visible and its author is not suspended; its author always sees it.
+    /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
+    static func voiceSelect(viewer: Int64?) -> SQLQueryString {
+        let reader = viewer ?? -1
+        return """
+            SELECT v.id, v.kind, v.visibility, v.state, v.text, v.content_warning, v.language, v.in_reply_to_id, v.thread_root_id,
+                   v.reply_policy, v.believe_count, v.reply_count, v.guard_label, v.crisis, v.created_at,
+                   CASE WHEN v.visibility = 'public' THEN a.id ELSE NULL END AS author_id,
+                   CASE WHEN v.visibility = 'public' THEN a.display_handle ELSE NULL END AS author_handle,
+                   CASE WHEN v.visibility = 'public' THEN a.display_name ELSE NULL END AS author_name,
+                   CASE WHEN v.account_id = \(bind: reader) THEN 1 ELSE 0 END AS is_mine,
+                   CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
+                       AS reader_believes
+            FROM voices v JOIN accounts a ON a.id = v.account_id
+            WHERE ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader))
+            """
+    }
+
+    static func voice(from row: any SQLRow) throws -> Voice {
+        let author: VoiceAuthor
+        if let id = try row.optionalInt64("author_id") {
+            author = .account(id: id, handle: try row.string("author_handle"), displayName: try row.string("author_name"))
+        } else {
+            author = .someone
+        }
+        return Voice(
+            id: try row.int64("id"),
+            kind: VoiceKind(rawValue: try row.string("kind")) ?? .note,
+            text: try row.string("text"),
+            contentWarning: try row.optionalString("content_warning"),
+            visibility: Visibility(rawValue: try row.string("visibility")) ?? .onlyMe,
+            language: try row.optionalString("language"),
+            inReplyTo: try row.optionalInt64("in_reply_to_id"),
+            threadRoot: try row.int64("thread_root_id"),
+            replyPolicy: ReplyPolicy(rawValue: try row.string("reply_policy")) ?? .everyone,
+            believeCount: try row.int("believe_count"),
+            replyCount: try row.int("reply_count"),
+            createdAt: try row.int64("created_at"),
+            author: author,
+            state: VoiceState(rawValue: try row.string("state")) ?? .hidden,
+            guardLabel: try row.optionalString("guard_label"),
+            crisis: try row.bool("crisis"),
+            isMine: try row.bool("is_mine"),
+            readerBelieves: try row.bool("reader_believes")
+        )
+    }
+
+    /// Appends the cursor conditions and order of a page, newest first (oldest first for `min_id`, reversed after).
+    static func paged(_ query: SQLQueryString, _ page: PageRequest) -> SQLQueryString {
+        var query = query
+        if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND v.id < "); query.appendInterpolation(bind: maxID) }
+        if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND v.id > "); query.appendInterpolation(bind: sinceID) }
+        if let minID = page.minID {
+            query.appendInterpolation(unsafeRaw: " AND v.id > ")
+            query.appendInterpolation(bind: minID)
+            query.appendInterpolation(unsafeRaw: " ORDER BY v.id ASC LIMIT \(page.limit)")
+        } else {
+            query.appendInterpolation(unsafeRaw: " ORDER BY v.id DESC LIMIT \(page.limit)")
+        }
+        return query
+    }
+
+    static func voices(_ db: any SQLDatabase, _ query: SQLQueryString, _ page: PageRequest) async throws -> [Voice] {
+        let voices = try await db.raw(paged(query, page)).all().map(Self.voice(from:))
+        return page.minID == nil ? voices : voices.reversed()
+    }
+
+    /// One voice as `viewer` may see it, or nil.
+    public func voice(id: Int64, viewer: Int64?) async throws -> Voice? {
+        try await database.read { db in try await Self.voice(db, id: id, viewer: viewer) }
+    }
+
+    static func voice(_ db: any SQLDatabase, id: Int64, viewer: Int64?) async throws -> Voice? {
+        var query = voiceSelect(viewer: viewer)
+        query.appendInterpolation(unsafeRaw: " AND v.id = ")
+        query.appendInterpolation(bind: id)
+        return try await db.raw(query).first().map(Self.voice(from:))
+    }
+
+    /// Voices by id, as `viewer` may see them, in the order asked (missing ones left out).
+    public func voices(ids: [Int64], viewer: Int64?) async throws -> [Voice] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            var query = Self.voiceSelect(viewer: viewer)
+            query.appendInterpolation(unsafeRaw: " AND v.id IN (")
+            for (index, id) in ids.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: id)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            let found = Dictionary(try await db.raw(query).all().map(Self.voice(from:)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return ids.compactMap { found[$0] }
+        }
+    }
+
+    /// A thread: the voice that started it and every reply `viewer` may see, oldest first.
+    public func thread(rootID: Int64, viewer: Int64?) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: viewer)
+            query.appendInterpolation(unsafeRaw: " AND v.thread_root_id = ")
+            query.appendInterpolation(bind: rootID)
+            query.appendInterpolation(unsafeRaw: " ORDER BY v.id ASC LIMIT 1000")
+            return try await db.raw(query).all().map(Self.voice(from:))
+        }
+    }
+
+    /// The newest listed voices of some kinds (all kinds when empty) that `viewer` may see.
+    public func newestVoices(kinds: [VoiceKind] = [], viewer: Int64?, page: PageRequest = .init()) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: viewer)
+            query.appendInterpolation(unsafeRaw: " AND v.visibility <> 'only_me'")
+            if !kinds.isEmpty {
+                query.appendInterpolation(unsafeRaw: " AND v.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+            }
+            return try await Self.voices(db, query, page)
+        }
+    }
+
+    /// Listed voices carrying a hashtag (normalised).
+    public func voices(tag: String, viewer: Int64?, page: PageRequest = .init()) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: viewer)
+            query.appendInterpolation(unsafeRaw: " AND v.visibility <> 'only_me' AND v.id IN (SELECT voice_id FROM voice_tags WHERE tag = ")
+            query.appendInterpolation(bind: Hashtags.normalise(tag))
+            query.appendInterpolation(unsafeRaw: ")")
+            return try await Self.voices(db, query, page)
+        }
+    }
+
+    /// A profile's voices: public ones only, never anonymous or only-me, whoever is reading.
+    public func publicVoices(accountID: Int64, viewer: Int64?, kinds: [VoiceKind] = [], page: PageRequest = .init()) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: viewer)
+            query.appendInterpolation(unsafeRaw: " AND v.visibility = 'public' AND v.account_id = ")
+            query.appendInterpolation(bind: accountID)
+            if !kinds.isEmpty {
+                query.appendInterpolation(unsafeRaw: " AND v.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+            }
+            return try await Self.voices(db, query, page)
+        }
+    }
+
+    /// A person's private journal: their only-me voices.
+    public func journal(accountID: Int64, page: PageRequest = .init()) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: accountID)
+            query.appendInterpolation(unsafeRaw: " AND v.visibility = 'only_me' AND v.account_id = ")
+            query.appendInterpolation(bind: accountID)
+            return try await Self.voices(db, query, page)
+        }
+    }
+
+    /// Every voice a person wrote, including anonymous and only-me ones: for their own eyes only.
+    public func ownVoices(accountID: Int64, page: PageRequest = .init()) async throws -> [Voice] {
+        try await database.read { db in
+            var query = Self.voiceSelect(viewer: accountID)
+            query.appendInterpolation(unsafeRaw: " AND v.account_id = ")
+            query.appendInterpolation(bind: accountID)
+            return try await Self.voices(db, query, page)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+import Hummingbird
+
+/// Signing up with a handle and a password only, signing in and out, and recovering with a one-time code.
+struct AccountsController {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+    var pages: Pages { services.pages }
+
+    func addRoutes(to router: Router<ChorusContext>) {
+        router.get("/signup") { request, context in
+            pages.render("signup", [:], request: request, context: context)
+        }
+        router.post("/signup", use: signUp)
+        router.get("/signin") { request, context in
+            pages.render(
+                "signin", ["next": Self.safeReturn(request.uri.queryParameters["next"].map(String.init))], request: request, context: context)
+        }
+        router.post("/signin", use: signIn)
+        router.post("/signout", use: signOut)
+        router.get("/recover") { request, context in
+            pages.render("recover", [:], request: request, context: context)
+        }
+        router.post("/recover", use: recover)
+    }
+
+    @Sendable func signUp(_ request: Request, context: ChorusContext) async throws -> Response {
+        let form = context.submitted
+        let typedHandle = (try? form.value("handle")) ?? ""
+        do {
+            let handle = try Handle(try form.value("handle") ?? "")
+            let password = try form.value("password") ?? ""
+            try PasswordRules.check(password)
+            if let confirmation = try form.value("password_confirmation"), confirmation != password {
+                throw InputError("The two passwords are not the same. Please type them again.", field: "password_confirmation")
+            }
+            let codes = RecoveryCodes.generate()
+            let account = try await store.createAccount(handle: handle, passwordHash: try await services.hashPassword(password), recoveryCodes: codes)
+            var response = pages.render(
+                "recovery_codes", ["codes": codes, "new_account": true, "handle": account.handle], request: request,
+                context: signedIn(context, account), status: .created
+            )
+            try await startSession(for: account, on: &response)
+            return response
+        } catch let error as InputError {
+            return pages.render(
+                "signup", ["error": error.message, "handle": typedHandle], request: request, context: context, status: .unprocessableContent)
+        } catch let refusal as Refusal where refusal.kind == .conflict {
+            return pages.render("signup", ["error": refusal.message, "handle": typedHandle], request: request, context: context, status: .conflict)
+        }
+    }
+
+    @Sendable func signIn(_ request: Request, context: ChorusContext) async throws -> Response {
+        let form = context.submitted
+        let handle = try form.value("handle") ?? ""
+        let password = try form.value("password") ?? ""
+        let next = Self.safeReturn(try form.value("next"))
+        guard let found = try await store.credentials(handle: handle), try await services.verifyPassword(password, hash: found.passwordHash) else {
+            let words = pages.words(context, request)
+            return pages.render(
+                "signin", ["error": words["signin_wrong"], "handle": handle, "next": next], request: request, context: context,
+                status: .unauthorized
+            )
+        }
+        guard !found.account.isSuspended else {
+            let words = pages.words(context, request)
+            return pages.render("signin", ["error": words["signin_suspended"], "next": next], request: request, context: context, status: .forbidden)
+        }
+        var response = redirect(to: next)
+        try await startSession(for: found.account, on: &response)
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, context: ChorusContext) async throws -> Response {
+        if let token = context.sessionToken { try await store.deleteSession(token: token) }
+        var response = redirect(to: "/")
+        response.setCookie(Self.sessionCookie("", secure: services.config.secureCookies, maxAge: 0))
+        return response
+    }
+
+    @Sendable func recover(_ request: Request, context: ChorusContext) async throws -> Response {
+        let form = context.submitted
+        let handle = try form.value("handle") ?? ""
+        let words = pages.words(context, request)
+        do {
+            let password = try form.value("password") ?? ""
+            try PasswordRules.check(password)
+            guard let account = try await store.redeemRecoveryCode(handle: handle, code: try form.value("code") ?? "") else {
+                return pages.render(
+                    "recover", ["error": words["recover_wrong"], "handle": handle], request: request, context: context, status: .unauthorized)
+            }
+            try await store.setPassword(accountID: account.id, passwordHash: try await services.hashPassword(password))
+            let left = try await store.remainingRecoveryCodes(accountID: account.id)
+            var response = pages.message(
+                words["recover_done_title"], words.format("recover_done", ["n": String(left)]), request: request,
+                context: signedIn(context, account), status: .ok, back: "/account"
+            )
+            try await startSession(for: account, on: &response)
+            return response
+        } catch let error as InputError {
+            return pages.render(
+                "recover", ["error": error.message, "handle": handle], request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    private func signedIn(_ context: ChorusContext, _ account: Account) -> ChorusContext {
+        var context = context
+        context.account = account
+        return context
+    }
+
+    private func startSession(for account: Account, on response: inout Response) async throws {
+        let token = Secrets.token()
+        try await store.createSession(accountID: account.id, token: token)
+        response.setCookie(Self.sessionCookie(token, secure: services.config.secureCookies, maxAge: Int(ChorusStore.sessionLifetime / 1000)))
+    }
+
+    static func sessionCookie(_ value: String, secure: Bool, maxAge: Int) -> Cookie {
+        Cookie(name: SessionMiddleware.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Only paths on this site, so a link can't send someone elsewhere after signing in.
+    static func safeReturn(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/" }
+        return path
+    }
+}

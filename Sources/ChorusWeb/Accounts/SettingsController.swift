@@ -1,0 +1,121 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+import Hummingbird
+
+/// A person's own settings: name, language, who may reply by default, password, recovery codes, export and deletion.
+struct SettingsController {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+    var pages: Pages { services.pages }
+
+    func addRoutes(to router: Router<ChorusContext>) {
+        router.get("/account") { request, context in try await settingsPage(request, context) }
+        router.post("/account/settings", use: saveSettings)
+        router.post("/account/password", use: changePassword)
+        router.post("/account/recovery-codes", use: newRecoveryCodes)
+        router.get("/account/export", use: export)
+        router.post("/account/delete", use: deleteAccount)
+    }
+
+    func settingsPage(
+        _ request: Request, _ context: ChorusContext, notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let words = pages.words(context, request)
+        let policies = ReplyPolicy.allCases.map { policy in
+            ["value": policy.rawValue, "label": words["policy_\(policy.rawValue)"], "selected": policy == account.defaultReplyPolicy] as [String: Any]
+        }
+        let languages = pages.localization.codes.map { code in
+            ["value": code, "label": words["language_\(code)"], "selected": code == account.language] as [String: Any]
+        }
+        var values: [String: Any] = [
+            "display_name": account.displayName, "policies": policies, "languages": languages,
+            "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
+        ]
+        if let notice { values["notice"] = notice }
+        if let error { values["error"] = error }
+        return pages.render("settings", values, request: request, context: context, status: status)
+    }
+
+    @Sendable func saveSettings(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let form = context.submitted
+        do {
+            let name = try form.value("display_name").map(\.trimmingWhitespace)
+            if let name, name.count > 60 { throw InputError("A display name can be up to 60 characters.", field: "display_name") }
+            let language = try form.value("language")
+            if let language, !language.isEmpty, !pages.localization.codes.contains(language) {
+                throw InputError("Choose one of the languages in the list.", field: "language")
+            }
+            try await store.updateSettings(
+                accountID: account.id, displayName: name, country: nil, language: language,
+                defaultReplyPolicy: try ReplyPolicy.parse(try form.value("default_reply_policy"))
+            )
+            return redirect(to: "/account?saved=1")
+        } catch let error as InputError {
+            return try await settingsPage(request, context, error: error.message, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func changePassword(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let form = context.submitted
+        let words = pages.words(context, request)
+        let current = try form.value("current_password") ?? ""
+        guard try await services.verifyPassword(current, hash: try await store.passwordHash(accountID: account.id) ?? "") else {
+            return try await settingsPage(request, context, error: words["password_wrong"], status: .unauthorized)
+        }
+        do {
+            let new = try form.value("new_password") ?? ""
+            try PasswordRules.check(new)
+            try await store.setPassword(
+                accountID: account.id, passwordHash: try await services.hashPassword(new), keepingSession: context.sessionToken)
+            return try await settingsPage(request, context, notice: words["password_changed"])
+        } catch let error as InputError {
+            return try await settingsPage(request, context, error: error.message, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func newRecoveryCodes(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let codes = RecoveryCodes.generate()
+        try await store.replaceRecoveryCodes(accountID: account.id, codes: codes)
+        return pages.render("recovery_codes", ["codes": codes, "handle": account.handle], request: request, context: context)
+    }
+
+    @Sendable func export(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(try await store.exportData(accountID: account.id))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"chorus-\(account.handle).json\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    @Sendable func deleteAccount(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let form = context.submitted
+        let words = pages.words(context, request)
+        guard try await services.verifyPassword(try form.value("password") ?? "", hash: try await store.passwordHash(accountID: account.id) ?? "")
+        else {
+            return try await settingsPage(request, context, error: words["password_wrong"], status: .unauthorized)
+        }
+        guard let choice = VoicesOnDeletion(rawValue: try form.value("voices") ?? "") else {
+            return try await settingsPage(request, context, error: words["delete_choose"], status: .unprocessableContent)
+        }
+        try await store.deleteAccount(id: account.id, voices: choice)
+        services.live.publish(LiveEvent(kind: .magnitude))
+        var signedOut = context
+        signedOut.account = nil
+        var response = pages.message(words["deleted_title"], words["deleted_text"], request: request, context: signedOut, status: .ok)
+        response.setCookie(AccountsController.sessionCookie("", secure: services.config.secureCookies, maxAge: 0))
+        return response
+    }
+}

@@ -1,0 +1,54 @@
+import ChorusStore
+import Logging
+
+/// How one Chorus process is run: from flags, then the environment, then these defaults.
+public struct AppConfig: Sendable {
+    public var hostname: String
+    public var port: Int
+    public var dataDirectory: String
+    /// `postgres://…` for PostgreSQL; nil for embedded SQLite in `dataDirectory`.
+    public var databaseURL: String?
+    /// The instance's name, shown in the header and to Mastodon apps.
+    public var instanceName: String
+    /// The address people use to reach this instance, for links and OAuth redirects (defaults to http://hostname:port).
+    public var publicURL: String?
+    /// Where the quick exit goes: a neutral site.
+    public var exitURL: String
+    /// bcrypt cost: 12 in production; tests lower it for speed.
+    public var bcryptCost: UInt8
+    public var logLevel: Logger.Level
+    /// Run background jobs in this process.
+    public var runsJobs: Bool
+
+    public init(
+        hostname: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: String = "./chorus-data",
+        databaseURL: String? = nil,
+        instanceName: String = "Chorus",
+        publicURL: String? = nil,
+        exitURL: String = "https://www.bbc.com/weather",
+        bcryptCost: UInt8 = 12,
+        logLevel: Logger.Level = .info,
+        runsJobs: Bool = true
+    ) {
+        self.hostname = hostname
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.instanceName = instanceName
+        self.publicURL = publicURL
+        self.exitURL = exitURL
+        self.bcryptCost = bcryptCost
+        self.logLevel = logLevel
+        self.runsJobs = runsJobs
+    }
+
+    public var engine: DatabaseEngine { .from(databaseURL: databaseURL, dataDirectory: dataDirectory) }
+
+    /// The base URL links are made from.
+    public var baseURL: String { publicURL ?? "http://\(hostname):\(port)" }
+
+    /// Cookies get `Secure` when people reach the instance over TLS.
+    public var secureCookies: Bool { baseURL.hasPrefix("https://") }
+}

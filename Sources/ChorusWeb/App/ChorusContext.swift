@@ -1,0 +1,28 @@
+import ChorusCore
+import Hummingbird
+
+/// What every request carries through Chorus: who is signed in, the form they sent, and their language.
+public struct ChorusContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in account, from the session cookie (web) or a bearer token (API).
+    public var account: Account?
+    /// The raw session token, when signed in through the web.
+    public var sessionToken: String?
+    /// The token every form must send back, tied to this browser.
+    public var csrfToken: String = ""
+    /// A form body, parsed once and checked against CSRF.
+    public var form: Form?
+    /// OAuth scopes of the bearer token, when the request came through the API.
+    public var scopes: Set<String> = []
+    /// The OAuth token id, when the request came through the API.
+    public var tokenID: Int64?
+    /// The application the token belongs to.
+    public var applicationID: Int64?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Stories can be long: 64 KiB is plenty for any form or API body Chorus accepts.
+    public var maxUploadSize: Int { 64 * 1024 }
+}

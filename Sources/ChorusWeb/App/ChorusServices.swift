@@ -1,0 +1,41 @@
+import ChorusCore
+import ChorusStore
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+
+/// What every controller shares: the store, the pages, the live updates and the screening of new text.
+public struct ChorusServices: Sendable {
+    public let config: AppConfig
+    public let store: ChorusStore
+    let pages: Pages
+    public let live: LiveEvents
+    let screening: Screening
+
+    /// Hashes off the event loops: bcrypt is slow on purpose.
+    func hashPassword(_ password: String) async throws -> String {
+        let cost = config.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        guard !hash.isEmpty else { return false }
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}
+
+/// Pages that need someone signed in send others to sign in first, then back.
+struct SignInRequired: Error {
+    let returnTo: String
+}
+
+extension ChorusContext {
+    /// The signed-in account, or a trip to the sign-in page.
+    func requireAccount(_ request: Request) throws -> Account {
+        guard let account else { throw SignInRequired(returnTo: request.uri.path) }
+        return account
+    }
+
+    /// The parsed form of a POST (the form middleware guarantees it for web forms).
+    var submitted: Form { form ?? Form(values: [:]) }
+}

@@ -1,0 +1,56 @@
+import ChorusCore
+import Foundation
+import Synchronization
+
+/// Something that happened, for pages and apps listening live.
+public struct LiveEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A new voice, pledge or reply that others may see.
+        case voice
+        /// A voice was deleted.
+        case deleted
+        /// The totals changed.
+        case magnitude
+    }
+
+    public let kind: Kind
+    /// The voice concerned, when there is one.
+    public let voiceID: Int64?
+    /// Hashtags of the voice (normalised), for hashtag streams.
+    public let tags: [String]
+    /// Whether everyone may see it (public and anonymous voices).
+    public let isListed: Bool
+
+    public init(kind: Kind, voiceID: Int64? = nil, tags: [String] = [], isListed: Bool = true) {
+        self.kind = kind
+        self.voiceID = voiceID
+        self.tags = tags
+        self.isListed = isListed
+    }
+}
+
+/// Fans events out to every subscriber in this process. Each subscriber has a bounded buffer: a slow one
+/// misses old events rather than holding memory for everyone.
+public final class LiveEvents: Sendable {
+    private let subscribers = Mutex<[UUID: AsyncStream<LiveEvent>.Continuation]>([:])
+
+    public init() {}
+
+    public func publish(_ event: LiveEvent) {
+        let current = subscribers.withLock { Array($0.values) }
+        for continuation in current { continuation.yield(event) }
+    }
+
+    /// A stream of events from now on; it ends its subscription when the consumer stops.
+    public func subscribe() -> AsyncStream<LiveEvent> {
+        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let id = UUID()
+        subscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+}

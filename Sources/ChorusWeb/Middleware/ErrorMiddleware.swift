@@ -1,0 +1,70 @@
+import ChorusCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every refusal into a clear 4xx a person can act on: a page for the web, Mastodon's JSON shape for the API.
+/// Anything else is a bug: it is logged (never with an address) and answered with a calm 500.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = ChorusContext
+    let pages: Pages
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let signIn as SignInRequired where !Self.wantsJSON(request) {
+            let target = signIn.returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return redirect(to: "/signin?next=\(target)")
+        } catch {
+            let (status, message) = Self.describe(error)
+            if status.code >= 500 {
+                context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            }
+            if Self.wantsJSON(request) {
+                return Self.json(status: status, message: message)
+            }
+            let words = pages.words(context, request)
+            return pages.message(words["error_title"], message, request: request, context: context, status: status)
+        }
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path.hasPrefix("/api/") || path == "/oauth/token" || path == "/oauth/revoke" || path.hasSuffix(".json")
+            || path.hasPrefix("/nodeinfo") || path.hasPrefix("/.well-known")
+    }
+
+    /// Mastodon's error shape: `{"error": "...", "error_description": "..."}`.
+    static func json(status: HTTPResponse.Status, message: String, description: String? = nil) -> Response {
+        var object = ["error": message]
+        if let description { object["error_description"] = description }
+        let data = (try? JSONEncoder().encode(object)) ?? Data("{\"error\":\"error\"}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func describe(_ error: any Error) -> (HTTPResponse.Status, String) {
+        switch error {
+        case let refusal as Refusal:
+            switch refusal.kind {
+            case .notFound: return (.notFound, refusal.message)
+            case .conflict: return (.conflict, refusal.message)
+            case .forbidden: return (.forbidden, refusal.message)
+            case .gone: return (.gone, refusal.message)
+            case .unprocessable: return (.unprocessableContent, refusal.message)
+            }
+        case let input as InputError:
+            return (.unprocessableContent, input.message)
+        case let http as HTTPError:
+            if http.status == .notFound, http.body == nil {
+                return (.notFound, "There is no page here. It may have moved, or the address has a typo.")
+            }
+            return (http.status, http.body ?? http.status.reasonPhrase)
+        case is DecodingError:
+            return (.unprocessableContent, "Some of what was sent could not be read. Check the fields and their types, and try again.")
+        case let status as any HTTPResponseError:
+            return (status.status, status.status.reasonPhrase)
+        default:
+            return (.internalServerError, "Something went wrong on our side. Nothing you did caused this; please try again in a moment.")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ChorusCore
+import Foundation
+import Hummingbird
+
+/// The words of one language, with English behind any that are missing.
+struct Words: Sendable {
+    let table: [String: String]
+
+    subscript(_ key: String) -> String { table[key] ?? key }
+
+    /// A sentence with `{name}` placeholders filled in.
+    func format(_ key: String, _ values: [String: String]) -> String {
+        var text = self[key]
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+}
+
+/// The interface in every language Chorus speaks: the person's choice, else their browser's `Accept-Language`.
+struct Localization: Sendable {
+    static let languageCookie = "chorus_lang"
+    let languages: [String: Words]
+
+    static func load() throws -> Localization {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Strings") else {
+            throw ChorusStartupError("The interface words are missing from this build.")
+        }
+        var tables: [String: [String: String]] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".json") {
+            let data = try Data(contentsOf: directory.appendingPathComponent(file))
+            tables[String(file.dropLast(5))] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        let english = tables["en"] ?? [:]
+        var languages: [String: Words] = [:]
+        for (code, table) in tables { languages[code] = Words(table: english.merging(table) { _, own in own }) }
+        return Localization(languages: languages)
+    }
+
+    var codes: [String] { languages.keys.sorted() }
+
+    func words(for code: String) -> Words { languages[code] ?? languages["en"] ?? Words(table: [:]) }
+
+    /// The account's choice, then the language cookie, then the browser's preference, then English.
+    func language(account: Account?, request: Request) -> String {
+        if let chosen = account?.language, languages[chosen] != nil { return chosen }
+        if let cookie = request.cookies[Self.languageCookie]?.value, languages[cookie] != nil { return cookie }
+        return preferred(acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    /// The best supported language in an `Accept-Language` header, by q-value.
+    func preferred(acceptLanguage: String?) -> String {
+        guard let header = acceptLanguage else { return "en" }
+        var best: (code: String, q: Double)?
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, !tag.isEmpty else { continue }
+            let code = String(tag.prefix(2)).lowercased()
+            var q = 1.0
+            for piece in pieces.dropFirst() where piece.hasPrefix("q=") { q = Double(piece.dropFirst(2)) ?? 0 }
+            if languages[code] != nil, q > (best?.q ?? 0) { best = (code, q) }
+        }
+        return best?.code ?? "en"
+    }
+}

@@ -1,0 +1,67 @@
+import ChorusCore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Server-rendered pages: one layout, one template per page, words from the reader's language.
+public struct Pages: Sendable {
+    let library: MustacheLibrary
+    let localization: Localization
+    let config: AppConfig
+
+    init(config: AppConfig) async throws {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
+            throw ChorusStartupError("The page templates are missing from this build.")
+        }
+        self.library = try await MustacheLibrary(directory: directory)
+        self.localization = try Localization.load()
+        self.config = config
+    }
+
+    /// The words of the reader's language, for use outside templates.
+    func words(_ context: ChorusContext, _ request: Request) -> Words {
+        localization.words(for: localization.language(account: context.account, request: request))
+    }
+
+    /// Renders `template` inside the layout with the values every page needs.
+    func render(
+        _ template: String, _ values: [String: Any], request: Request, context: ChorusContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let language = localization.language(account: context.account, request: request)
+        let words = localization.words(for: language)
+        var all: [String: Any] = [
+            "t": words.table,
+            "lang": language,
+            "csrf": context.csrfToken,
+            "instance_name": config.instanceName,
+            "exit_url": config.exitURL,
+            "path": request.uri.path,
+        ]
+        if let account = context.account {
+            all["me"] = ["id": String(account.id), "handle": account.handle, "display_name": account.displayName, "moderator": account.isModerator]
+        }
+        for (key, value) in values { all[key] = value }
+        let html = library.render(all, withTemplate: template) ?? "<!doctype html><title>Chorus</title><p>This page could not be shown.</p>"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A short page with one message and a way back, for errors and confirmations.
+    func message(
+        _ title: String, _ text: String, request: Request, context: ChorusContext, status: HTTPResponse.Status, back: String? = nil
+    ) -> Response {
+        render("message", ["title": title, "message": text, "back": back ?? "/"], request: request, context: context, status: status)
+    }
+}
+
+/// A redirect after a form is handled (303: the browser follows with GET).
+func redirect(to location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}
+
+/// Something Chorus needs in order to start is missing.
+public struct ChorusStartupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,65 @@
+import ChorusCore
+import Foundation
+
+/// A voice as a template sees it: every text escaped, every count in words.
+struct VoiceView {
+    static func values(_ voice: Voice, words: Words) -> [String: Any] {
+        var values: [String: Any] = [
+            "id": String(voice.id),
+            "html": VoiceHTML.render(voice.text),
+            "has_text": !voice.text.trimmingWhitespace.isEmpty,
+            "kind": voice.kind.rawValue,
+            "is_metoo": voice.kind == .meToo,
+            "is_pledge": voice.kind == .pledge,
+            "is_reply": voice.kind == .reply,
+            "visibility": voice.visibility.rawValue,
+            "visibility_label": words["visibility_\(voice.visibility.rawValue)"],
+            "is_only_me": voice.visibility == .onlyMe,
+            "believe_count": voice.believeCount,
+            "believe_text": believeText(voice.believeCount, words: words),
+            "reply_count": voice.replyCount,
+            "is_mine": voice.isMine,
+            "believes": voice.readerBelieves,
+            "can_believe": voice.replyPolicy.allowsBelief && voice.kind != .pledge,
+            "is_held": voice.state == .held,
+            "is_hidden": voice.state == .hidden,
+            "crisis": voice.crisis,
+            "time_iso": iso(voice.createdAt),
+            "time_text": dateText(voice.createdAt),
+        ]
+        if let warning = voice.contentWarning { values["cw"] = warning }
+        switch voice.author {
+        case .account(_, let handle, let name):
+            values["author_handle"] = handle
+            values["author_name"] = name.isEmpty ? handle : name
+        case .someone:
+            values["someone"] = true
+            values["author_name"] = words["someone"]
+        }
+        if let label = voice.guardLabel { values["guard_label"] = label }
+        return values
+    }
+
+    static func believeText(_ count: Int, words: Words) -> String {
+        switch count {
+        case 0: return words["believe_none"]
+        case 1: return words["believe_one"]
+        default: return words.format("believe_many", ["n": count.formatted()])
+        }
+    }
+
+    static func iso(_ milliseconds: Int64) -> String {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(.iso8601)
+    }
+
+    static func dateText(_ milliseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return date.formatted(.dateTime.year().month(.abbreviated).day().hour().minute().timeZone(.iso8601(.short)))
+    }
+
+    /// The "older" link of a list page.
+    static func olderLink(_ voices: [Voice], limit: Int, base: String) -> String? {
+        guard voices.count >= limit, let last = voices.last else { return nil }
+        return "\(base)?max_id=\(last.id)"
+    }
+}

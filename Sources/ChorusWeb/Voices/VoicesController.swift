@@ -1,0 +1,194 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+import Hummingbird
+
+/// Saying *me too*, reading a voice's thread, *I believe you*, replies, and deleting one's own voice.
+struct VoicesController {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+    var pages: Pages { services.pages }
+
+    func addRoutes(to router: Router<ChorusContext>) {
+        router.get("/") { request, context in try await home(request, context) }
+        router.get("/say") { request, context in
+            _ = try context.requireAccount(request)
+            return sayPage(request, context, values: [:], status: .ok)
+        }
+        router.post("/say", use: say)
+        router.get("/voices") { request, context in try await list(request, context) }
+        router.get("/voices/{id}") { request, context in try await thread(request, context) }
+        router.post("/voices/{id}/believe") { request, context in try await believe(request, context, true) }
+        router.post("/voices/{id}/unbelieve") { request, context in try await believe(request, context, false) }
+        router.post("/voices/{id}/reply", use: reply)
+        router.post("/voices/{id}/delete", use: delete)
+        router.get("/journal") { request, context in try await journal(request, context) }
+    }
+
+    func home(_ request: Request, _ context: ChorusContext) async throws -> Response {
+        let words = pages.words(context, request)
+        let magnitude = try await store.magnitude()
+        let voices = try await store.newestVoices(kinds: [.meToo], viewer: context.account?.id, page: .init(limit: 20))
+        return pages.render(
+            "home",
+            [
+                "metoo_count": magnitude.meTooPeople.formatted(), "believe_count": magnitude.beliefs.formatted(),
+                "pledge_count": magnitude.pledges.formatted(), "voices": voices.map { VoiceView.values($0, words: words) },
+                "campaign_tags": Hashtags.campaignTags.map { ["name": $0, "path": Hashtags.normalise($0)] },
+            ],
+            request: request, context: context
+        )
+    }
+
+    func sayPage(_ request: Request, _ context: ChorusContext, values: [String: Any], status: HTTPResponse.Status) -> Response {
+        let words = pages.words(context, request)
+        let chosen = values["visibility"] as? String ?? Visibility.public.rawValue
+        var all = values
+        all["visibilities"] = Visibility.allCases.map { visibility in
+            [
+                "value": visibility.rawValue, "label": words["visibility_\(visibility.rawValue)"],
+                "hint": words["visibility_\(visibility.rawValue)_hint"], "checked": visibility.rawValue == chosen,
+            ] as [String: Any]
+        }
+        all["policies"] = policyOptions(words, selected: context.account?.defaultReplyPolicy ?? .everyone)
+        all["limit"] = VoiceDraft.storyLimit
+        return pages.render("say", all, request: request, context: context, status: status)
+    }
+
+    func policyOptions(_ words: Words, selected: ReplyPolicy) -> [[String: Any]] {
+        ReplyPolicy.allCases.map { ["value": $0.rawValue, "label": words["policy_\($0.rawValue)"], "selected": $0 == selected] }
+    }
+
+    @Sendable func say(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let form = context.submitted
+        let words = pages.words(context, request)
+        let text = try form.value("text") ?? ""
+        let warning = try form.value("content_warning")
+        let visibilityRaw = try form.value("visibility") ?? "public"
+        do {
+            let draft = VoiceDraft(
+                kind: .meToo, text: text, contentWarning: warning, visibility: try Visibility.parse(visibilityRaw),
+                language: pages.localization.language(account: account, request: request),
+                replyPolicy: try ReplyPolicy.parse(try form.value("reply_policy"))
+            )
+            let written = try await publish(draft, by: account)
+            let count = written.magnitude.meTooPeople
+            return pages.render(
+                "said",
+                [
+                    "voice": VoiceView.values(written.voice, words: words),
+                    "not_alone": count <= 1 ? words["not_alone_first"] : words.format("not_alone", ["n": count.formatted()]),
+                    "crisis": written.voice.crisis,
+                ],
+                request: request, context: context, status: .created
+            )
+        } catch let error as InputError {
+            return sayPage(
+                request, context, values: ["error": error.message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw],
+                status: .unprocessableContent
+            )
+        }
+    }
+
+    /// Screens, stores and announces a voice: the one write path for the web.
+    func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
+        let written = try await store.say(draft, by: account.id, screening: services.screening.screen(draft))
+        let voice = written.voice
+        if voice.state == .visible {
+            services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
+        }
+        if voice.kind == .meToo || voice.kind == .pledge { services.live.publish(LiveEvent(kind: .magnitude)) }
+        return written
+    }
+
+    func list(_ request: Request, _ context: ChorusContext) async throws -> Response {
+        let words = pages.words(context, request)
+        let page = PageRequest(maxID: request.uri.queryParameters["max_id"].flatMap { Int64($0) })
+        let voices = try await store.newestVoices(kinds: [.meToo], viewer: context.account?.id, page: page)
+        var values: [String: Any] = ["voices": voices.map { VoiceView.values($0, words: words) }]
+        if let older = VoiceView.olderLink(voices, limit: page.limit, base: "/voices") { values["older"] = older }
+        return pages.render("voices", values, request: request, context: context)
+    }
+
+    func voiceID(_ context: ChorusContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw Refusal.voiceNotFound() }
+        return id
+    }
+
+    func thread(
+        _ request: Request, _ context: ChorusContext, values extra: [String: Any] = [:], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let id = try voiceID(context)
+        let viewer = context.account?.id
+        guard let voice = try await store.voice(id: id, viewer: viewer) else { throw Refusal.voiceNotFound() }
+        let words = pages.words(context, request)
+        let all = try await store.thread(rootID: voice.threadRoot, viewer: viewer)
+        let root = all.first { $0.id == voice.threadRoot } ?? voice
+        let replies = all.filter { $0.id != root.id }
+        var values: [String: Any] = [
+            "voice": VoiceView.values(root, words: words),
+            "replies": replies.map { VoiceView.values($0, words: words) },
+            "can_reply": context.account != nil && root.replyPolicy != .nobody && root.replyPolicy != .believeOnly,
+            "policy_note": root.replyPolicy == .everyone ? "" : words["policy_note_\(root.replyPolicy.rawValue)"],
+            "reply_limit": VoiceDraft.storyLimit,
+        ]
+        for (key, value) in extra { values[key] = value }
+        return pages.render("voice", values, request: request, context: context, status: status)
+    }
+
+    func believe(_ request: Request, _ context: ChorusContext, _ believing: Bool) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let id = try voiceID(context)
+        do {
+            let voice = believing ? try await store.believe(voiceID: id, by: account.id) : try await store.unbelieve(voiceID: id, by: account.id)
+            services.live.publish(LiveEvent(kind: .magnitude, voiceID: voice.id))
+            return redirect(to: "/voices/\(voice.threadRoot)#v\(voice.id)")
+        } catch let refusal as Refusal where refusal.kind == .conflict || refusal.kind == .unprocessable {
+            return try await thread(
+                request, context, values: ["error": refusal.message], status: refusal.kind == .conflict ? .conflict : .unprocessableContent)
+        }
+    }
+
+    @Sendable func reply(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let id = try voiceID(context)
+        let text = try context.submitted.value("text") ?? ""
+        do {
+            let draft = VoiceDraft(
+                kind: .reply, text: text, visibility: .public, language: pages.localization.language(account: account, request: request),
+                inReplyTo: id
+            )
+            let written = try await publish(draft, by: account)
+            if written.voice.state == .held {
+                return try await thread(
+                    request, context, values: ["held": VoiceView.values(written.voice, words: pages.words(context, request))], status: .accepted)
+            }
+            return redirect(to: "/voices/\(written.voice.threadRoot)#v\(written.voice.id)")
+        } catch let error as InputError {
+            return try await thread(request, context, values: ["error": error.message, "reply_text": text], status: .unprocessableContent)
+        } catch let refusal as Refusal where refusal.kind == .unprocessable {
+            return try await thread(request, context, values: ["error": refusal.message], status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let id = try voiceID(context)
+        try await store.deleteVoice(id: id, by: account.id)
+        services.live.publish(LiveEvent(kind: .deleted, voiceID: id))
+        services.live.publish(LiveEvent(kind: .magnitude))
+        let words = pages.words(context, request)
+        return pages.message(words["voice_deleted_title"], words["voice_deleted"], request: request, context: context, status: .ok, back: "/")
+    }
+
+    func journal(_ request: Request, _ context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        let words = pages.words(context, request)
+        let page = PageRequest(maxID: request.uri.queryParameters["max_id"].flatMap { Int64($0) })
+        let voices = try await store.ownVoices(accountID: account.id, page: page)
+        var values: [String: Any] = ["voices": voices.map { VoiceView.values($0, words: words) }]
+        if let older = VoiceView.olderLink(voices, limit: page.limit, base: "/journal") { values["older"] = older }
+        return pages.render("journal", values, request: request, context: context)
+    }
+}

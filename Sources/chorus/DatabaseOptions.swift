@@ -1,0 +1,20 @@
+import ArgumentParser
+import ChorusWeb
+import Foundation
+
+/// Where the data lives: flags, then the environment, then the defaults.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Folder for the embedded SQLite database.")
+    var dataDir: String = ProcessInfo.processInfo.environment["CHORUS_DATA_DIR"] ?? "./chorus-data"
+
+    @Option(help: "postgres://user:password@host:port/database to run on PostgreSQL (or set CHORUS_DATABASE_URL).")
+    var databaseUrl: String?
+
+    var resolvedDatabaseURL: String? {
+        databaseUrl ?? ProcessInfo.processInfo.environment["CHORUS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func config() -> AppConfig {
+        AppConfig(dataDirectory: dataDir, databaseURL: resolvedDatabaseURL)
+    }
+}

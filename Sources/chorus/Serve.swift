@@ -1,0 +1,52 @@
+import ArgumentParser
+import ChorusWeb
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run Chorus: pages, the Mastodon API and live updates.")
+
+    @Option(help: "Address to listen on.")
+    var hostname: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The address people use to reach this instance, e.g. https://chorus.example (defaults to http://hostname:port).")
+    var publicUrl: String?
+
+    @Option(help: "The instance's name.")
+    var name: String = ProcessInfo.processInfo.environment["CHORUS_NAME"] ?? "Chorus"
+
+    @Option(help: "Where the quick exit leads.")
+    var exitUrl: String = ProcessInfo.processInfo.environment["CHORUS_EXIT_URL"] ?? "https://www.bbc.com/weather"
+
+    @Option(help: "bcrypt cost for passwords (4–16).")
+    var bcryptCost: UInt8 = 12
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["CHORUS_LOG_LEVEL"] ?? "info"
+
+    func validate() throws {
+        guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+    }
+
+    func run() async throws {
+        var config = database.config()
+        config.hostname = hostname
+        config.port = port
+        config.publicURL = publicUrl
+        config.instanceName = name
+        config.exitURL = exitUrl
+        config.bcryptCost = bcryptCost
+        config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let app = try await buildApplication(config)
+        try await app.runService()
+    }
+}

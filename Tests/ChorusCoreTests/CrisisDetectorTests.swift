@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+
+@testable import ChorusCore
+
+@Suite("Crisis detector")
+struct CrisisDetectorTests {
+    let detector = CrisisDetector()
+
+    @Test(
+        "Present danger and self-harm intent are crisis",
+        arguments: [
+            "he is outside my door right now",
+            "I'm scared he will hurt me tonight",
+            "I can't go on, I have the pills here",
+            "i'm going to kill myself tonight",
+            "Está afuera de mi puerta ahora mismo y tengo mucho miedo",
+            "Ya no quiero vivir",
+            "J'ai peur qu'il me fasse du mal ce soir",
+            "Je vais me suicider",
+            "Ich habe Angst, dass er mir heute Nacht wehtut",
+            "Ich will nicht mehr leben",
+            "Ele está na frente da minha porta agora e estou com muito medo",
+            "Vou me matar hoje à noite",
+        ]
+    )
+    func presentDangerIsCrisis(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .crisis)
+    }
+
+    @Test(
+        "Past experiences told in the past tense are not crisis",
+        arguments: [
+            "I wanted to die back then, I'm doing better now",
+            "he threatened to kill me in 2015",
+            "I'm safe now",
+            "Quería morir en ese entonces, ahora estoy mejor",
+            "Me amenazó con matarme en 2015",
+            "Je voulais mourir à l'époque, je vais mieux maintenant",
+            "Il y a des années j'avais peur qu'il me tue. Je m'en suis sortie.",
+            "Damals wollte ich sterben, heute geht es mir besser",
+            "Er sagte immer, er bringt mich um, wenn ich gehe. Ich bin trotzdem gegangen, vor 8 Jahren.",
+            "Eu queria morrer naquela época, agora estou melhor",
+            "Ele ameaçou me matar em 2015",
+        ]
+    )
+    func pastExperienceIsNotCrisis(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .notCrisis)
+    }
+
+    @Test(
+        "Negated intent is not crisis",
+        arguments: [
+            "I'm not going to hurt myself, I promise. I'm just angry.",
+            "I don't want to die, I want the abuse to stop being ignored.",
+            "No me voy a hacer daño, lo prometo.",
+            "Não vou me machucar, prometo.",
+        ]
+    )
+    func negatedIntentIsNotCrisis(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .notCrisis)
+    }
+
+    @Test(
+        "Supporters' replies, news and figures of speech are not crisis",
+        arguments: [
+            "If you're in danger, call 911. I believe you.",
+            "If you ever feel like you want to die, please call 988. You matter.",
+            "This traffic is killing me",
+            "lol my mom is going to kill me when she sees my haircut",
+            "Ces bouchons me tuent",
+            "Ich sterbe vor Lachen",
+            "Detienen a un hombre por amenazar de muerte a su exesposa",
+        ]
+    )
+    func supportAndIdiomsAreNotCrisis(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .notCrisis)
+    }
+
+    @Test func negationDoesNotHideAnOngoingThought() {
+        // setup
+        let text = "I can't stop thinking about suicide and I have the rope"
+        // act
+        let crisis = detector.isCrisis(text)
+        // check
+        #expect(crisis)
+    }
+
+    @Test func everyCuePatternCompilesOnItsOwn() throws {
+        // setup
+        let lexicon = CrisisLexicon.all
+        let sources = lexicon.strong + lexicon.weak + lexicon.past + lexicon.reported + lexicon.now + lexicon.distance + lexicon.joke
+        // act
+        let failures = sources.filter { (try? NSRegularExpression(pattern: $0)) == nil }
+        // check
+        #expect(failures.isEmpty, "invalid patterns: \(failures)")
+    }
+
+    @Test func openingWordsAreOnlyTakenFromSimplePatterns() {
+        // act
+        let literal = CuePattern.openingWords(of: #"\bhow to kill myself\b"#)
+        let alternatives = CuePattern.openingWords(of: #"\b(want|wanna) (to )?die\b"#)
+        let apostrophe = CuePattern.openingWords(of: #"\b(is|'s) outside\b"#)
+        let quantified = CuePattern.openingWords(of: #"\b(haha+|lol)\b"#)
+        // check
+        #expect(literal == ["how"])
+        #expect(alternatives == ["want", "wanna"])
+        #expect(apostrophe == nil)
+        #expect(quantified == nil)
+    }
+
+    @Test func developmentSetIsClassifiedWell() throws {
+        // setup
+        let path = URL(fileURLWithPath: #filePath).appendingPathComponent("../../../data/dev/crisis-dev.jsonl").standardized.path
+        let examples = try CrisisEvaluation.loadWithLanguage(jsonLinesAt: path)
+        // act
+        let evaluation = CrisisEvaluation(examples: examples, detector: detector)
+        // check
+        #expect(examples.count >= 300)
+        #expect(evaluation.precision >= 0.95)
+        #expect(evaluation.recall >= 0.95)
+    }
+
+    @Test func classifyingAPostTakesWellUnderAMillisecond() {
+        // setup
+        let text = "He's banging on the door and screaming that he'll kill me. I'm hiding in the bathroom, please help."
+        _ = detector.isCrisis(text)
+        // act
+        let elapsed = ContinuousClock().measure { for _ in 0..<100 { _ = detector.isCrisis(text) } }
+        // check: generous even for debug builds on a slow machine
+        #expect(elapsed / 100 < .milliseconds(2))
+    }
+}
+
+@Suite("Crisis labelling and evaluation")
+struct CrisisLabellingTests {
+    @Test func labellingKeepsEveryOtherField() throws {
+        // setup
+        let line = #"{"id": 7, "text": "he is outside my door right now", "lang": "en", "meta": {"source": "dev"}}"#
+        // act
+        let labelled = try CrisisLabelling.label(jsonLine: line, with: CrisisDetector())
+        // check
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(labelled.utf8)) as? [String: Any])
+        #expect(record["label"] as? String == "crisis")
+        #expect(record["id"] as? Int == 7)
+        #expect(record["lang"] as? String == "en")
+        #expect((record["meta"] as? [String: Any])?["source"] as? String == "dev")
+        #expect(record["text"] as? String == "he is outside my door right now")
+    }
+
+    @Test func labellingReplacesAnExistingLabel() throws {
+        // setup
+        let line = #"{"text": "I'm safe now", "label": "crisis"}"#
+        // act
+        let labelled = try CrisisLabelling.label(jsonLine: line, with: CrisisDetector())
+        // check
+        #expect(labelled == #"{"label":"not_crisis","text":"I'm safe now"}"#)
+    }
+
+    @Test func labellingALineWithoutTextFails() {
+        // act / check
+        #expect(throws: CrisisLabelling.Failure.missingText) {
+            try CrisisLabelling.label(jsonLine: #"{"body": "hi"}"#, with: CrisisDetector())
+        }
+        #expect(throws: CrisisLabelling.Failure.notAnObject) {
+            try CrisisLabelling.label(jsonLine: #"["text"]"#, with: CrisisDetector())
+        }
+    }
+
+    @Test func evaluationCountsConfusionPerLanguage() {
+        // setup
+        let examples: [(text: String, label: CrisisLabel, lang: String)] = [
+            ("he is outside my door right now", .crisis, "en"),
+            ("I'm safe now", .crisis, "en"),
+            ("Ya no quiero vivir", .crisis, "es"),
+            ("Este tráfico me está matando", .notCrisis, "es"),
+        ]
+        // act
+        let evaluation = CrisisEvaluation(examples: examples, detector: CrisisDetector())
+        // check
+        #expect(evaluation.overall == .init(truePositives: 2, falsePositives: 0, falseNegatives: 1, trueNegatives: 1))
+        #expect(evaluation.precision == 1)
+        #expect(abs(evaluation.recall - 2.0 / 3.0) < 1e-9)
+        #expect(evaluation.byLanguage["es"]?.trueNegatives == 1)
+        #expect(evaluation.report.contains("precision 100.0%"))
+        #expect(evaluation.report.contains("\nes "))
+    }
+
+    @Test func loadingRejectsAnUnknownLabel() throws {
+        // setup
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crisis-\(UUID().uuidString).jsonl").path
+        let contents = "{\"text\": \"a\", \"label\": \"crisis\"}\n\n{\"text\": \"b\", \"label\": \"maybe\"}\n"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // act / check
+        #expect(throws: CrisisEvaluation.LoadFailure.self) { try CrisisEvaluation.load(jsonLinesAt: path) }
+    }
+}

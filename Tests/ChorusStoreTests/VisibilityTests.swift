@@ -1,0 +1,76 @@
+import ChorusCore
+import ChorusStore
+import ChorusTestSupport
+import Testing
+
+/// Who sees what: anonymous voices never carry their author; only-me voices are seen by their author alone.
+@Suite struct VisibilityTests {
+    @Test func anonymousVoiceNeverCarriesItsAuthor() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let moderator = try await store.createAccount(handle: try Handle("mod"), passwordHash: "x", recoveryCodes: [], isModerator: true)
+        // act
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "it was him", visibility: .anonymous), by: ana.id).voice
+        let seenByModerator = try await store.voice(id: voice.id, viewer: moderator.id)
+        let seenSignedOut = try await store.newestVoices(viewer: nil)
+        let profile = try await store.publicVoices(accountID: ana.id, viewer: moderator.id)
+        // check
+        #expect(seenByModerator?.author == .someone)
+        #expect(seenSignedOut.map(\.author) == [.someone])
+        #expect(profile.isEmpty)
+        #expect(voice.author == .someone)
+        #expect(voice.isMine)
+        await store.shutdown()
+    }
+
+    @Test func onlyMeVoiceIsSeenByItsAuthorAlone() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let bea = try await store.createAccount(handle: try Handle("bea"), passwordHash: "x", recoveryCodes: [])
+        // act
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "journal #MeToo", visibility: .onlyMe), by: ana.id).voice
+        // check
+        #expect(try await store.voice(id: voice.id, viewer: ana.id) != nil)
+        #expect(try await store.voice(id: voice.id, viewer: bea.id) == nil)
+        #expect(try await store.voice(id: voice.id, viewer: nil) == nil)
+        #expect(try await store.voices(tag: "metoo", viewer: bea.id).isEmpty)
+        #expect(try await store.journal(accountID: ana.id).map(\.id) == [voice.id])
+        await #expect(throws: Refusal.self) { try await store.believe(voiceID: voice.id, by: bea.id) }
+        await store.shutdown()
+    }
+
+    @Test func replyToADeletedVoiceIsRefused() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let bea = try await store.createAccount(handle: try Handle("bea"), passwordHash: "x", recoveryCodes: [])
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: ana.id).voice
+        try await store.deleteVoice(id: voice.id, by: ana.id)
+        // act / check
+        await #expect(throws: Refusal.self) {
+            try await store.say(VoiceDraft(kind: .reply, text: "I believe you", inReplyTo: voice.id), by: bea.id)
+        }
+        await store.shutdown()
+    }
+
+    @Test func paginationWalksNewestFirstWithoutGapsOrRepeats() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        var ids: [Int64] = []
+        for index in 0..<7 {
+            let account = try await store.createAccount(handle: try Handle("p\(index)"), passwordHash: "x", recoveryCodes: [])
+            ids.append(try await store.say(VoiceDraft(kind: .meToo, text: "voice \(index)"), by: account.id).voice.id)
+        }
+        // act
+        let first = try await store.newestVoices(viewer: nil, page: .init(limit: 3))
+        let second = try await store.newestVoices(viewer: nil, page: .init(maxID: first.last?.id, limit: 3))
+        let newer = try await store.newestVoices(viewer: nil, page: .init(minID: ids[2], limit: 2))
+        // check
+        #expect(first.map(\.id) == Array(ids.reversed()[0..<3]))
+        #expect(second.map(\.id) == Array(ids.reversed()[3..<6]))
+        #expect(newer.map(\.id) == [ids[4], ids[3]])
+        await store.shutdown()
+    }
+}

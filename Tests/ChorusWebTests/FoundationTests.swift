@@ -1,0 +1,174 @@
+import ChorusTestSupport
+import ChorusWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A survivor, a supporter and an ally using Chorus in a browser, through a real socket.
+@Suite struct FoundationTests {
+    @Test func homePageShowsTheThreeCountsAndActions() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            // act
+            let home = try await browser.get("/")
+            // check
+            #expect(home.status == .ok)
+            #expect(home.body.contains("people said me too"))
+            #expect(home.body.contains("href=\"/say\""))
+            #expect(home.body.contains("href=\"/pledges\""))
+            #expect(home.body.contains("class=\"skip-link\""))
+            #expect(home.body.contains("id=\"quick-exit\""))
+        }
+    }
+
+    @Test func signUpNeedsOnlyAHandleAndPasswordAndGivesRecoveryCodes() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            // act
+            let page = try await browser.signUp("ana_m")
+            // check
+            #expect(page.status == .created)
+            #expect(page.body.contains("Recovery codes"))
+            #expect(page.body.matches(of: /<code>[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}<\/code>/).count == 8)
+            #expect(browser.cookies["chorus_session"] != nil)
+            #expect(try await browser.get("/account").status == .ok)
+        }
+    }
+
+    @Test func takenHandleWrongPasswordAndForgedSessionGetClearMessages() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var first = Browser(client)
+            try await first.signUp("ana")
+            var second = Browser(client)
+            // act
+            let taken = try await second.signUp("ANA")
+            let wrong = try await second.post("/signin", [("handle", "ana"), ("password", "not the password")])
+            second.cookies["chorus_session"] = "forged"
+            let forged = try await second.get("/say")
+            let short = try await second.signUp("bea", password: "short")
+            // check
+            #expect(taken.status == .conflict)
+            #expect(taken.body.contains("is taken"))
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.contains("don&#39;t match"))
+            #expect(forged.status == .seeOther)
+            #expect(forged.location?.hasPrefix("/signin") == true)
+            #expect(short.status == .unprocessableContent)
+            #expect(short.body.contains("at least 8 characters"))
+        }
+    }
+
+    @Test func signOutSignInAndChangePassword() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana")
+            // act
+            try await browser.post("/signout", [])
+            let signedOut = try await browser.get("/account")
+            let signIn = try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            let changed = try await browser.post(
+                "/account/password", [("current_password", "correct horse battery"), ("new_password", "a new long password")]
+            )
+            try await browser.post("/signout", [])
+            let oldFails = try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            let newWorks = try await browser.post("/signin", [("handle", "ana"), ("password", "a new long password")])
+            // check
+            #expect(signedOut.status == .seeOther)
+            #expect(signIn.status == .seeOther)
+            #expect(changed.body.contains("password has been changed"))
+            #expect(oldFails.status == .unauthorized)
+            #expect(newWorks.status == .seeOther)
+        }
+    }
+
+    @Test func recoveryCodeSetsANewPasswordOnce() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            let codesPage = try await browser.signUp("ana")
+            let code = String(codesPage.body.firstMatch(of: /<code>([a-z0-9-]+)<\/code>/)!.1)
+            try await browser.post("/signout", [])
+            // act
+            let recovered = try await browser.post("/recover", [("handle", "ana"), ("code", code.uppercased()), ("password", "brand new password")])
+            try await browser.post("/signout", [])
+            let reused = try await browser.post("/recover", [("handle", "ana"), ("code", code), ("password", "another password")])
+            let signIn = try await browser.post("/signin", [("handle", "ana"), ("password", "brand new password")])
+            // check
+            #expect(recovered.status == .ok)
+            #expect(recovered.body.contains("7 recovery codes left"))
+            #expect(reused.status == .unauthorized)
+            #expect(signIn.status == .seeOther)
+        }
+    }
+
+    @Test func sayingMeTooWithOneTapTellsThePersonTheyAreNotAlone() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let (first, _) = try await ana.sayMeToo()
+            let (second, _) = try await bea.sayMeToo("It was my manager. #MeToo", warning: "workplace harassment", visibility: "anonymous")
+            let home = try await {
+                var visitor = Browser(client); return try await visitor.get("/")
+            }()
+            // check
+            #expect(first.status == .created)
+            #expect(second.body.contains("You are one of 2 people who said me too"))
+            #expect(home.body.contains("data-count=\"metoo\">2<"))
+            #expect(home.body.contains("workplace harassment"))
+            #expect(!home.body.contains("bea"))
+        }
+    }
+
+    @Test func storyOverTheLimitAndUnknownVisibilityAreRefusedAndNothingIsStored() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let long = try await ana.post("/say", [("text", String(repeating: "a", count: 5_001)), ("visibility", "public")])
+            let odd = try await ana.post("/say", [("text", "hello"), ("visibility", "friends")])
+            let twice = try await ana.post("/say", [("text", "one"), ("text", "two"), ("visibility", "public")])
+            let home = try await ana.get("/")
+            // check
+            #expect(long.status == .unprocessableContent)
+            #expect(long.body.contains("the limit is 5000"))
+            #expect(long.body.contains("aaaa"))
+            #expect(odd.status == .unprocessableContent)
+            #expect(odd.body.contains("Choose who can see this"))
+            #expect(twice.status == .unprocessableContent)
+            #expect(home.body.contains("data-count=\"metoo\">0<"))
+        }
+    }
+
+    @Test func formWithoutTheBrowsersCSRFTokenIsRefused() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let missing = try await ana.post("/say", [("text", "x"), ("visibility", "public")], csrf: false)
+            let forged = try await ana.post("/say", [("text", "x"), ("visibility", "public"), ("_csrf", "forged")], csrf: false)
+            // check
+            #expect(missing.status == .forbidden)
+            #expect(forged.status == .forbidden)
+            #expect(forged.body.contains("reload the page"))
+        }
+    }
+}

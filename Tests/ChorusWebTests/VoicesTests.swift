@@ -1,0 +1,214 @@
+import ChorusTestSupport
+import ChorusWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Believing, replying, pledging, hashtags, profiles, deletion and export, through a real socket.
+@Suite struct VoicesTests {
+    @Test func believeOnceShowsTheCountAndCanBeTakenBack() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let (_, id) = try await ana.sayMeToo("me too")
+            let voiceID = try #require(id)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let first = try await bea.post("/voices/\(voiceID)/believe", [])
+            let second = try await bea.post("/voices/\(voiceID)/believe", [])
+            let page = try await ana.get("/voices/\(voiceID)")
+            try await bea.post("/voices/\(voiceID)/unbelieve", [])
+            let after = try await ana.get("/voices/\(voiceID)")
+            // check
+            #expect(first.status == .seeOther)
+            #expect(second.status == .conflict)
+            #expect(second.body.contains("already said"))
+            #expect(page.body.contains("1 person believes you"))
+            #expect(after.body.contains("Be the first to say I believe you"))
+        }
+    }
+
+    @Test func believingAVoiceOneCannotSeeIsNotFound() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let (_, id) = try await ana.sayMeToo("only for me", visibility: "only_me")
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let believe = try await bea.post("/voices/\(try #require(id))/believe", [])
+            let view = try await bea.get("/voices/\(try #require(id))")
+            // check
+            #expect(believe.status == .notFound)
+            #expect(view.status == .notFound)
+            #expect(!view.body.contains("only for me"))
+        }
+    }
+
+    @Test func repliesAppearInTheThreadAndRepliesToDeletedVoicesAreRefused() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let (_, id) = try await ana.sayMeToo("me too")
+            let voiceID = try #require(id)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let reply = try await bea.post("/voices/\(voiceID)/reply", [("text", "I believe you. It's not your fault.")])
+            let empty = try await bea.post("/voices/\(voiceID)/reply", [("text", "   ")])
+            let thread = try await ana.get("/voices/\(voiceID)")
+            try await ana.post("/voices/\(voiceID)/delete", [])
+            let late = try await bea.post("/voices/\(voiceID)/reply", [("text", "I believe you")])
+            // check
+            #expect(reply.status == .seeOther)
+            #expect(empty.status == .unprocessableContent)
+            #expect(thread.body.contains("It&#39;s not your fault."))
+            #expect(late.status == .notFound)
+        }
+    }
+
+    @Test func textIsStoredAsTypedAndEscapedOnOutput() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let (_, id) = try await ana.sayMeToo("<script>alert(1)</script> #MeToo", warning: "<b>cw</b>")
+            let page = try await ana.get("/voices/\(try #require(id))")
+            // check
+            #expect(!page.body.contains("<script>alert(1)</script>"))
+            #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(page.body.contains("&lt;b&gt;cw&lt;/b&gt;"))
+            #expect(page.body.contains("href=\"/tags/metoo\""))
+        }
+    }
+
+    @Test func pledgesAreCountedListedAndSuggested() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var carl = Browser(client)
+            try await carl.signUp("carl")
+            // act
+            let form = try await carl.get("/pledges")
+            let made = try await carl.post("/pledges", [("text", "I will believe survivors. #IWill"), ("visibility", "public")])
+            let empty = try await carl.post("/pledges", [("text", ""), ("visibility", "public")])
+            let list = try await {
+                var visitor = Browser(client); return try await visitor.get("/pledges")
+            }()
+            // check
+            #expect(form.body.contains("I will speak up when I hear a rape joke."))
+            #expect(made.status == .seeOther)
+            #expect(empty.status == .unprocessableContent)
+            #expect(list.body.contains("I will believe survivors."))
+            #expect(list.body.contains("data-count=\"pledge\">1<"))
+        }
+    }
+
+    @Test func hashtagPagesRecogniseTheTagsOf2017InEveryLanguage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            try await ana.sayMeToo("A mí también. #YoTambién")
+            try await ana.sayMeToo("#BalanceTonPorc #MoiAussi")
+            let spanish = try await ana.get("/tags/yotambien")
+            let accented = try await ana.get("/tags/YoTambi%C3%A9n")
+            let french = try await ana.get("/tags/balancetonporc")
+            let invalid = try await ana.get("/tags/%3Cscript%3E")
+            // check
+            #expect(spanish.body.contains("A mí también."))
+            #expect(accented.body.contains("A mí también."))
+            #expect(french.body.contains("#BalanceTonPorc"))
+            #expect(invalid.status == .notFound)
+        }
+    }
+
+    @Test func profileShowsPublicVoicesOnly() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.sayMeToo("public story")
+            try await ana.sayMeToo("anonymous story", visibility: "anonymous")
+            try await ana.sayMeToo("journal story", visibility: "only_me")
+            // act
+            let profile = try await {
+                var visitor = Browser(client); return try await visitor.get("/@ana")
+            }()
+            let journal = try await ana.get("/journal")
+            let missing = try await ana.get("/@nobody_here")
+            // check
+            #expect(profile.body.contains("public story"))
+            #expect(!profile.body.contains("anonymous story"))
+            #expect(!profile.body.contains("journal story"))
+            #expect(journal.body.contains("journal story"))
+            #expect(journal.body.contains("anonymous story"))
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func exportHoldsEveryVoiceAndDeletionCanKeepVoicesAnonymously() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.sayMeToo("kept story")
+            try await ana.sayMeToo("private", visibility: "only_me")
+            // act
+            let export = try await ana.get("/account/export")
+            let json = try JSONSerialization.jsonObject(with: Data(export.body.utf8)) as? [String: Any]
+            let deleted = try await ana.post("/account/delete", [("voices", "keep_anonymously"), ("password", "correct horse battery")])
+            let home = try await {
+                var visitor = Browser(client); return try await visitor.get("/voices")
+            }()
+            let profile = try await {
+                var visitor = Browser(client); return try await visitor.get("/@ana")
+            }()
+            // check
+            #expect(export.headers[.contentDisposition]?.contains("attachment") == true)
+            #expect((json?["voices"] as? [Any])?.count == 2)
+            #expect(deleted.status == .ok)
+            #expect(home.body.contains("kept story"))
+            #expect(home.body.contains("someone"))
+            #expect(profile.status == .notFound)
+        }
+    }
+
+    @Test func deletingTheAccountCanEraseEverything() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.sayMeToo("erase me")
+            // act
+            let wrong = try await ana.post("/account/delete", [("voices", "erase"), ("password", "wrong password")])
+            let deleted = try await ana.post("/account/delete", [("voices", "erase"), ("password", "correct horse battery")])
+            let home = try await {
+                var visitor = Browser(client); return try await visitor.get("/")
+            }()
+            var again = Browser(client)
+            let reuse = try await again.signUp("ana")
+            // check
+            #expect(wrong.status == .unauthorized)
+            #expect(deleted.status == .ok)
+            #expect(!home.body.contains("erase me"))
+            #expect(home.body.contains("data-count=\"metoo\">0<"))
+            #expect(reuse.status == .created)
+        }
+    }
+}

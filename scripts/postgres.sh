@@ -1,0 +1,31 @@
+# A throw-away PostgreSQL for tests: its own data folder, port and socket, removed when stopped.
+# Source this file, then call start_postgres; it sets CHORUS_PG_URL (without a database name).
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+PG_PORT=${CHORUS_PG_PORT:-55432}
+PG_DIR=${CHORUS_PG_DIR:-/tmp/chorus-pg-$PG_PORT}
+
+start_postgres() {
+  stop_postgres >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"; mkdir -p "$PG_DIR"
+  local as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DIR"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U chorus --auth=trust -E UTF8 >/dev/null
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m '" start >/dev/null
+  export CHORUS_PG_URL="postgres://chorus@127.0.0.1:$PG_PORT"
+  echo "PostgreSQL is running on port $PG_PORT"
+}
+
+stop_postgres() {
+  local as=()
+  [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+  [ -d "$PG_DIR/data" ] && "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+restart_postgres() {
+  local as=()
+  [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
+}
