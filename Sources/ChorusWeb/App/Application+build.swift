@@ -10,7 +10,7 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
     logger.logLevel = config.logLevel
     let store = try await ChorusStore.open(config.engine, logger: logger)
     let services = ChorusServices(
-        config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: Screening()
+        config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: .shared
     )
     let router = try buildRouter(services)
     var app = Application(

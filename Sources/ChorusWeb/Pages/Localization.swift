@@ -26,9 +26,13 @@ struct Localization: Sendable {
             throw ChorusStartupError("The interface words are missing from this build.")
         }
         var tables: [String: [String: String]] = [:]
-        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".json") {
-            let data = try Data(contentsOf: directory.appendingPathComponent(file))
-            tables[String(file.dropLast(5))] = try JSONDecoder().decode([String: String].self, from: data)
+        // One folder per language, one file per area of Chorus (core.json, help.json, …), merged.
+        for code in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
+            let folder = directory.appendingPathComponent(code)
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".json") {
+                let data = try Data(contentsOf: folder.appendingPathComponent(file))
+                tables[code, default: [:]].merge(try JSONDecoder().decode([String: String].self, from: data)) { _, new in new }
+            }
         }
         let english = tables["en"] ?? [:]
         var languages: [String: Words] = [:]

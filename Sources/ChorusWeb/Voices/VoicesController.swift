@@ -93,7 +93,11 @@ struct VoicesController {
 
     /// Screens, stores and announces a voice: the one write path for the web.
     func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
-        let written = try await store.say(draft, by: account.id, screening: services.screening.screen(draft))
+        var screening = services.screening.screen(draft)
+        if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
+            screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
+        }
+        let written = try await store.say(draft, by: account.id, screening: screening)
         let voice = written.voice
         if voice.state == .visible {
             services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))

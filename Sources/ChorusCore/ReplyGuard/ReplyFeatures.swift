@@ -1,0 +1,64 @@
+/// Hashed word and character n-gram features of a token sequence.
+///
+/// Mirrors `features()` and `fnv1a()` in tools/train_reply_guard.py: word unigrams ("w|"), word bigrams with a start
+/// marker ("b|"), and character 3- to 5-grams of each space-padded word ("c|"), each hashed with 64-bit FNV-1a
+/// and cut to 52 bits (so the hashes survive JSON as exact numbers).
+enum ReplyFeatures {
+    static let hashMask: UInt64 = (1 << 52) - 1
+
+    /// Calls `body` once per feature occurrence (duplicates included; the model removes them).
+    static func forEachHash<Tokens: Collection<String>>(of tokens: Tokens, _ body: (UInt64) -> Void) {
+        var previous = "^"
+        var scalars: [Unicode.Scalar] = []
+        for token in tokens {
+            var word = FNV("w|")
+            word.add(token)
+            body(word.value)
+            var pair = FNV("b|")
+            pair.add(previous)
+            pair.add(" ")
+            pair.add(token)
+            body(pair.value)
+            previous = token
+            if token == "?" { continue }
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(" ")
+            scalars.append(contentsOf: token.unicodeScalars)
+            scalars.append(" ")
+            for n in 3...5 where scalars.count >= n {
+                for start in 0...(scalars.count - n) {
+                    var gram = FNV("c|")
+                    for index in start..<(start + n) { gram.add(scalars[index]) }
+                    body(gram.value)
+                }
+            }
+        }
+    }
+
+    /// 64-bit FNV-1a over UTF-8 bytes.
+    struct FNV {
+        private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        var value: UInt64 { state & ReplyFeatures.hashMask }
+
+        init(_ prefix: StaticString) {
+            prefix.withUTF8Buffer { for byte in $0 { add(byte: byte) } }
+        }
+
+        mutating func add(byte: UInt8) {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01b3
+        }
+
+        mutating func add(_ text: String) {
+            for byte in text.utf8 { add(byte: byte) }
+        }
+
+        mutating func add(_ scalar: Unicode.Scalar) {
+            if scalar.isASCII {
+                add(byte: UInt8(scalar.value))
+            } else {
+                for byte in String(scalar).utf8 { add(byte: byte) }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+extension ReplyLexicon {
+    static let portuguese: [ReplyLabel: [String]] = [
+        .blaming: [
+            "o que voce esperava", "que voce esperava", "esperava o que", "achou que ia acontecer o que", "culpa sua",
+            "sua culpa", "culpa e sua", "parte da culpa", "em parte culpa",
+            "!nao devia/deveria ter/estar/ir/ido/aceitar/sair/beber/confiar", "voce devia ter imaginado",
+            "devia ter tomado", "mais cuidado", "vestida daquele jeito", "vestida assim", "se vestir assim",
+            "com aquela roupa", "essa roupa", "voce provocou", "provocou ele", "deu mole", "pediu por isso",
+            "procurou por isso", "voce procurou isso", "voce se colocou", "se colocou nessa", "da proxima vez",
+            "licao aprendida", "bem feito", "quem mandou", "e isso que acontece", "isso que da", "se responsabilizar",
+            "!nao se faca de surpresa", "!nao se faz de surpresa", "escolhas ruins", "bom senso", "voce sabia o que",
+        ],
+        .disbelief: [
+            "!nao acredito em uma", "!nao acredito em nada", "!nao acredito nisso", "!nao acredito em voce",
+            "cade as provas", "provas", "senao nao aconteceu", "!nunca aconteceu", "inventado", "inventada", "inventou",
+            "mentirosa", "mentira", "voce mente", "esta mentindo", "acusacao falsa", "acusacoes falsas",
+            "falsa acusacao", "chamar atencao", "por atencao", "quer dinheiro", "por dinheiro", "inocente ate",
+            "presuncao de inocencia", "engracado voce", "so lembrar", "lembrou agora", "timing conveniente",
+            "que conveniente", "historia muda", "lembrando errado", "lembra errado", "tem certeza", "cara legal",
+            "nunca faria isso", "!nao faria isso", "eu conheco ele", "!nao foi isso que aconteceu",
+            "dificil de acreditar", "ah ta", "bela historinha", "historinha", "arrependimento", "vitimas de verdade",
+            "vou acreditar quando", "fofoca",
+        ],
+        .whyQuestion: [
+            "!por que _ voce", "!por que voce", "!por que nao", "!por que so", "!por que esperou", "!por que continuou",
+            "!por que deixou", "!por que saiu", "!por que foi", "!por que ficou", "!por que *ou", "!porque voce nao",
+            "!porque nao *ou", "!como e que voce", "!mas por que", "!e por que", "!pra que voce foi",
+            "!o que voce fazia",
+        ],
+        .minimizing: [
+            "homens tambem sao", "homens tambem sofrem", "homem tambem sofre", "!nem todo homem",
+            "!nem todos os homens", "notallmen", "so uma brincadeira", "era brincadeira", "so brincadeira", "e elogio",
+            "um elogio", "so um elogio", "!nao e pra tanto", "!nao foi pra tanto", "!nao e nada demais", "exagerando",
+            "exagero", "exagerada", "supera", "bola pra frente", "podia ter sido pior", "muito pior", "pelo menos ele",
+            "homem e assim", "coisa de homem", "paquera", "!nao e abuso", "!nao e assedio", "!nao foi abuso",
+            "!nao foi assedio", "!nao e estupro", "!nao e violencia", "encontro ruim", "tudo e assedio",
+            "!nao se pode falar", "!nao pode falar mais nada", "todo mundo passa", "acontece com todo mundo",
+            "faz parte da vida", "so um beijo", "so encostou", "so tocou", "foi ha anos", "relaxa",
+            "momento constrangedor", "sendo simpatico", "muito sensivel", "mimimi", "vitimismo",
+            "acusados injustamente", "tapinha",
+        ],
+        .hostile: [
+            "vadia*", "puta", "putas", "piranha", "vagabunda", "biscate", "cadela", "vaca", "burra", "otaria",
+            "voce e * burra/idiota/patetica/ridicula/feia/nojenta/louca", "cala a boca", "ninguem liga",
+            "ninguem se importa", "vai se matar", "se mata", "morra", "eu sei onde voce mora", "vai ver o que",
+            "te dar uma licao", "merece coisa pior", "mereceu", "voce gostou", "gostou ne", "aposto que gostou",
+            "corpao", "gostosa", "manda nudes", "nudes", "eu teria feito o mesmo", "quem ia querer", "chora mais",
+            "feminazi*", "feministas como voce", "cancer", "!nao passa de", "que patetica", "as feias", "kkk*", "rsrs*",
+            "haha*", "que piada",
+        ],
+    ]
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The linear n-gram model trained by tools/train_reply_guard.py and shipped as reply-guard-model.json.
+struct ReplyModel: Sendable {
+    /// Labels in the order of the weight columns.
+    let labels: [ReplyLabel]
+    /// Words that open the second half of a mixed reply ("but", "pero", "mais", "aber", "mas", …).
+    let conjunctions: Set<String>
+    /// A reply whose harmful probability reaches this is held.
+    let threshold: Double
+    private let bias: [Double]
+    private let rows: [UInt64: Int32]
+    private let weights: [Float]
+
+    private struct Payload: Decodable {
+        let labels: [String]
+        let conjunctions: [String]
+        let threshold: Double
+        let bias: [Double]
+        let hashes: [UInt64]
+        let weights: [Float]
+    }
+
+    enum LoadError: Error { case missingResource(String), malformed(String) }
+
+    /// Loads the shipped model from the module bundle.
+    static func bundled(named name: String = "reply-guard-model") throws -> ReplyModel {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json") else { throw LoadError.missingResource(name) }
+        return try ReplyModel(json: Data(contentsOf: url))
+    }
+
+    init(json: Data) throws {
+        let payload = try JSONDecoder().decode(Payload.self, from: json)
+        let labels = payload.labels.compactMap(ReplyLabel.init(rawValue:))
+        guard labels.count == payload.labels.count, payload.bias.count == labels.count,
+            payload.weights.count == payload.hashes.count * labels.count
+        else { throw LoadError.malformed("label, bias and weight counts disagree") }
+        self.labels = labels
+        self.conjunctions = Set(payload.conjunctions)
+        self.threshold = payload.threshold
+        self.bias = payload.bias
+        self.weights = payload.weights
+        var rows: [UInt64: Int32] = [:]
+        rows.reserveCapacity(payload.hashes.count)
+        for (row, hash) in payload.hashes.enumerated() { rows[hash] = Int32(row) }
+        self.rows = rows
+    }
+
+    /// Label probabilities for a token sequence (softmax over the linear scores of its L2-normalised binary features).
+    func probabilities<Tokens: Collection<String>>(of tokens: Tokens) -> [ReplyLabel: Double] {
+        var found: [Int32] = []
+        found.reserveCapacity(256)
+        ReplyFeatures.forEachHash(of: tokens) { hash in
+            if let row = rows[hash] { found.append(row) }
+        }
+        found.sort()
+        var unique = 0
+        var scores = bias
+        var previous: Int32 = -1
+        var sums = [Double](repeating: 0, count: labels.count)
+        for row in found where row != previous {
+            previous = row
+            unique += 1
+            let base = Int(row) * labels.count
+            for column in 0..<labels.count { sums[column] += Double(weights[base + column]) }
+        }
+        let scale = unique > 0 ? 1 / Double(unique).squareRoot() : 0
+        for column in 0..<labels.count { scores[column] += sums[column] * scale }
+        let top = scores.max() ?? 0
+        let exps = scores.map { Foundation.exp($0 - top) }
+        let total = exps.reduce(0, +)
+        var result: [ReplyLabel: Double] = [:]
+        for (column, label) in labels.enumerated() { result[label] = exps[column] / total }
+        return result
+    }
+}

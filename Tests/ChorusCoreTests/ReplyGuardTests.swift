@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+@testable import ChorusCore
+
+@Suite struct ReplyGuardTests {
+    static let replyGuard = ReplyGuard()
+
+    /// One clear reply per label and language.
+    static let labelledReplies: [(reply: String, label: ReplyLabel, lang: String)] = [
+        ("I believe you, and none of this was your fault.", .supportive, "en"),
+        ("Honestly, what did you expect after going to his place so late?", .blaming, "en"),
+        ("I'm not buying it, this sounds completely made up.", .disbelief, "en"),
+        ("Why didn't you go to the police the same night?", .whyQuestion, "en"),
+        ("Come on, it was just a joke, stop overreacting.", .minimizing, "en"),
+        ("Shut up, you attention-seeking slut.", .hostile, "en"),
+        ("Te creo. No es tu culpa y no estás sola.", .supportive, "es"),
+        ("Eso te pasa por ir sola a esas fiestas.", .blaming, "es"),
+        ("Qué casualidad que lo cuentes justo ahora, no me lo creo.", .disbelief, "es"),
+        ("¿Por qué no se lo dijiste a nadie en su momento?", .whyQuestion, "es"),
+        ("Venga ya, no es para tanto, solo fue un piropo.", .minimizing, "es"),
+        ("Cállate, zorra.", .hostile, "es"),
+        ("Je te crois. Ce n'est pas ta faute, tu n'es pas seule.", .supportive, "fr"),
+        ("Franchement, tu l'as bien cherché.", .blaming, "fr"),
+        ("Des preuves ? Sinon c'est juste une histoire inventée.", .disbelief, "fr"),
+        ("Pourquoi tu ne l'as pas quitté tout de suite ?", .whyQuestion, "fr"),
+        ("C'était juste une blague, tu en fais trop.", .minimizing, "fr"),
+        ("Ferme-la, pauvre conne.", .hostile, "fr"),
+        ("Ich glaube dir. Es ist nicht deine Schuld, und du bist nicht allein.", .supportive, "de"),
+        ("Selbst schuld, wenn man so spät allein unterwegs ist.", .blaming, "de"),
+        ("Ich glaube kein Wort, das ist doch ausgedacht.", .disbelief, "de"),
+        ("Warum hast du ihn nicht sofort angezeigt?", .whyQuestion, "de"),
+        ("Das war doch nur ein Witz, reg dich ab.", .minimizing, "de"),
+        ("Halt die Klappe, du Schlampe.", .hostile, "de"),
+        ("Eu acredito em você. Não é culpa sua e você não está sozinha.", .supportive, "pt"),
+        ("Quem mandou ir sozinha naquela festa? Bem feito.", .blaming, "pt"),
+        ("Cadê as provas? Isso parece inventado.", .disbelief, "pt"),
+        ("Por que você não contou para ninguém na época?", .whyQuestion, "pt"),
+        ("Era só uma brincadeira, não é pra tanto.", .minimizing, "pt"),
+        ("Cala a boca, vadia.", .hostile, "pt"),
+    ]
+
+    @Test(arguments: labelledReplies)
+    func eachLabelIsRecognisedInEachLanguage(_ example: (reply: String, label: ReplyLabel, lang: String)) {
+        // setup
+        let reply = example.reply
+        // act
+        let verdict = Self.replyGuard.classify(reply)
+        // check
+        #expect(verdict.label == example.label, "\(example.lang): \(reply)")
+        #expect(verdict.isHarmful == example.label.isHarmful)
+        #expect((0...1).contains(verdict.confidence))
+    }
+
+    @Test(arguments: [
+        "I believe you, but what were you wearing?",
+        "Sorry that happened, but you really shouldn't have gone home with him.",
+        "Te creo, pero ¿por qué no lo denunciaste?",
+        "Je te crois, mais c'était juste une blague, non ?",
+        "Ich glaube dir, aber warum bist du bei ihm geblieben?",
+        "Acredito em você, mas você devia ter tomado mais cuidado.",
+    ])
+    func mixedRepliesAreHeldForTheirHarmfulPart(_ reply: String) {
+        // setup
+        let supportiveOpening = reply
+        // act
+        let verdict = Self.replyGuard.classify(supportiveOpening)
+        // check
+        #expect(verdict.isHarmful, "\(reply)")
+    }
+
+    @Test(arguments: [
+        "It's not your fault. Nobody gets to blame you for what he chose to do.",
+        "Why would anyone doubt you? I believe you.",
+        "Men can be survivors too, and I believe you.",
+        "He said it was just a joke. It wasn't, and you know that.",
+        "Some people will ask why you didn't report it. You don't owe anyone that answer.",
+        "Anyone who asks \"what were you wearing\" is part of the problem.",
+        "You are not overreacting, and it was not a compliment.",
+        "No es tu culpa. Nadie tiene derecho a culparte.",
+        "Ce n'était pas « juste une blague ». Je te crois.",
+        "Du übertreibst nicht. Es war nie deine Schuld.",
+        "Não deixe ninguém dizer que foi culpa sua. Eu acredito em você.",
+    ])
+    func supportiveRepliesWithRiskyWordsPassThrough(_ reply: String) {
+        // setup
+        let trickyButKind = reply
+        // act
+        let verdict = Self.replyGuard.classify(trickyButKind)
+        // check
+        #expect(verdict.label == .supportive, "\(reply)")
+    }
+
+    @Test func labellingAJSONLineKeepsEveryOtherField() throws {
+        // setup
+        let line = ##"{"id": 7, "reply": "Why didn't you just leave?", "disclosure": "#MeToo", "meta": {"source": "test"}}"##
+        // act
+        let labelled = try ReplyLabelling.label(jsonLine: line, with: Self.replyGuard)
+        // check
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(labelled.utf8)) as? [String: Any])
+        #expect(object["label"] as? String == "why_question")
+        #expect(object["id"] as? Int == 7)
+        #expect(object["disclosure"] as? String == "#MeToo")
+        #expect((object["meta"] as? [String: Any])?["source"] as? String == "test")
+        #expect(object["reply"] as? String == "Why didn't you just leave?")
+    }
+
+    @Test func labellingALineWithoutAReplyFails() {
+        // setup
+        let line = #"{"text": "hello"}"#
+        // act / check
+        #expect(throws: ReplyLabelling.Failure.missingReply) { try ReplyLabelling.label(jsonLine: line, with: Self.replyGuard) }
+    }
+
+    @Test func evaluationArithmeticOnATinyFixedSet() {
+        // setup: two supportive (one is wrongly held as hostile), two harmful (one missed)
+        let examples: [(reply: String, disclosure: String?, label: ReplyLabel)] = [
+            ("I believe you.", nil, .supportive),
+            ("Shut up, slut.", nil, .supportive),
+            ("Why didn't you report it?", nil, .whyQuestion),
+            ("I believe you.", nil, .blaming),
+        ]
+        // act
+        let evaluation = ReplyEvaluation(examples: examples, guard: Self.replyGuard)
+        // check
+        #expect(evaluation.harmfulRecall == 0.5)
+        #expect(evaluation.supportiveFalsePositiveRate == 0.5)
+        #expect(evaluation.precision(of: .supportive) == 0.5)
+        #expect(evaluation.recall(of: .supportive) == 0.5)
+        #expect(evaluation.precision(of: .whyQuestion) == 1)
+        #expect(evaluation.recall(of: .blaming) == 0)
+        #expect(evaluation.report.contains("harmful recall (held under any harmful label): 0.500"))
+    }
+
+    @Test func evaluationLoadsJSONLines() throws {
+        // setup
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reply-eval-\(UUID().uuidString).jsonl").path
+        let lines = [
+            #"{"reply": "I believe you", "label": "supportive", "lang": "en"}"#, "",
+            #"{"reply": "Why?", "disclosure": "x", "label": "why_question"}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // act
+        let examples = try ReplyEvaluation.load(jsonLinesAt: path)
+        // check
+        #expect(examples.count == 2)
+        #expect(examples[1].label == .whyQuestion)
+        #expect(examples[1].disclosure == "x")
+    }
+
+    @Test(arguments: ["en", "es", "fr", "de", "pt"])
+    func guidanceIsCalmAndNeverAsksWhy(_ language: String) {
+        // setup
+        let questionWords = ["why", "por qué", "por que", "pourquoi", "warum", "wieso", "?"]
+        // act
+        let texts =
+            ReplyLabel.allCases.map { ReplyGuidance.explanation(for: $0, language: language) }
+            + ReplyGuidance.supporterTips(language: language)
+        // check
+        for text in texts {
+            #expect(!text.isEmpty)
+            #expect(!questionWords.contains { text.lowercased().contains($0) }, "\(language): \(text)")
+        }
+        #expect(ReplyGuidance.supporterTips(language: language).count == 5)
+    }
+
+    @Test func guidanceFallsBackToEnglish() {
+        // setup
+        let unknown = "xx"
+        // act
+        let explanation = ReplyGuidance.explanation(for: .blaming, language: unknown)
+        // check
+        #expect(explanation == ReplyGuidance.explanation(for: .blaming, language: "en"))
+        #expect(ReplyGuidance.supporterTips(language: unknown) == ReplyGuidance.supporterTips(language: "en"))
+    }
+
+    @Test func tokensFoldCaseAccentsAndApostrophes() {
+        // setup
+        let reply = "It’s NOT “your” fault, ¿por qué?"
+        // act
+        let text = ReplyText(reply)
+        // check
+        #expect(text.tokens == ["its", "not", "your", "fault", "por", "que", "?"])
+        #expect(text.quoted == [false, false, true, false, false, false, false])
+    }
+}

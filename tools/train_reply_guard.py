@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Trains the linear n-gram half of Chorus's reply guard and writes it as a small JSON resource.
+
+Reproducible: fixed seeds, deterministic splits and a deterministic solver (lbfgs).
+
+Inputs
+  data/dev/replies-dev.jsonl   our hand-written replies (six labels, five languages)
+  /work/shared/data/            public proxy corpora, read in place and never copied:
+      edos/            rewire-online/edos @ b1f1fbc (CC0 1.0)
+      davidson/        t-davidson/hate-speech-and-offensive-language @ cb50f7e (MIT)
+      guest-misogyny/  ellamguest/online-misogyny-eacl2021 @ b3c0456 (MIT)
+    Their abusive rows teach extra "hostile" vocabulary (English only); a sample of their neutral rows
+    keeps ordinary words from looking hostile. They get a low sample weight: they are not replies.
+
+Output
+  Sources/ChorusCore/Resources/reply-guard-model.json  (hashed-feature weights, bias, threshold)
+
+Usage
+  python3 tools/train_reply_guard.py                      # train on all of dev, write the resource
+  python3 tools/train_reply_guard.py --holdout OUT.json   # train on 75 % of dev, write OUT.json for evaluation
+  python3 tools/train_reply_guard.py --no-corpora         # dev only
+
+The feature extraction below is mirrored exactly by ReplyFeatures.swift; change both together.
+"""
+import argparse
+import csv
+import json
+import os
+import random
+import sys
+import unicodedata
+import zlib
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+LABELS = ["supportive", "blaming", "disbelief", "why_question", "minimizing", "hostile"]
+CONJUNCTIONS = {
+    "but", "though", "however", "although", "pero", "aunque", "mais", "cependant", "pourtant",
+    "aber", "doch", "jedoch", "trotzdem", "mas", "porem", "contudo", "entretanto",
+}
+HASH_MASK = (1 << 52) - 1
+SEED = 20171015
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = "/work/shared/data"
+
+
+# ---- features (mirror of ReplyFeatures.swift) -------------------------------------------------
+def tokens(text):
+    s = unicodedata.normalize("NFD", text.lower().replace("ß", "ss"))
+    out = []
+    for c in s:
+        cat = unicodedata.category(c)
+        if cat == "Mn" or c in "'\u2019\u2018`\u00b4":
+            continue
+        if c == "?":
+            out.append(" ? ")
+        elif cat.startswith("L") or c in "0123456789":
+            out.append(c)
+        else:
+            out.append(" ")
+    return "".join(out).split()
+
+
+def clause(toks):
+    """Tokens after the last contrastive conjunction ("I believe you, but ..."), or None."""
+    last = -1
+    for i, t in enumerate(toks):
+        if t in CONJUNCTIONS and i > 0:
+            last = i
+    if last < 0 or len(toks) - last - 1 < 2:
+        return None
+    return toks[last + 1:]
+
+
+def features(toks):
+    feats = set()
+    for i, t in enumerate(toks):
+        feats.add("w|" + t)
+        feats.add("b|" + (toks[i - 1] if i > 0 else "^") + " " + t)
+        if t == "?":
+            continue
+        padded = " " + t + " "
+        for n in (3, 4, 5):
+            for j in range(len(padded) - n + 1):
+                feats.add("c|" + padded[j:j + n])
+    return feats
+
+
+def fnv1a(feature):
+    h = 0xcbf29ce484222325
+    for byte in feature.encode("utf-8"):
+        h ^= byte
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h & HASH_MASK
+
+
+def hashed(text_or_tokens):
+    toks = tokens(text_or_tokens) if isinstance(text_or_tokens, str) else text_or_tokens
+    return {fnv1a(f) for f in features(toks)}
+
+
+# ---- data -------------------------------------------------------------------------------------
+def load_dev():
+    rows = [json.loads(line) for line in open(os.path.join(REPO, "data/dev/replies-dev.jsonl"), encoding="utf-8")]
+    return [r for r in rows if r.get("reply")]
+
+
+def is_held_out(row):
+    """About a quarter of each (language, label) group, chosen by a stable hash of the reply text."""
+    return zlib.crc32(row["reply"].encode("utf-8")) % 4 == 0
+
+
+def load_corpora(rng):
+    hostile, neutral = [], []
+    with open(os.path.join(SHARED, "edos/edos_labelled_aggregated.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            v = r["label_vector"]
+            if v[:2] in ("1.", "2.") or v.startswith("3.1"):
+                hostile.append(r["text"])
+            elif r["label_sexist"] == "not sexist":
+                neutral.append(r["text"])
+    with open(os.path.join(SHARED, "guest-misogyny/final_labels.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["level_2"] in ("Derogation", "Misogynistic_pejorative", "Misogynistic_personal_attack",
+                                "Nonmisogynistic_personal_attack"):
+                hostile.append(r["body"])
+            elif r["level_1"] == "Nonmisogynistic":
+                neutral.append(r["body"])
+    davidson_hostile = []
+    with open(os.path.join(SHARED, "davidson/labeled_data.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            text = " ".join(w for w in r["tweet"].split() if not w.startswith("@") and w != "RT" and "http" not in w)
+            if r["class"] == "0" or (r["class"] == "1" and int(r["offensive_language"]) == int(r["count"])):
+                davidson_hostile.append(text)
+            elif r["class"] == "2":
+                neutral.append(text)
+    rng.shuffle(davidson_hostile)
+    hostile += davidson_hostile[:500]
+    rng.shuffle(hostile)
+    rng.shuffle(neutral)
+    return hostile[:1500], neutral[:1500]
+
+
+# ---- model ------------------------------------------------------------------------------------
+def matrix(hash_sets, index):
+    indptr, indices, data = [0], [], []
+    for hs in hash_sets:
+        cols = sorted(index[h] for h in hs if h in index)
+        value = 1.0 / np.sqrt(len(cols)) if cols else 0.0
+        indices += cols
+        data += [value] * len(cols)
+        indptr.append(len(indices))
+    return csr_matrix((np.array(data, dtype=np.float64), np.array(indices), np.array(indptr)), shape=(len(hash_sets), len(index)))
+
+
+def build_examples(dev_rows, corpus):
+    """(hash set, label index, weight) for each dev reply, its post-"but" clause, and the corpus sample."""
+    examples = []
+    for r in dev_rows:
+        toks = tokens(r["reply"])
+        y = LABELS.index(r["label"])
+        examples.append((hashed(toks), y, 1.0, True))
+        c = clause(toks)
+        if c:
+            examples.append((hashed(c), y, 0.5, True))
+    hostile, neutral = corpus
+    for text in hostile:
+        examples.append((hashed(text), LABELS.index("hostile"), 0.15, False))
+    for text in neutral:
+        examples.append((hashed(text), 0, 0.1, False))
+    return examples
+
+
+def fit(examples, c_value):
+    counts = {}
+    for hs, _, _, from_dev in examples:
+        for h in hs:
+            counts[h] = counts.get(h, 0) + (3 if from_dev else 1)
+    vocab = sorted(h for h, n in counts.items() if n >= 3)
+    index = {h: i for i, h in enumerate(vocab)}
+    x = matrix([e[0] for e in examples], index)
+    y = np.array([e[1] for e in examples])
+    w = np.array([e[2] for e in examples])
+    # Balance the six labels so the many supportive replies do not drown the harmful kinds.
+    dev = np.array([e[3] for e in examples])
+    share = w[dev].sum() / len(LABELS)
+    for k in range(len(LABELS)):
+        mask = (y == k) & dev
+        if mask.any():
+            w[mask] *= share / w[mask].sum()
+    model = LogisticRegression(C=c_value, max_iter=3000, solver="lbfgs", random_state=SEED)
+    model.fit(x, y, sample_weight=w)
+    return model, index
+
+
+def harm_scores(model, index, rows):
+    """Mirror of ReplyGuard's model half: the higher harm of the whole reply and of its post-"but" clause."""
+    out = []
+    for r in rows:
+        toks = tokens(r["reply"])
+        probs = [model.predict_proba(matrix([hashed(toks)], index))[0]]
+        c = clause(toks)
+        if c:
+            probs.append(model.predict_proba(matrix([hashed(c)], index))[0])
+        best = max(probs, key=lambda p: 1 - p[0])
+        out.append((1 - best[0], LABELS[1 + int(np.argmax(best[1:]))]))
+    return out
+
+
+def choose_threshold(model_factory, rows, folds=5, max_fpr=0.02):
+    """Out-of-fold harm scores over `rows`; the lowest threshold whose supportive false-positive rate stays under max_fpr."""
+    order = sorted(range(len(rows)), key=lambda i: zlib.crc32(rows[i]["reply"].encode("utf-8")))
+    scores = [None] * len(rows)
+    for f in range(folds):
+        test = [i for k, i in enumerate(order) if k % folds == f]
+        train = [i for k, i in enumerate(order) if k % folds != f]
+        model, index = model_factory([rows[i] for i in train])
+        for i, s in zip(test, harm_scores(model, index, [rows[i] for i in test])):
+            scores[i] = s
+    supportive = sorted(s[0] for s, r in zip(scores, rows) if r["label"] == "supportive")
+    allowed = int(max_fpr * len(supportive))
+    threshold = supportive[-(allowed + 1)] + 1e-6 if allowed < len(supportive) else 0.5
+    harmful = [s for s, r in zip(scores, rows) if r["label"] != "supportive"]
+    recall = sum(1 for s in harmful if s[0] >= threshold) / max(1, len(harmful))
+    fpr = sum(1 for s in supportive if s >= threshold) / max(1, len(supportive))
+    return min(max(threshold, 0.2), 0.8), recall, fpr
+
+
+def export(model, index, threshold, path, sources):
+    vocab = sorted(index, key=index.get)
+    coef = model.coef_.T  # features x labels
+    keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= 0.02]
+    payload = {
+        "format": 1,
+        "labels": LABELS,
+        "conjunctions": sorted(CONJUNCTIONS),
+        "threshold": round(float(threshold), 4),
+        "bias": [round(float(b), 4) for b in model.intercept_],
+        "hashes": [vocab[i] for i in keep],
+        "weights": [round(float(v), 3) for i in keep for v in coef[i]],
+        "sources": sources,
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(payload, f, separators=(",", ":"))
+    print(f"wrote {path}: {len(keep)} features, {os.path.getsize(path) / 1e6:.2f} MB, threshold {threshold:.3f}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--holdout", help="train on 75 %% of dev only and write the model here")
+    parser.add_argument("--no-corpora", action="store_true")
+    parser.add_argument("--c", type=float, default=8.0)
+    args = parser.parse_args()
+    random.seed(SEED)
+    np.random.seed(SEED)
+    rows = load_dev()
+    if args.holdout:
+        rows = [r for r in rows if not is_held_out(r)]
+    corpus = ([], []) if args.no_corpora else load_corpora(random.Random(SEED))
+    print(f"dev rows {len(rows)}, corpus hostile {len(corpus[0])}, neutral {len(corpus[1])}", file=sys.stderr)
+
+    def factory(train_rows):
+        return fit(build_examples(train_rows, corpus), args.c)
+
+    threshold, recall, fpr = choose_threshold(factory, rows)
+    print(f"cross-validated (model half only): threshold {threshold:.3f}, harmful recall {recall:.3f}, supportive FPR {fpr:.3f}")
+    model, index = factory(rows)
+    sources = ["data/dev/replies-dev.jsonl (Chorus, hand-written)"]
+    if not args.no_corpora:
+        sources += ["rewire-online/edos@b1f1fbc (CC0 1.0)", "t-davidson/hate-speech-and-offensive-language@cb50f7e (MIT)",
+                    "ellamguest/online-misogyny-eacl2021@b3c0456 (MIT)"]
+    path = args.holdout or os.path.join(REPO, "Sources/ChorusCore/Resources/reply-guard-model.json")
+    export(model, index, threshold, path, sources)
+
+
+if __name__ == "__main__":
+    main()
