@@ -23,6 +23,7 @@ struct StaticController {
         case "js": return "text/javascript; charset=utf-8"
         case "svg": return "image/svg+xml"
         case "txt": return "text/plain; charset=utf-8"
+        case "html": return "text/html; charset=utf-8"
         default: return "application/octet-stream"
         }
     }
