@@ -12,6 +12,10 @@ public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     let logger: Logger
     private let pool: Pool
+    /// SQLite: writers take turns in this process (see `WriterTurn`); PostgreSQL lets them run together.
+    private let writerTurn: WriterTurn?
+    /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
+    private let sqliteThreads: NIOThreadPool?
 
     /// AsyncKit's pools lock internally; they predate Sendable annotations.
     private enum Pool: @unchecked Sendable {
@@ -28,10 +32,16 @@ public final class ChorusDatabase: Sendable {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path))))
+            let threads = NIOThreadPool(numberOfThreads: 4)
+            threads.start()
+            sqliteThreads = threads
+            writerTurn = WriterTurn()
+            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path)), threadPool: threads))
             pool = .sqlite(.init(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup))
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
+            sqliteThreads = nil
+            writerTurn = nil
             pool = .postgres(
                 .init(
                     source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
@@ -57,6 +67,11 @@ public final class ChorusDatabase: Sendable {
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
     public func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let writerTurn else { return try await transaction(body) }
+        return try await writerTurn.run { try await transaction(body) }
+    }
+
+    private func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await read { db in
             try await db.raw(SQLQueryString(beginWriteStatement)).run()
             do {
@@ -80,7 +95,9 @@ public final class ChorusDatabase: Sendable {
 
     public func shutdown() async {
         switch pool {
-        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .sqlite(let pool):
+            try? await pool.shutdownAsync()
+            try? await sqliteThreads?.shutdownGracefully()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }
     }
