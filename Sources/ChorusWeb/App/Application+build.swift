@@ -19,6 +19,9 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
         logger: logger
     )
     app.addServices(StoreService(store: store))
+    if let relay = try ClusterRelay(store: store, live: services.live, logger: logger) {
+        app.addServices(relay)
+    }
     return app
 }
 
