@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "bcrypt cost for passwords (4–16).")
     var bcryptCost: UInt8 = 12
 
+    @Flag(help: "Serve requests only; leave background jobs to `chorus worker` processes.")
+    var noJobs = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHORUS_LOG_LEVEL"] ?? "info"
 
@@ -46,6 +49,7 @@ struct Serve: AsyncParsableCommand {
         config.exitURL = exitUrl
         config.bcryptCost = bcryptCost
         config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        config.runsJobs = !noJobs
         let app = try await buildApplication(config)
         try await app.runService()
     }

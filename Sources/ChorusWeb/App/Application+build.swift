@@ -19,6 +19,9 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
         logger: logger
     )
     app.addServices(StoreService(store: store))
+    if config.runsJobs {
+        app.addServices(JobWorker(store: store, logger: logger))
+    }
     if let relay = try ClusterRelay(store: store, live: services.live, logger: logger) {
         app.addServices(relay)
     }
@@ -53,4 +56,17 @@ struct StoreService: Service {
         try? await gracefulShutdown()
         await store.shutdown()
     }
+}
+
+/// Runs only the job worker, for `chorus worker`: no pages, no API.
+public func runWorker(_ config: AppConfig) async throws {
+    var logger = Logger(label: "chorus.worker")
+    logger.logLevel = config.logLevel
+    let store = try await ChorusStore.open(config.engine, logger: logger)
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [JobWorker(store: store, logger: logger), StoreService(store: store)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+    )
+    try await group.run()
 }
