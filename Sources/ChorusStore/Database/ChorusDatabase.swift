@@ -12,8 +12,8 @@ public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     let logger: Logger
     private let pool: Pool
-    /// SQLite: writers take turns in this process (see `WriterTurn`); PostgreSQL lets them run together.
-    private let writerTurn: WriterTurn?
+    /// SQLite: writes are committed in batches by one writer (see `GroupCommit`); PostgreSQL lets them run together.
+    private let groupCommit: GroupCommit?
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
 
@@ -35,13 +35,20 @@ public final class ChorusDatabase: Sendable {
             let threads = NIOThreadPool(numberOfThreads: 4)
             threads.start()
             sqliteThreads = threads
-            writerTurn = WriterTurn()
             let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path)), threadPool: threads))
-            pool = .sqlite(.init(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup))
+            let sqlitePool = EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
+            )
+            pool = .sqlite(sqlitePool)
+            groupCommit = GroupCommit { [logger] batch in
+                let connection = try await sqlitePool.requestConnection(logger: logger).get()
+                defer { sqlitePool.releaseConnection(connection, logger: logger) }
+                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil))
+            }
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
-            writerTurn = nil
+            groupCommit = nil
             pool = .postgres(
                 .init(
                     source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
@@ -66,9 +73,9 @@ public final class ChorusDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
-    public func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let writerTurn else { return try await transaction(body) }
-        return try await writerTurn.run { try await transaction(body) }
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let groupCommit else { return try await transaction(body) }
+        return try await groupCommit.submit(body)
     }
 
     private func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
