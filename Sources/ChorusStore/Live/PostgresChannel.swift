@@ -35,15 +35,21 @@ public struct PostgresChannel: Sendable {
                 )
                 attempt = 0
                 do {
-                    try await connection.listen(on: name) { notifications in
-                        await connected(hasConnected)
-                        hasConnected = true
-                        for try await notification in notifications {
-                            await received(notification.payload)
+                    // Cancellation (shutdown) closes the connection, which ends the notification sequence.
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: name) { notifications in
+                            await connected(hasConnected)
+                            hasConnected = true
+                            for try await notification in notifications {
+                                await received(notification.payload)
+                            }
                         }
+                    } onCancel: {
+                        let closing: EventLoopFuture<Void> = connection.close()
+                        closing.whenComplete { _ in }
                     }
                 } catch {
-                    logger.warning("Live updates from other instances paused: \(String(reflecting: error))")
+                    if !Task.isCancelled { logger.warning("Live updates from other instances paused: \(String(reflecting: error))") }
                 }
                 try? await connection.close()
             } catch {

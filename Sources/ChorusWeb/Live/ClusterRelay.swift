@@ -45,7 +45,7 @@ struct ClusterRelay: Service {
                 }
             }
         }
-        await withGracefulShutdownHandler {
+        await cancelWhenGracefulShutdown {
             await channel.listen(
                 connected: { isReconnection in
                     if isReconnection { await catchUp(after: lastVoice.value) }
@@ -56,8 +56,6 @@ struct ClusterRelay: Service {
                     live.deliverLocally(message.event)
                 }
             )
-        } onGracefulShutdown: {
-            sender.cancel()
         }
         sender.cancel()
     }
