@@ -41,6 +41,9 @@ public struct VoiceDraft: Sendable, Equatable {
         var draft = self
         draft.contentWarning = contentWarning.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 }
         let length = text.count
+        if text.utf8.contains(0) || (contentWarning?.utf8.contains(0) ?? false) {
+            throw InputError("The text contains an invisible null character that can't be stored. Please remove it and send again.", field: "text")
+        }
         if text.utf8.count > Self.byteLimit || (contentWarning?.utf8.count ?? 0) > Self.contentWarningLimit * 4 {
             throw InputError("This text is longer than Chorus can store. Please shorten it, or remove repeated accent marks.", field: "text")
         }
