@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "bcrypt cost for passwords (4–16).")
     var bcryptCost: UInt8 = 12
 
+    @Option(help: "Voices, pledges and replies one account may post per 10 minutes.")
+    var postingLimit: Int = 60
+
     @Flag(help: "Serve requests only; leave background jobs to `chorus worker` processes.")
     var noJobs = false
 
@@ -50,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         config.bcryptCost = bcryptCost
         config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         config.runsJobs = !noJobs
+        config.postingLimit = postingLimit
         let app = try await buildApplication(config)
         try await app.runService()
     }

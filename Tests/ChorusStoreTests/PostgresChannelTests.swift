@@ -9,11 +9,11 @@ import Testing
 struct PostgresChannelTests {
     final class Heard: Sendable {
         let payloads = Mutex<[String]>([])
-        let reconnections = Mutex(0)
+        let connections = Mutex(0)
     }
 
     func waitFor(_ condition: () -> Bool) async throws {
-        for _ in 0..<100 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<400 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
     }
 
     @Test func notificationReachesAnotherListenerAndSurvivesADroppedConnection() async throws {
@@ -23,11 +23,11 @@ struct PostgresChannelTests {
         let heard = Heard()
         let listener = Task {
             await channel.listen(
-                connected: { isReconnection in if isReconnection { heard.reconnections.withLock { $0 += 1 } } },
+                connected: { _ in heard.connections.withLock { $0 += 1 } },
                 received: { payload in heard.payloads.withLock { $0.append(payload) } }
             )
         }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitFor { heard.connections.withLock { $0 } == 1 }
         // act
         try await store.notify(channel: "chorus_test", payload: "first")
         try await waitFor { heard.payloads.withLock { $0.contains("first") } }
@@ -36,12 +36,12 @@ struct PostgresChannelTests {
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()"
             ).run()
         }
-        try await waitFor { heard.reconnections.withLock { $0 } > 0 }
+        try await waitFor { heard.connections.withLock { $0 } == 2 }
         try await store.notify(channel: "chorus_test", payload: "second")
         try await waitFor { heard.payloads.withLock { $0.contains("second") } }
         // check
         #expect(heard.payloads.withLock { $0 } == ["first", "second"])
-        #expect(heard.reconnections.withLock { $0 } == 1)
+        #expect(heard.connections.withLock { $0 } == 2)
         listener.cancel()
         await store.shutdown()
     }

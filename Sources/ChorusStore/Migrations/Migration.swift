@@ -20,6 +20,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         .m0001Foundation,
         .m0006Jobs,
+        .m0007RateLimits,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

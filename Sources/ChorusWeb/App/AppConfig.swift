@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusStore
 import Logging
 
@@ -19,6 +20,8 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     /// Run background jobs in this process.
     public var runsJobs: Bool
+    /// Voices, pledges and replies one account may post per 10 minutes.
+    public var postingLimit: Int = Limit.posting.count
 
     public init(
         hostname: String = "127.0.0.1",

@@ -43,6 +43,7 @@ public enum JobKinds {
     static let handlers: [String: JobHandler] = [
         purgeSessions: { _, db in
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: ChorusDatabase.now())").run()
+            try await ChorusStore.purgeRateCounts(db, before: ChorusDatabase.now() - 2 * 3_600_000)
         }
     ]
 

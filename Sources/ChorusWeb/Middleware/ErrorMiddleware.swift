@@ -31,6 +31,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 response = pages.message(words["error_title"], message, request: request, context: context, status: status)
             }
             if status == .serviceUnavailable { response.headers[.retryAfter] = "30" }
+            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
             return response
         }
     }
@@ -59,6 +60,8 @@ struct ErrorMiddleware: RouterMiddleware {
             case .gone: return (.gone, refusal.message)
             case .unprocessable: return (.unprocessableContent, refusal.message)
             }
+        case let reached as LimitReached:
+            return (.tooManyRequests, reached.limit.message)
         case let input as InputError:
             return (.unprocessableContent, input.message)
         case let http as HTTPError:

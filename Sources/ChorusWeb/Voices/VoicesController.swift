@@ -93,9 +93,13 @@ struct VoicesController {
 
     /// Screens, stores and announces a voice: the one write path for the web.
     func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
+        try await store.count(Limit.posting.allowing(services.config.postingLimit), key: String(account.id))
         var screening = services.screening.screen(draft)
         if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
             screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
+            if !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
+                try await store.count(.newAccountRepliesToOneVoice, key: String(parent.threadRoot))
+            }
         }
         let written = try await store.say(draft, by: account.id, screening: screening)
         let voice = written.voice
