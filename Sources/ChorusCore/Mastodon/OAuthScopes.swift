@@ -18,7 +18,8 @@ public struct OAuthScopes: Sendable, Equatable, CustomStringConvertible {
         var seen: [String] = []
         for part in parts where !seen.contains(part) {
             guard Self.topLevel.contains(part) || Self.granular.contains(part) else {
-                throw InputError("The scope “\(part)” is not one Chorus knows. Use read, write, follow, push or a granular scope such as read:statuses.")
+                throw InputError(
+                    "The scope “\(part)” is not one Chorus knows. Use read, write, follow, push or a granular scope such as read:statuses.")
             }
             seen.append(part)
         }

@@ -146,7 +146,10 @@ struct MastodonInstanceController {
             "thumbnail": ["url": .string(baseURL + "/static/header.png"), "blurhash": nil, "versions": [:]], "icon": [],
             "languages": ["en"],
             "configuration": [
-                "urls": ["streaming": .string(streamingURL), "status": nil, "about": .string(baseURL + "/"), "privacy_policy": nil, "terms_of_service": nil],
+                "urls": [
+                    "streaming": .string(streamingURL), "status": nil, "about": .string(baseURL + "/"), "privacy_policy": nil,
+                    "terms_of_service": nil,
+                ],
                 "vapid": ["public_key": ""], "accounts": ["max_featured_tags": 0, "max_pinned_statuses": 0],
                 "statuses": statusesConfiguration, "media_attachments": mediaConfiguration, "polls": pollsConfiguration,
                 "translation": ["enabled": false],

@@ -148,7 +148,10 @@ struct APIParams: Sendable {
     /// Reads the query, then the body: a body value wins over a query value of the same name.
     static func read(_ request: Request, context: ChorusContext) async throws -> APIParams {
         var params = APIParams()
-        for (name, value) in request.uri.queryParameters { params.add(String(name), .text(String(value))) }
+        // The query as forms encode it (`+` is a space), which Mastodon libraries send.
+        for (name, list) in Form(request.uri.query ?? "").values {
+            params.values[name] = name.hasSuffix("[]") || list.count > 1 ? .list(list.map(Value.text)) : .text(list[0])
+        }
         guard request.method != .get, request.method != .head else { return params }
         var request = request
         let body: ByteBuffer

@@ -116,7 +116,9 @@ final class StreamDispatcher: Sendable {
             notificationCursor.withLock { $0 = max($0, newest) }
             let entities = try await MastodonEntities(services: services).notifications(fresh.reversed(), recipient: account.id)
             for json in entities {
-                for subscription in targets { out.append(StreamMessage(subscription: subscription, event: "notification", payload: json.serialized())) }
+                for subscription in targets {
+                    out.append(StreamMessage(subscription: subscription, event: "notification", payload: json.serialized()))
+                }
             }
         case .magnitude:
             break

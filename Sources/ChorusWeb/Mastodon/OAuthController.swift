@@ -72,7 +72,8 @@ struct OAuthController {
     }
 
     /// Checks what an authorization request asks for. Problems are shown on a page, never sent to an unchecked address.
-    func validatedRequest(_ values: (String) throws -> String?) async throws -> (app: OAuthApp, redirect: String, scopes: OAuthScopes, state: String?) {
+    func validatedRequest(_ values: (String) throws -> String?) async throws -> (app: OAuthApp, redirect: String, scopes: OAuthScopes, state: String?)
+    {
         guard let clientID = try values("client_id"), let app = try await store.app(clientID: clientID) else {
             throw Refusal(.unprocessable, "This app is not registered here. Please ask the app to connect to this Chorus again.")
         }
@@ -91,8 +92,8 @@ struct OAuthController {
     }
 
     func authorizePage(_ request: Request, _ context: ChorusContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let asked = try await validatedRequest { query[Substring($0)].map(String.init) }
+        let query = Form(request.uri.query ?? "")
+        let asked = try await validatedRequest { try query.value($0) }
         guard context.account != nil else {
             let target = (request.uri.path + "?" + (request.uri.query ?? "")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return redirect(to: "/signin?next=\(target)")
@@ -180,7 +181,8 @@ struct OAuthController {
     @Sendable func token(_ request: Request, context: ChorusContext) async throws -> Response {
         let params = try await APIParams.read(request, context: context)
         guard let app = try await client(request, params) else {
-            return Self.oauthError(.unauthorized, "invalid_client", "The app's client_id and client_secret were not recognised. Register the app again.")
+            return Self.oauthError(
+                .unauthorized, "invalid_client", "The app's client_id and client_secret were not recognised. Register the app again.")
         }
         let token = Secrets.token()
         let grant: OAuthGrant
