@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// One stream a client listens to: Mastodon's `public`, `public:local`, `hashtag`, `hashtag:local`, `user`, `user:notification`.
@@ -145,9 +146,17 @@ enum StreamTick: Sendable {
     case heartbeat
 }
 
+/// Live events with heartbeats, which the server can end (when it shuts down).
+struct TickStream: Sendable {
+    let stream: AsyncStream<StreamTick>
+    let continuation: AsyncStream<StreamTick>.Continuation
+
+    func finish() { continuation.finish() }
+}
+
 extension LiveEvents {
     /// Live events with a heartbeat every `interval`, ending when the consumer stops.
-    func ticks(every interval: Duration = .seconds(15)) -> AsyncStream<StreamTick> {
+    func ticks(every interval: Duration = .seconds(15)) -> TickStream {
         let events = subscribe()
         let (stream, continuation) = AsyncStream<StreamTick>.makeStream(bufferingPolicy: .bufferingNewest(256))
         let forward = Task {
@@ -164,7 +173,7 @@ extension LiveEvents {
             forward.cancel()
             beat.cancel()
         }
-        return stream
+        return TickStream(stream: stream, continuation: continuation)
     }
 }
 
@@ -200,26 +209,37 @@ struct MastodonStreaming {
             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
             body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: ":)\n\n"))
-                for await tick in ticks {
-                    switch tick {
-                    case .heartbeat:
-                        try await writer.write(ByteBuffer(string: ":thump\n\n"))
-                    case .event(let event):
-                        let messages: [StreamMessage]
-                        do {
-                            messages = try await dispatcher.messages(for: event, subscriptions: [subscription])
-                        } catch {
-                            logger.warning("A streaming event could not be read: \(error)")
-                            continue
-                        }
-                        for message in messages {
-                            try await writer.write(ByteBuffer(string: "event: \(message.event)\ndata: \(message.payload)\n\n"))
-                        }
-                    }
+                // A shutting-down server ends its streams; clients reconnect to another instance.
+                try await withGracefulShutdownHandler {
+                    try await Self.send(ticks, dispatcher: dispatcher, subscription: subscription, logger: logger, to: &writer)
+                } onGracefulShutdown: {
+                    ticks.finish()
                 }
                 try await writer.finish(nil)
             }
         )
+    }
+
+    static func send(
+        _ ticks: TickStream, dispatcher: StreamDispatcher, subscription: StreamSubscription, logger: Logger, to writer: inout some ResponseBodyWriter
+    ) async throws {
+        for await tick in ticks.stream {
+            switch tick {
+            case .heartbeat:
+                try await writer.write(ByteBuffer(string: ":thump\n\n"))
+            case .event(let event):
+                let messages: [StreamMessage]
+                do {
+                    messages = try await dispatcher.messages(for: event, subscriptions: [subscription])
+                } catch {
+                    logger.warning("A streaming event could not be read: \(error)")
+                    continue
+                }
+                for message in messages {
+                    try await writer.write(ByteBuffer(string: "event: \(message.event)\ndata: \(message.payload)\n\n"))
+                }
+            }
+        }
     }
 
     /// The WebSocket form: `?stream=…&tag=…&access_token=…`, then `{"type":"subscribe","stream":"hashtag","tag":"metoo"}` messages.
@@ -270,7 +290,7 @@ struct MastodonStreaming {
                     }
                 }
                 group.addTask {
-                    for await tick in ticks {
+                    for await tick in ticks.stream {
                         guard case .event(let event) = tick else { continue }
                         let current = subscriptions.value.withLock { $0 }
                         guard let messages = try? await dispatcher.messages(for: event, subscriptions: current) else { continue }
@@ -283,7 +303,11 @@ struct MastodonStreaming {
                         }
                     }
                 }
-                _ = try await group.next()
+                try await withGracefulShutdownHandler {
+                    _ = try await group.next()
+                } onGracefulShutdown: {
+                    ticks.finish()
+                }
                 group.cancelAll()
             }
         }
