@@ -40,6 +40,30 @@ struct MastodonStatusesController {
                 try await entities.accounts(believers.map(\.account)), ids: believers.map(\.beliefID), request: request,
                 baseURL: services.config.baseURL, limit: page.limit)
         }
+        // Boosts, bookmarks, pins, mutes, edits and media are not part of Chorus: a clear answer rather than a missing page.
+        let unsupported: [(String, String)] = [
+            ("reblog", "Chorus has no boosts: to stand with someone, say “I believe you” (favourite) or reply."),
+            ("unreblog", "Chorus has no boosts."), ("bookmark", "Chorus has no bookmarks yet."), ("unbookmark", "Chorus has no bookmarks yet."),
+            ("pin", "Chorus does not pin voices."), ("unpin", "Chorus does not pin voices."), ("mute", "Chorus does not mute threads yet."),
+            ("unmute", "Chorus does not mute threads yet."),
+        ]
+        for (action, message) in unsupported {
+            router.post(RouterPath("/api/v1/statuses/{id}/\(action)")) { _, context -> Response in
+                let account = try context.requireUser("write:statuses")
+                _ = try await visibleVoice(context, viewer: account.id)
+                throw Refusal(.unprocessable, message)
+            }
+        }
+        router.put("/api/v1/statuses/{id}") { _, context -> Response in
+            _ = try context.requireUser("write:statuses")
+            throw Refusal(.unprocessable, "Chorus does not edit voices: delete it and share it again, if you wish.")
+        }
+        for path in ["/api/v1/media", "/api/v2/media"] {
+            router.post(RouterPath(path)) { _, context -> Response in
+                _ = try context.requireUser("write:media")
+                throw Refusal(.unprocessable, "Chorus does not take pictures or other media: please share words only.")
+            }
+        }
         router.get("/api/v1/statuses/{id}/reblogged_by") { _, context in
             let viewer = try context.optionalUser("read:accounts")
             _ = try await visibleVoice(context, viewer: viewer?.id)
@@ -61,7 +85,15 @@ struct MastodonStatusesController {
     @Sendable func create(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireUser("write:statuses")
         let params = try await APIParams.read(request, context: context)
-        let draft = try Self.draft(params, account: account)
+        var draft = try Self.draft(params, account: account)
+        // Answering in one's own anonymous thread stays anonymous: a public reply there would say who wrote it.
+        if draft.kind == .reply, draft.visibility == .public, let parentID = draft.inReplyTo,
+            let parent = try await store.voice(id: parentID, viewer: account.id),
+            let root = parent.id == parent.threadRoot ? parent : try await store.voice(id: parent.threadRoot, viewer: account.id),
+            root.isMine, root.visibility == .anonymous
+        {
+            draft.visibility = .anonymous
+        }
         let key = request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
         if let key {
             switch try await store.reserveIdempotencyKey(key, accountID: account.id) {

@@ -51,6 +51,7 @@ import Testing
             let anonymous = try await ana.say("#MeToo I never told anyone.", [("chorus_anonymous", "true")])
             let id = anonymous["id"] as? String ?? ""
             let reply = try await bea.say("I believe you.", [("in_reply_to_id", id)])
+            let answer = try await ana.say("Thank you for believing me.", [("in_reply_to_id", reply["id"] as? String ?? "")])
             let seen = try await bea.get("/api/v1/statuses/\(id)")
             let publicTimeline = try await bea.get("/api/v1/timelines/public")
             let profile = try await bea.get("/api/v1/accounts/\(ana.accountID)/statuses")
@@ -60,7 +61,8 @@ import Testing
             #expect(account["id"] as? String == "0")
             #expect(account["username"] as? String == "someone")
             #expect(account["bot"] as? Bool == false)
-            for body in [anonymous.body, seen.body, publicTimeline.body, context.body, reply.body] {
+            #expect((answer["account"] as? [String: Any])?["username"] as? String == "someone")
+            for body in [anonymous.body, seen.body, publicTimeline.body, context.body, reply.body, answer.body] {
                 #expect(!body.contains(ana.accountID))
                 #expect(!body.contains("\"ana\""))
             }
@@ -209,6 +211,8 @@ import Testing
             let badReplyID = try await ana.say("hello", [("in_reply_to_id", "abc")])
             let missingParent = try await ana.say("hello", [("in_reply_to_id", "12345")])
             let media = try await ana.say("#MeToo", [("media_ids[]", "1")])
+            let own = try await ana.say("#MeToo")["id"] as? String ?? ""
+            let boost = try await ana.post("/api/v1/statuses/\(own)/reblog")
             let unknown = try await ana.get("/api/v1/statuses/99999")
             let notAnID = try await ana.get("/api/v1/statuses/abc")
             let wrongMedia = try await ana.request(.post, "/api/v1/statuses", body: "status=x", contentType: "text/plain")
@@ -225,6 +229,8 @@ import Testing
             #expect(badReplyID.status == .unprocessableContent)
             #expect(missingParent.status == .notFound)
             #expect(media.status == .unprocessableContent)
+            #expect(boost.status == .unprocessableContent)
+            #expect(boost.error.contains("I believe you"))
             #expect(unknown.status == .notFound)
             #expect(notAnID.status == .notFound)
             #expect(wrongMedia.status == .unprocessableContent)
