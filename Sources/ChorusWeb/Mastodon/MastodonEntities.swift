@@ -131,6 +131,12 @@ struct MastodonEntities: Sendable {
                 "reply_policy": .string(voice.replyPolicy.rawValue),
             ],
         ]
+        if voice.isMine, voice.crisis, case .object(var chorus)? = status["chorus"] {
+            // The writer's own app can offer help at once, as the web does; nobody else is told.
+            chorus.append(("crisis", true))
+            chorus.append(("help_url", .string(baseURL + "/help")))
+            status = status.with("chorus", .object(chorus))
+        }
         if includeText { status = status.with("text", .string(voice.text)) }
         return status
     }

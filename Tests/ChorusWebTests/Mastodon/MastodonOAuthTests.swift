@@ -153,6 +153,25 @@ import Testing
         }
     }
 
+    @Test func changingThePasswordSignsAppsOut() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let api = try await MastodonClient.signedUp(client, "ana")
+            var browser = Browser(client)
+            try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            // act
+            let before = try await api.get("/api/v1/accounts/verify_credentials")
+            let changed = try await browser.post(
+                "/account/password", [("current_password", "correct horse battery"), ("new_password", "a new long password")])
+            let after = try await api.get("/api/v1/accounts/verify_credentials")
+            // check
+            #expect(before.status == .ok)
+            #expect(changed.status.code < 400)
+            #expect(after.status == .unauthorized)
+        }
+    }
+
     @Test func theWebSessionCookieNeverAuthenticatesTheAPI() async throws {
         // setup
         let app = try await makeApp()
