@@ -104,7 +104,9 @@ final class StreamDispatcher: Sendable {
             for subscription in matching { out.append(StreamMessage(subscription: subscription, event: "update", payload: payload)) }
         case .deleted:
             guard let id = event.voiceID else { return [] }
+            let isWriter = account != nil && event.accountID == account?.id
             for subscription in subscriptions where subscription.kind != .userNotification {
+                guard event.isListed || (subscription.kind == .user && isWriter) else { continue }
                 out.append(StreamMessage(subscription: subscription, event: "delete", payload: String(id)))
             }
         case .notification:

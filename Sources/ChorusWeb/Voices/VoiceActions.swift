@@ -44,8 +44,11 @@ struct VoiceActions: Sendable {
 
     /// Deletes one's own voice (with its thread, for a voice that started one).
     func delete(voiceID: Int64, by account: Account) async throws {
+        let listed = try await store.voice(id: voiceID, viewer: account.id).map { $0.visibility.isListed && $0.state == .visible } ?? false
         try await store.deleteVoice(id: voiceID, by: account.id)
-        services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID))
+        // Streams hear of a deletion only where they could have heard of the voice: everyone for a listed voice,
+        // the writer's own streams for the rest.
+        services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: listed, accountID: account.id))
         services.live.publish(LiveEvent(kind: .magnitude))
     }
 

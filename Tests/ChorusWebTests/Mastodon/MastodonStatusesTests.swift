@@ -73,6 +73,23 @@ import Testing
         }
     }
 
+    @Test func theWritersAppIsToldToOfferHelpAndNobodyElseIs() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let written = try await ana.say("#MeToo I can't go on, I have the pills here")
+            let seenByOther = try await bea.get("/api/v1/statuses/\(written["id"] as? String ?? "")")
+            // check
+            let own = written["chorus"] as? [String: Any]
+            #expect(own?["crisis"] as? Bool == true)
+            #expect((own?["help_url"] as? String)?.hasSuffix("/help") == true)
+            #expect((seenByOther["chorus"] as? [String: Any])?["crisis"] == nil)
+        }
+    }
+
     @Test func directAndPrivateStatusesAreOnlyForTheirAuthor() async throws {
         // setup
         let app = try await makeApp()

@@ -77,6 +77,7 @@ final class EventStreamReader: @unchecked Sendable {
             let onlyMe = try await ana.say("#MeToo private", [("visibility", "direct")])["id"] as? String ?? ""
             let other = try await bea.say("#IWill listen")["id"] as? String ?? ""
             _ = try await bea.post("/api/v1/statuses/\(voice)/favourite")
+            _ = try await ana.delete("/api/v1/statuses/\(onlyMe)")
             _ = try await ana.delete("/api/v1/statuses/\(voice)")
             // check
             let tagged = await hashtag.read(until: "event: delete")
@@ -87,6 +88,7 @@ final class EventStreamReader: @unchecked Sendable {
             let home = await user.read(until: "event: notification")
             #expect(home.contains("\"id\":\"\(onlyMe)\""))
             #expect(home.contains("\"type\":\"favourite\""))
+            #expect(await user.read(until: "event: delete\ndata: \(onlyMe)").contains("event: delete\ndata: \(onlyMe)"))
             let everyone = await publicStream.read(until: "\"id\":\"\(other)\"")
             #expect(everyone.contains("\"id\":\"\(other)\""))
             #expect(!everyone.contains(onlyMe))
