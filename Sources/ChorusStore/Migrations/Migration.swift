@@ -19,6 +19,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         .m0001Foundation,
+        .m0002MastodonAPI,
         .m0006Jobs,
         .m0007RateLimits,
     ]

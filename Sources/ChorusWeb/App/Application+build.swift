@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusStore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
@@ -13,8 +14,11 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
         config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: .shared
     )
     let router = try buildRouter(services)
+    let webSocketRouter = Router(context: StreamingContext.self)
+    MastodonStreaming(services: services).addWebSocketRoutes(to: webSocketRouter)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "Chorus"),
         logger: logger
     )
@@ -35,6 +39,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
     router.add(middleware: FormMiddleware())
+    router.add(middleware: BearerAuthMiddleware(store: services.store))
 
     let voices = VoicesController(services: services)
     voices.addRoutes(to: router)
@@ -43,6 +48,13 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ProfilesController(services: services).addRoutes(to: router)
     PledgesController(services: services, voices: voices).addRoutes(to: router)
     TagsController(services: services).addRoutes(to: router)
+    OAuthController(services: services).addRoutes(to: router)
+    MastodonInstanceController(services: services).addRoutes(to: router)
+    MastodonAccountsController(services: services).addRoutes(to: router)
+    MastodonStatusesController(services: services).addRoutes(to: router)
+    MastodonTimelinesController(services: services).addRoutes(to: router)
+    MastodonNotificationsController(services: services).addRoutes(to: router)
+    MastodonStreaming(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

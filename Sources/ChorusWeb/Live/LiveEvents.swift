@@ -11,6 +11,8 @@ public struct LiveEvent: Sendable, Equatable, Codable {
         case deleted
         /// The totals changed.
         case magnitude
+        /// Someone has a new notification (`accountID`); only their own streams hear of it.
+        case notification
     }
 
     public let kind: Kind
@@ -20,12 +22,15 @@ public struct LiveEvent: Sendable, Equatable, Codable {
     public let tags: [String]
     /// Whether everyone may see it (public and anonymous voices).
     public let isListed: Bool
+    /// The account a `.notification` is for.
+    public let accountID: Int64?
 
-    public init(kind: Kind, voiceID: Int64? = nil, tags: [String] = [], isListed: Bool = true) {
+    public init(kind: Kind, voiceID: Int64? = nil, tags: [String] = [], isListed: Bool = true, accountID: Int64? = nil) {
         self.kind = kind
         self.voiceID = voiceID
         self.tags = tags
         self.isListed = isListed
+        self.accountID = accountID
     }
 }
 

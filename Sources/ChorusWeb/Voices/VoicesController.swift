@@ -91,23 +91,9 @@ struct VoicesController {
         }
     }
 
-    /// Screens, stores and announces a voice: the one write path for the web.
+    /// Screens, stores and announces a voice: the one write path, shared with the Mastodon API.
     func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
-        try await store.count(Limit.posting.allowing(services.config.postingLimit), key: String(account.id))
-        var screening = services.screening.screen(draft)
-        if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
-            screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
-            if !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
-                try await store.count(.newAccountRepliesToOneVoice, key: String(parent.threadRoot))
-            }
-        }
-        let written = try await store.say(draft, by: account.id, screening: screening)
-        let voice = written.voice
-        if voice.state == .visible {
-            services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
-        }
-        if voice.kind == .meToo || voice.kind == .pledge { services.live.publish(LiveEvent(kind: .magnitude)) }
-        return written
+        try await VoiceActions(services: services).publish(draft, by: account)
     }
 
     func list(_ request: Request, _ context: ChorusContext) async throws -> Response {
@@ -149,8 +135,8 @@ struct VoicesController {
         let account = try context.requireAccount(request)
         let id = try voiceID(context)
         do {
-            let voice = believing ? try await store.believe(voiceID: id, by: account.id) : try await store.unbelieve(voiceID: id, by: account.id)
-            services.live.publish(LiveEvent(kind: .magnitude, voiceID: voice.id))
+            let actions = VoiceActions(services: services)
+            let voice = believing ? try await actions.believe(voiceID: id, by: account) : try await actions.unbelieve(voiceID: id, by: account)
             return redirect(to: "/voices/\(voice.threadRoot)#v\(voice.id)")
         } catch let refusal as Refusal where refusal.kind == .conflict || refusal.kind == .unprocessable {
             return try await thread(
@@ -183,9 +169,7 @@ struct VoicesController {
     @Sendable func delete(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
         let id = try voiceID(context)
-        try await store.deleteVoice(id: id, by: account.id)
-        services.live.publish(LiveEvent(kind: .deleted, voiceID: id))
-        services.live.publish(LiveEvent(kind: .magnitude))
+        try await VoiceActions(services: services).delete(voiceID: id, by: account)
         let words = pages.words(context, request)
         return pages.message(words["voice_deleted_title"], words["voice_deleted"], request: request, context: context, status: .ok, back: "/")
     }
