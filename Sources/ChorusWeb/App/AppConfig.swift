@@ -19,6 +19,10 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     /// Run background jobs in this process.
     public var runsJobs: Bool
+    /// Limits on sign-in, sign-up and posting per client (keyed on an in-memory fingerprint, never an address).
+    public var rateLimits: RateLimits = .standard
+    /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
+    public var logger: Logger?
 
     public init(
         hostname: String = "127.0.0.1",

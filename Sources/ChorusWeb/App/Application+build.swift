@@ -6,11 +6,13 @@ import ServiceLifecycle
 
 /// Builds Chorus: the one seam used by `chorus serve` and by every test.
 public func buildApplication(_ config: AppConfig) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "chorus")
+    var logger = config.logger ?? Logger(label: "chorus")
     logger.logLevel = config.logLevel
     let store = try await ChorusStore.open(config.engine, logger: logger)
+    let help = HelpDirectory(store: store)
+    try await help.reload()
     let services = ChorusServices(
-        config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: .shared
+        config: config, store: store, pages: try await Pages(config: config, help: help), live: LiveEvents(), screening: .shared
     )
     let router = try buildRouter(services)
     var app = Application(
@@ -28,7 +30,9 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: services.config.rateLimits), pages: services.pages))
     router.add(middleware: FormMiddleware())
+    router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
 
     let voices = VoicesController(services: services)
     voices.addRoutes(to: router)
@@ -37,6 +41,9 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ProfilesController(services: services).addRoutes(to: router)
     PledgesController(services: services, voices: voices).addRoutes(to: router)
     TagsController(services: services).addRoutes(to: router)
+    HelpController(services: services).addRoutes(to: router)
+    ResourcesModerationController(services: services).addRoutes(to: router)
+    CrisisModerationController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

@@ -23,6 +23,9 @@ struct ErrorMiddleware: RouterMiddleware {
             if Self.wantsJSON(request) {
                 return Self.json(status: status, message: message)
             }
+            // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
+            var context = context
+            if let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 { context.csrfToken = token }
             let words = pages.words(context, request)
             return pages.message(words["error_title"], message, request: request, context: context, status: status)
         }
