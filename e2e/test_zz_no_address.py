@@ -28,14 +28,18 @@ def server_port(base_url):
 
 
 @pytest.fixture(scope="module")
-def realistic_session(base_url, person):
+def realistic_session(base_url):
     """A survivor, a supporter and a reader who tries a proxy header, on top of everything the other checks did."""
-    ana = person()
+    from conftest import WebPerson
+
+    ana = WebPerson(base_url)
+    ana.sign_up()
     ana.get("/help", headers={"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=\"[::1]\""})
     ana.post("/help/country", {"country": "GB"})
     ana.post("/language", {"lang": "fr", "back": "/"})
     voice = ana.say_me_too("he is outside my door right now", visibility="anonymous")
-    bea = person()
+    bea = WebPerson(base_url)
+    bea.sign_up()
     bea.post(f"/voices/{voice}/believe", {})
     bea.post(f"/voices/{voice}/reply", {"text": "I believe you."})
     bea.post("/signin", {"handle": bea.handle, "password": "not the password"})

@@ -53,6 +53,9 @@ import Testing
             #expect(Self.clientAddressMentions(in: text, serverPort: serverPort, fingerprints: fingerprints).isEmpty, "\(name)")
         }
         #expect(logs.text.contains("Server started"))
+        // The scan itself: it finds a client's address, and lets through only the server naming its own.
+        #expect(Self.clientAddressMentions(in: "peer 127.0.0.1:53124 and [::1]:40000", serverPort: serverPort, fingerprints: []).count == 2)
+        #expect(Self.clientAddressMentions(in: "listening on 127.0.0.1:\(serverPort)", serverPort: serverPort, fingerprints: []).isEmpty)
         #expect(storedAfter.contains("outside my door"))
         await setup.store.shutdown()
     }
