@@ -15,7 +15,9 @@ struct CrisisModerationController {
             guard account.isModerator else { throw Refusal(.forbidden, words["moderators_only"]) }
             let page = PageRequest(maxID: request.uri.queryParameters["max_id"].flatMap { Int64($0) })
             let voices = try await services.store.crisisVoices(page: page)
-            var values: [String: Any] = ["voices": voices.map { VoiceView.values($0, words: words) }]
+            // The card's "waiting for review" note speaks to a reply's writer; here a moderator is reading.
+            let cards = voices.map { voice in VoiceView.values(voice, words: words).merging(["is_held": false]) { _, new in new } }
+            var values: [String: Any] = ["voices": cards]
             if let older = VoiceView.olderLink(voices, limit: page.limit, base: "/moderation/crisis") { values["older"] = older }
             return pages.render("moderation_crisis", values, request: request, context: context)
         }
