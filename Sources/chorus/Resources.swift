@@ -25,13 +25,13 @@ struct ResourcesCommand: AsyncParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw ValidationError("Could not read \(file): \(error.localizedDescription)")
+                throw Self.failure("Could not read \(file): \(error.localizedDescription)")
             }
             let directory: ResourceDirectory
             do {
                 directory = try ResourceDirectory.load(from: data)
             } catch let error as ResourceDirectory.DirectoryError {
-                throw ValidationError("\(file) was not imported; nothing changed. \(error.description)")
+                throw Self.failure("\(file) was not imported; nothing changed.\n\(error.description)")
             }
             let store = try await ChorusStore.open(database.config().engine, logger: Logger(label: "chorus.resources"))
             do {
@@ -43,6 +43,12 @@ struct ResourcesCommand: AsyncParsableCommand {
             await store.shutdown()
             let count = directory.countries.reduce(0) { $0 + $1.resources.count }
             print("Imported \(count) resources for \(directory.countries.count) entries. Running instances show them within a minute.")
+        }
+
+        /// A clear message on standard error and a failing exit status, without the usage text (the command was used right).
+        static func failure(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            return ExitCode.failure
         }
     }
 }
