@@ -200,6 +200,9 @@ import Testing
             #expect(!list.body.contains("years ago"))
             #expect(list.body.components(separatedBy: "href=\"/@ana_writer\"").count - 1 == 1)
             #expect(refused.status == .forbidden)
+            #expect(list.body.components(separatedBy: "class=\"notice crisis-flag\"").count - 1 == 2)
+            #expect(!(try await someone.get("/voices")).body.contains("crisis-flag"))
+            #expect((try await moderator.get("/voices")).body.contains("crisis-flag"))
         }
         await setup.store.shutdown()
     }
