@@ -20,6 +20,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         .m0001Foundation,
         .m0002MastodonAPI,
+        .m0004Help,
         .m0006Jobs,
         .m0007RateLimits,
     ]

@@ -7,11 +7,13 @@ import ServiceLifecycle
 
 /// Builds Chorus: the one seam used by `chorus serve` and by every test.
 public func buildApplication(_ config: AppConfig) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "chorus")
+    var logger = config.logger ?? Logger(label: "chorus")
     logger.logLevel = config.logLevel
     let store = try await ChorusStore.open(config.engine, logger: logger)
+    let help = HelpDirectory(store: store)
+    try await help.reload()
     let services = ChorusServices(
-        config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: .shared
+        config: config, store: store, pages: try await Pages(config: config, help: help), live: LiveEvents(), screening: .shared
     )
     let router = try buildRouter(services)
     let webSocketRouter = Router(context: StreamingContext.self)
@@ -38,8 +40,10 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: services.config.rateLimits), pages: services.pages))
     router.add(middleware: FormMiddleware())
     router.add(middleware: BearerAuthMiddleware(store: services.store))
+    router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
 
     let voices = VoicesController(services: services)
     voices.addRoutes(to: router)
@@ -55,6 +59,9 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     MastodonTimelinesController(services: services).addRoutes(to: router)
     MastodonNotificationsController(services: services).addRoutes(to: router)
     MastodonStreaming(services: services).addRoutes(to: router)
+    HelpController(services: services).addRoutes(to: router)
+    ResourcesModerationController(services: services).addRoutes(to: router)
+    CrisisModerationController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

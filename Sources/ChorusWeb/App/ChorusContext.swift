@@ -19,8 +19,12 @@ public struct ChorusContext: RequestContext {
     /// The application the token belongs to.
     public var applicationID: Int64?
 
+    /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`).
+    public let clientFingerprint: String
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientFingerprint = AddressFingerprint.shared.fingerprint(source.channel.remoteAddress)
     }
 
     /// Stories can be long: 64 KiB is plenty for any form or API body Chorus accepts.

@@ -27,6 +27,9 @@ struct ErrorMiddleware: RouterMiddleware {
             if Self.wantsJSON(request) {
                 response = Self.json(status: status, message: message)
             } else {
+                // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
+                var context = context
+                if let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 { context.csrfToken = token }
                 let words = pages.words(context, request)
                 response = pages.message(words["error_title"], message, request: request, context: context, status: status)
             }

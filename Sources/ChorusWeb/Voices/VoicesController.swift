@@ -127,6 +127,10 @@ struct VoicesController {
             "policy_note": root.replyPolicy == .everyone ? "" : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
         ]
+        // The writer of a reply the crisis detector flagged sees help at once, above the thread.
+        if let said = request.uri.queryParameters["said"].flatMap({ Int64($0) }), all.contains(where: { $0.id == said && $0.isMine && $0.crisis }) {
+            values["writer_in_crisis"] = true
+        }
         for (key, value) in extra { values[key] = value }
         return pages.render("voice", values, request: request, context: context, status: status)
     }
@@ -156,9 +160,13 @@ struct VoicesController {
             let written = try await publish(draft, by: account)
             if written.voice.state == .held {
                 return try await thread(
-                    request, context, values: ["held": VoiceView.values(written.voice, words: pages.words(context, request))], status: .accepted)
+                    request, context,
+                    values: [
+                        "held": VoiceView.values(written.voice, words: pages.words(context, request)), "writer_in_crisis": written.voice.crisis,
+                    ],
+                    status: .accepted)
             }
-            return redirect(to: "/voices/\(written.voice.threadRoot)#v\(written.voice.id)")
+            return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
         } catch let error as InputError {
             return try await thread(request, context, values: ["error": error.message, "reply_text": text], status: .unprocessableContent)
         } catch let refusal as Refusal where refusal.kind == .unprocessable {
