@@ -46,7 +46,7 @@ def cluster():
     processes = []
     for port in (PORT_A, PORT_B):  # started together: migrations must be safe when instances race
         log = open(os.path.join(work, f"chorus-{port}.log"), "w")
-        processes.append(subprocess.Popen([binary, "serve", "--port", str(port), "--database-url", url, "--bcrypt-cost", "4"],
+        processes.append(subprocess.Popen([binary, "serve", "--port", str(port), "--database-url", url, "--bcrypt-cost", "4", "--rate-limits", "off"],
                                           stdout=log, stderr=subprocess.STDOUT))
     for port in (PORT_A, PORT_B):
         assert wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=1).ok), f"instance on {port} did not start"

@@ -42,7 +42,7 @@ def fill(path):
 
 def test_full_disk_answers_503_keeps_reads_and_recovers(small_disk):
     binary = os.environ["CHORUS_E2E_BIN"]
-    server = subprocess.Popen([binary, "serve", "--port", str(PORT), "--data-dir", os.path.join(small_disk, "data"), "--bcrypt-cost", "4"],
+    server = subprocess.Popen([binary, "serve", "--port", str(PORT), "--data-dir", os.path.join(small_disk, "data"), "--bcrypt-cost", "4", "--rate-limits", "off"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
