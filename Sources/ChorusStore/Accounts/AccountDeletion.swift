@@ -21,7 +21,9 @@ extension ChorusStore {
             }
             switch voices {
             case .erase:
-                let believed = try await db.raw("SELECT voice_id FROM beliefs WHERE account_id = \(bind: id)").all().map { try $0.int64("voice_id") }
+                let believed = try await db.raw("SELECT voice_id FROM beliefs WHERE account_id = \(bind: id) AND silent = 0").all().map {
+                    try $0.int64("voice_id")
+                }
                 for voiceID in believed {
                     try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 }
@@ -43,5 +45,9 @@ extension ChorusStore {
     }
 
     /// Statements later features add to account deletion (`:account` is replaced by the account id).
-    static let accountDeletionHooks: [String] = []
+    static let accountDeletionHooks: [String] = [
+        "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
+        "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
+        "DELETE FROM reports WHERE reporter_id = :account",
+    ]
 }

@@ -29,6 +29,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
     router.add(middleware: FormMiddleware())
+    router.add(middleware: ModerationNoticeMiddleware(store: services.store, pages: services.pages))
 
     let voices = VoicesController(services: services)
     voices.addRoutes(to: router)
@@ -37,6 +38,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ProfilesController(services: services).addRoutes(to: router)
     PledgesController(services: services, voices: voices).addRoutes(to: router)
     TagsController(services: services).addRoutes(to: router)
+    ModerationRoutes.add(to: router, services: services)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

@@ -18,6 +18,8 @@ public struct ChorusContext: RequestContext {
     public var tokenID: Int64?
     /// The application the token belongs to.
     public var applicationID: Int64?
+    /// Short notices shown at the top of the next page (a report's outcome, a moderator's decision).
+    var notices: [PageNotice] = []
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -40,6 +40,9 @@ public struct Pages: Sendable {
         if let account = context.account {
             all["me"] = ["id": String(account.id), "handle": account.handle, "display_name": account.displayName, "moderator": account.isModerator]
         }
+        if !context.notices.isEmpty {
+            all["page_notices"] = context.notices.map { ["text": $0.text, "link": $0.link, "link_text": $0.linkText] }
+        }
         for (key, value) in values { all[key] = value }
         let html = library.render(all, withTemplate: template) ?? "<!doctype html><title>Chorus</title><p>This page could not be shown.</p>"
         var headers = HTTPFields()
