@@ -128,4 +128,32 @@ import Testing
             #expect(afterUnmute.body.contains("Sending strength."))
         }
     }
+
+    @Test func theButtonsOnAThreadPointAtTheVoiceOrReplyTheyAreNextTo() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let rootID = try #require(try await ana.sayMeToo("me too").1)
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            let replyID = try #require(try await bob.reply(to: rootID, "I believe you. You are not alone.").1)
+            var carl = Browser(client)
+            try await carl.signUp("carl")
+            // act
+            let thread = try await carl.get("/voices/\(rootID)")
+            let reports = Set(thread.body.matches(of: /href="\/report\?voice=(\d+)"/).map { String($0.1) })
+            let blocks = Set(thread.body.matches(of: /action="\/voices\/(\d+)\/block-author"/).map { String($0.1) })
+            let believes = Set(thread.body.matches(of: /action="\/voices\/(\d+)\/believe"/).map { String($0.1) })
+            let reportForm = try await carl.get("/report?voice=\(replyID)")
+            let believed = try await carl.post("/voices/\(try #require(believes.first))/believe", [])
+            // check
+            #expect(reports == [rootID, replyID])
+            #expect(blocks == [rootID, replyID])
+            #expect(believes == [rootID])
+            #expect(reportForm.body.contains("You are reporting a reply."))
+            #expect(believed.status == .seeOther)
+        }
+    }
 }

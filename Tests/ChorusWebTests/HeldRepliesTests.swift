@@ -159,6 +159,11 @@ import Testing
             let shown = try await ana.get("/voices/\(rootID)/held?show=1")
             let other = try await carl.get("/voices/\(rootID)/held?show=1")
             let writer = try await bea.get("/voices/\(rootID)/held?show=1")
+            let blockPath = try #require(shown.body.firstMatch(of: /action="(\/voices\/\d+\/block-author)"/).map { String($0.1) })
+            let blocked = try await ana.post(blockPath, [])
+            let reportPath = try #require(shown.body.firstMatch(of: /href="(\/report\?voice=\d+)"/).map { String($0.1) })
+            let reportForm = try await ana.get(reportPath)
+            let writerAfterBlock = try await bea.get("/voices/\(rootID)")
             // check
             #expect(thread.body.contains("2 replies are waiting for review — view them (they may be hurtful)"))
             #expect(thread.body.contains("href=\"/voices/\(rootID)/held\""))
@@ -168,6 +173,10 @@ import Testing
             #expect(shown.body.contains("Maybe don&#39;t get that drunk next time."))
             #expect(other.status == .notFound)
             #expect(writer.status == .notFound)
+            #expect(!shown.body.contains("Only you can see this reply"))
+            #expect(blocked.status == .seeOther)
+            #expect(reportForm.body.contains("You are reporting a reply."))
+            #expect(writerAfterBlock.status == .notFound)
         }
     }
 }

@@ -62,6 +62,8 @@ public enum AppealState: String, Codable, Sendable {
     case granted
     /// A moderator kept the action.
     case denied
+    /// The person deleted their account while it was open.
+    case withdrawn
 }
 
 /// One numbered rule of the instance.

@@ -49,5 +49,10 @@ extension ChorusStore {
         "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
         "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
         "DELETE FROM reports WHERE reporter_id = :account",
+        // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
+        """
+        UPDATE moderation_actions SET appeal_text = NULL,
+            appeal_state = CASE WHEN appeal_state = 'open' THEN 'withdrawn' ELSE appeal_state END WHERE account_id = :account
+        """,
     ]
 }

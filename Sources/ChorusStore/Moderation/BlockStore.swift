@@ -106,7 +106,7 @@ extension ChorusStore {
     /// The author of a voice the person can see, and whether it is anonymous (then it is only used inside the store).
     private func authorForBoundary(voiceID: Int64, viewer: Int64) async throws -> (id: Int64, anonymous: Bool) {
         try await database.read { db in
-            guard try await Self.voice(db, id: voiceID, viewer: viewer) != nil,
+            guard try await Self.voiceOrHeldReplyToOwnThread(db, id: voiceID, viewer: viewer, ignoringBlocks: true) != nil,
                 let row = try await db.raw("SELECT account_id, visibility FROM voices WHERE id = \(bind: voiceID)").first()
             else { throw Refusal.voiceNotFound() }
             let author = try row.int64("account_id")

@@ -15,6 +15,14 @@ extension ChorusStore {
                 throw Refusal(.conflict, "This reply is not waiting for review any more, so it can't be rewritten here.")
             }
             let draft = try VoiceDraft(kind: .reply, text: text, inReplyTo: try row.optionalInt64("in_reply_to_id")).validated()
+            var screening = screening
+            // As for a new reply: someone the author blocked since is heard by nobody (see BlockStore).
+            if screening.state == .visible, let parent = draft.inReplyTo,
+                let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: parent)").first()?.int64("account_id"),
+                try await Self.isBlocked(db, blocker: author, blocked: accountID)
+            {
+                screening.state = .hidden
+            }
             try await db.raw(
                 """
                 UPDATE voices SET text = \(bind: draft.text), state = \(bind: screening.state.rawValue), guard_label = \(bind: screening.guardLabel),
@@ -52,6 +60,12 @@ extension ChorusStore {
         try await heldReplies(threadRoot: rootID, owner: owner).count
     }
 
+    /// A voice `viewer` may report: any listed, visible voice (even from someone they blocked), or a reply held in a
+    /// thread they started.
+    public func reportableVoice(id: Int64, viewer: Int64) async throws -> Voice? {
+        try await database.read { db in try await Self.voiceOrHeldReplyToOwnThread(db, id: id, viewer: viewer, ignoringBlocks: true) }
+    }
+
     /// Changes who may reply to a voice, as its author.
     public func setReplyPolicy(_ policy: ReplyPolicy, voiceID: Int64, by accountID: Int64) async throws -> Voice {
         try await database.write { db in
@@ -70,5 +84,21 @@ extension ChorusStore {
 
     private static func heldIn(_ rootID: Int64) -> SQLQueryString {
         "v.state = 'held' AND v.thread_root_id = \(bind: rootID) AND a.suspended_at IS NULL"
+    }
+
+    /// One voice as `viewer` sees it, counting the replies held in threads they started (which they may choose to read,
+    /// and so report, block or mute).
+    /// `ignoringBlocks` serves reports, blocks and mutes: one can still report or block someone one has muted or blocked.
+    static func voiceOrHeldReplyToOwnThread(_ db: any SQLDatabase, id: Int64, viewer: Int64, ignoringBlocks: Bool = false) async throws -> Voice? {
+        var query = voiceSelect(
+            viewer: ignoringBlocks ? nil : viewer,
+            alsoShowing: """
+                v.state = 'held' AND a.suspended_at IS NULL
+                AND EXISTS (SELECT 1 FROM voices r WHERE r.id = v.thread_root_id AND r.account_id = \(bind: viewer))
+                """
+        )
+        query.appendInterpolation(unsafeRaw: " AND v.id = ")
+        query.appendInterpolation(bind: id)
+        return try await db.raw(query).first().map(Self.voice(from:))
     }
 }

@@ -43,10 +43,12 @@ extension ChorusStore {
             var voiceID: Int64?
             switch subject {
             case .voice(let id):
-                guard let voice = try await Self.voice(db, id: id, viewer: reporterID), voice.state == .visible || voice.isMine,
+                guard let voice = try await Self.voiceOrHeldReplyToOwnThread(db, id: id, viewer: reporterID, ignoringBlocks: true),
                     let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: id)").first()
                 else { throw Refusal.voiceNotFound() }
-                guard !voice.isMine else { throw Refusal(.unprocessable, "This is your own voice; you can delete it instead.") }
+                guard try row.int64("account_id") != reporterID else {
+                    throw Refusal(.unprocessable, "This is your own voice; you can delete it instead.")
+                }
                 target = voice.kind == .reply ? .reply : .voice
                 accountID = try row.int64("account_id")
                 voiceID = id

@@ -85,6 +85,7 @@ struct HeldRepliesController {
             values["replies"] = held.map { voice in
                 var values = VoiceView.values(voice, words: words)
                 values["label_name"] = words["mod_label_\(voice.guardLabel ?? "hostile")"]
+                values["is_held"] = false  // the card's note speaks to the writer, not to the survivor
                 return values
             }
         }

@@ -53,8 +53,10 @@ struct ModerationController {
                 return values
             },
             "held": queue.heldReplies.map { voice -> [String: Any] in
-                [
-                    "voice": VoiceView.values(voice, words: words), "label_name": words["mod_label_\(voice.guardLabel ?? "hostile")"],
+                var card = VoiceView.values(voice, words: words)
+                card["is_held"] = false
+                return [
+                    "voice": card, "label_name": words["mod_label_\(voice.guardLabel ?? "hostile")"],
                     "action_url": "/moderation/voices/\(voice.id)",
                     "choices": choices([(.approve, "mod_action_approve"), (.reject, "mod_action_reject")]),
                 ]

@@ -17,7 +17,7 @@ struct ReportsController {
     /// What is being reported, from the query (GET) or the form (POST).
     private func subject(voice: String?, account: String?, viewer: Account) async throws -> (ReportSubject, description: [String: Any]) {
         if let raw = voice, let id = Int64(raw) {
-            guard let voice = try await store.voice(id: id, viewer: viewer.id) else { throw Refusal.voiceNotFound() }
+            guard let voice = try await store.reportableVoice(id: id, viewer: viewer.id) else { throw Refusal.voiceNotFound() }
             return (.voice(id), ["voice_id": String(id), "is_reply": voice.kind == .reply])
         }
         if let handle = account, let found = try await store.account(handle: handle) {
