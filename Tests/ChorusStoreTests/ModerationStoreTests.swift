@@ -50,12 +50,13 @@ import Testing
         ).voice
         let decision = try ModerationDecision(action: .hide, rule: "2", reason: "test")
         // act
-        let hideID = try await store.act(decision, on: .voice(visible.id), by: people[2].id)
+        let hidden = try await store.act(decision, on: .voice(visible.id), by: people[2].id)
         let afterHide = try await store.voice(id: root.id, viewer: nil)?.replyCount
-        try await store.act(try ModerationDecision(action: .restore, rule: "2", reason: "test"), on: .action(hideID), by: people[2].id)
+        try await store.act(try ModerationDecision(action: .restore, rule: "2", reason: "test"), on: .action(hidden.actionID), by: people[2].id)
         try await store.act(try ModerationDecision(action: .approve, rule: "1", reason: "test"), on: .voice(held.id), by: people[2].id)
         let afterApprove = try await store.voice(id: root.id, viewer: nil)?.replyCount
         // check
+        #expect(hidden.shownVoice == nil)
         #expect(afterHide == 0)
         #expect(afterApprove == 2)
         await #expect(throws: Refusal.self) { try await store.act(decision, on: .voice(visible.id), by: people[1].id) }

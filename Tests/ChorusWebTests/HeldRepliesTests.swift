@@ -83,6 +83,7 @@ import Testing
             let writerView = try await bea.get("/account/moderation")
             // check
             #expect(queue.body.contains(escapedHTML(text)))
+            #expect(queue.body.contains("The voice it answers"))
             #expect(queue.body.contains("/moderation/voices/\(heldID)"))
             #expect(decided.status == .seeOther)
             #expect(again.status == .conflict)

@@ -28,10 +28,25 @@ public struct ActionOnYou: Sendable, Equatable {
     public var canAppeal: Bool { action.isAppealable && appealState == nil }
 }
 
+/// What an action changed, for live updates: the action's id, the voice it concerned, and that voice as everyone now sees it.
+public struct ModerationResult: Sendable, Equatable {
+    public let actionID: Int64
+    public let voiceID: Int64?
+    /// The voice as a signed-out reader sees it after the action: nil when it is hidden (or was never a voice).
+    public let shownVoice: Voice?
+}
+
+extension Optional where Wrapped: Sendable {
+    fileprivate func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+
 extension ChorusStore {
     /// Takes one moderation action in one transaction: the change, its record (rule and reason), and every open report it settles.
     @discardableResult
-    public func act(_ decision: ModerationDecision, on subject: ModerationSubject, by moderatorID: Int64) async throws -> Int64 {
+    public func act(_ decision: ModerationDecision, on subject: ModerationSubject, by moderatorID: Int64) async throws -> ModerationResult {
         let now = ChorusDatabase.now()
         let actionID = VoiceID.make(at: now)
         return try await database.write { db in
@@ -85,7 +100,8 @@ extension ChorusStore {
                     "UPDATE reports SET state = 'resolved', action_id = \(bind: actionID), resolved_at = \(bind: now) WHERE state = 'open' AND \(settles)"
                 ).run()
             }
-            return actionID
+            let shown = try await voiceID.asyncFlatMap { try await Self.voice(db, id: $0, viewer: nil) }
+            return ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
         }
     }
 

@@ -46,6 +46,8 @@ public struct RecordedAction: Sendable, Equatable {
 public struct ModerationQueue: Sendable, Equatable {
     public let reports: [QueuedReport]
     public let heldReplies: [Voice]
+    /// The voices the held replies answer, by id, for context.
+    public let answered: [Int64: Voice]
     public let appeals: [QueuedAppeal]
     public let recent: [RecordedAction]
 }
@@ -75,6 +77,7 @@ extension ChorusStore {
             var heldQuery = Self.voiceSelect(viewer: moderatorID, alsoShowing: "v.state = 'held' AND a.suspended_at IS NULL")
             heldQuery.appendInterpolation(unsafeRaw: " AND v.state = 'held' ORDER BY v.id ASC LIMIT 200")
             let held = try await db.raw(heldQuery).all().map(Self.voice(from:))
+            let answered = try await Self.voicesForModerator(db, ids: held.compactMap(\.inReplyTo), moderatorID)
             let actionColumns = """
                 m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, m.appeal_state, m.appeal_text,
                 CASE WHEN m.voice_id IS NULL OR v.visibility = 'public' THEN a.display_handle ELSE NULL END AS account_handle,
@@ -109,7 +112,7 @@ extension ChorusStore {
                     appealState: try row.optionalString("appeal_state").flatMap(AppealState.init(rawValue:)), canRestore: canRestore
                 )
             }
-            return ModerationQueue(reports: reports, heldReplies: held, appeals: appeals, recent: recent)
+            return ModerationQueue(reports: reports, heldReplies: held, answered: answered, appeals: appeals, recent: recent)
         }
     }
 

@@ -55,11 +55,17 @@ struct ModerationController {
             "held": queue.heldReplies.map { voice -> [String: Any] in
                 var card = VoiceView.values(voice, words: words)
                 card["is_held"] = false
-                return [
+                var values: [String: Any] = [
                     "voice": card, "label_name": words["mod_label_\(voice.guardLabel ?? "hostile")"],
                     "action_url": "/moderation/voices/\(voice.id)",
                     "choices": choices([(.approve, "mod_action_approve"), (.reject, "mod_action_reject")]),
                 ]
+                if let parent = voice.inReplyTo.flatMap({ queue.answered[$0] }) {
+                    var answering: [String: Any] = ["html": VoiceHTML.render(parent.text)]
+                    if let warning = parent.contentWarning { answering["cw"] = warning }
+                    values["answering"] = answering
+                }
+                return values
             },
             "appeals": queue.appeals.map { appeal -> [String: Any] in
                 var values: [String: Any] = [
@@ -97,12 +103,23 @@ struct ModerationController {
         do {
             let action = try fixed ?? ModerationActionKind.parse(try form.value("action"))
             let decision = try ModerationDecision(action: action, rule: try form.value("rule"), reason: try form.value("reason"))
-            try await store.act(decision, on: subject(id), by: account.id)
+            let result = try await store.act(decision, on: subject(id), by: account.id)
+            publish(result, action: action)
             return redirect(to: "/moderation?done=1")
         } catch let error as InputError {
             return try await queue(request, context, error: error.message, status: .unprocessableContent)
         } catch let refusal as Refusal where refusal.kind == .unprocessable {
             return try await queue(request, context, error: refusal.message, status: .unprocessableContent)
+        }
+    }
+
+    /// Live pages add a voice a moderator showed, and drop one they hid.
+    private func publish(_ result: ModerationResult, action: ModerationActionKind) {
+        guard let voiceID = result.voiceID, action != .dismiss, action != .reject else { return }
+        if let voice = result.shownVoice, action == .approve || action == .restore {
+            services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
+        } else {
+            services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID))
         }
     }
 
