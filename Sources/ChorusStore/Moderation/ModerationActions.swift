@@ -235,11 +235,20 @@ extension ChorusStore {
                 try row.optionalString("appeal_state") == AppealState.open.rawValue
             else { throw Refusal(.conflict, "This appeal has already been decided.") }
             if grant {
+                // Undo what is still in effect; a moderator may have restored it already.
                 switch ModerationActionKind(rawValue: try row.string("action")) {
                 case .hide, .reject:
-                    if let voiceID = try row.optionalInt64("voice_id") { try await Self.setVoiceState(voiceID, from: [.hidden], to: .visible, db) }
+                    if let voiceID = try row.optionalInt64("voice_id"),
+                        try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state = 'hidden'").first() != nil
+                    {
+                        try await Self.setVoiceState(voiceID, from: [.hidden], to: .visible, db)
+                    }
                 case .suspend:
-                    if let accountID = try row.optionalInt64("account_id") { try await Self.setSuspended(accountID, false, db) }
+                    if let accountID = try row.optionalInt64("account_id"),
+                        try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND suspended_at IS NOT NULL").first() != nil
+                    {
+                        try await Self.setSuspended(accountID, false, db)
+                    }
                 default: break
                 }
             }
