@@ -60,11 +60,4 @@ import Testing
             }
         }
     }
-
-    @Test func monthsAreCountedInUTC() {
-        #expect(ModerationMonth.of(milliseconds: 0) == "1970-01")
-        #expect(ModerationMonth.of(milliseconds: 951_782_400_000) == "2000-02")  // 2000-02-29T00:00Z
-        #expect(ModerationMonth.of(milliseconds: 1_798_761_599_999) == "2026-12")  // 2026-12-31T23:59:59.999Z
-        #expect(ModerationMonth.of(milliseconds: 1_798_761_600_000) == "2027-01")
-    }
 }
