@@ -17,9 +17,21 @@ struct ModerationNoticeMiddleware: RouterMiddleware {
     let pages: Pages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get, let account = context.account, !ErrorMiddleware.wantsJSON(request), !request.uri.path.hasPrefix("/static/")
-        else { return try await next(request, context) }
+        guard request.method == .get, !ErrorMiddleware.wantsJSON(request), !request.uri.path.hasPrefix("/static/") else {
+            return try await next(request, context)
+        }
         var context = context
+        guard let account = context.account else {
+            // The session middleware treats a suspended person as signed out; they are still told where to read why.
+            if let token = request.cookies[SessionMiddleware.sessionCookie]?.value, !token.isEmpty, request.uri.path != "/account/moderation",
+                let suspended = try await store.account(sessionToken: token), suspended.isSuspended
+            {
+                let words = pages.words(context, request)
+                context.notices.append(
+                    PageNotice(text: words["mod_notice_suspended"], link: "/account/moderation", linkText: words["mod_notice_actions_link"]))
+            }
+            return try await next(request, context)
+        }
         let notices = try await store.moderationNotices(accountID: account.id)
         let words = pages.words(context, request)
         if notices.reportOutcomes > 0, request.uri.path != "/account/reports" {
