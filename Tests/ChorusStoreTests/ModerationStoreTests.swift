@@ -63,6 +63,8 @@ import Testing
         await #expect(throws: InputError.self) {
             try await store.act(try ModerationDecision(action: .hide, rule: "42", reason: "x"), on: .voice(visible.id), by: people[2].id)
         }
+        let journal = try await store.say(VoiceDraft(kind: .meToo, text: "private", visibility: .onlyMe), by: people[0].id).voice
+        await #expect(throws: Refusal.voiceNotFound()) { try await store.act(decision, on: .voice(journal.id), by: people[2].id) }
         #expect(throws: InputError.self) { try ModerationDecision(action: .hide, rule: "1", reason: " ") }
         #expect(throws: InputError.self) { try ModerationDecision(action: .hide, rule: nil, reason: "why") }
         await store.shutdown()

@@ -72,7 +72,8 @@ extension ChorusStore {
                     settles = "target_kind = 'account' AND account_id = \(bind: accountID ?? 0)"
                 }
             case .voice(let id):
-                guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: id)").first() else {
+                // A private journal entry is nobody's to moderate: it is treated as not there.
+                guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: id) AND visibility <> 'only_me'").first() else {
                     throw Refusal.voiceNotFound()
                 }
                 voiceID = id
