@@ -96,3 +96,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Benchmarks stay out of the default build: `CHORUS_BENCHMARKS=1 swift run -c release ClassifierBenchmarks`.
+if Context.environment["CHORUS_BENCHMARKS"] != nil {
+    package.targets.append(
+        .executableTarget(name: "ClassifierBenchmarks", dependencies: ["ChorusCore"], path: "Benchmarks/ClassifierBenchmarks")
+    )
+}

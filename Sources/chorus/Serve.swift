@@ -27,10 +27,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "bcrypt cost for passwords (4–16).")
     var bcryptCost: UInt8 = 12
 
+    @Option(help: "Voices, pledges and replies one account may post per 10 minutes.")
+    var postingLimit: Int = 60
+
+    @Flag(help: "Serve requests only; leave background jobs to `chorus worker` processes.")
+    var noJobs = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHORUS_LOG_LEVEL"] ?? "info"
 
+    @Option(help: "Limits per client: standard, off, or e.g. signin=10/300,signup=5/3600,posting=30/600 (count/seconds).")
+    var rateLimits: String = ProcessInfo.processInfo.environment["CHORUS_RATE_LIMITS"] ?? "standard"
+
     func validate() throws {
+        guard RateLimits.parse(rateLimits) != nil else {
+            throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600.")
+        }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -46,6 +58,9 @@ struct Serve: AsyncParsableCommand {
         config.exitURL = exitUrl
         config.bcryptCost = bcryptCost
         config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        config.runsJobs = !noJobs
+        config.postingLimit = postingLimit
+        config.rateLimits = RateLimits.parse(rateLimits) ?? .standard
         let app = try await buildApplication(config)
         try await app.runService()
     }

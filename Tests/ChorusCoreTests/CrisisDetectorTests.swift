@@ -132,16 +132,6 @@ struct CrisisDetectorTests {
         #expect(evaluation.precision >= 0.95)
         #expect(evaluation.recall >= 0.95)
     }
-
-    @Test func classifyingAPostTakesWellUnderAMillisecond() {
-        // setup
-        let text = "He's banging on the door and screaming that he'll kill me. I'm hiding in the bathroom, please help."
-        _ = detector.isCrisis(text)
-        // act
-        let elapsed = ContinuousClock().measure { for _ in 0..<100 { _ = detector.isCrisis(text) } }
-        // check: generous even for debug builds on a slow machine
-        #expect(elapsed / 100 < .milliseconds(2))
-    }
 }
 
 @Suite("Crisis labelling and evaluation")

@@ -74,3 +74,23 @@ import Testing
         await store.shutdown()
     }
 }
+
+/// A survivor answering in their own anonymous thread must not reveal themselves.
+@Suite struct AnonymousThreadTests {
+    @Test func replyInOnesOwnAnonymousThreadStaysAnonymous() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let bea = try await store.createAccount(handle: try Handle("bea"), passwordHash: "x", recoveryCodes: [])
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "it was him", visibility: .anonymous), by: ana.id).voice
+        let supporter = try await store.say(VoiceDraft(kind: .reply, text: "I believe you", inReplyTo: voice.id), by: bea.id).voice
+        // act
+        let own = try await store.say(VoiceDraft(kind: .reply, text: "thank you", inReplyTo: supporter.id), by: ana.id).voice
+        let seen = try await store.thread(rootID: voice.id, viewer: bea.id)
+        // check
+        #expect(own.visibility == .anonymous)
+        #expect(seen.first { $0.id == own.id }?.author == .someone)
+        #expect(seen.first { $0.id == supporter.id }?.author == .account(id: bea.id, handle: "bea", displayName: "bea"))
+        await store.shutdown()
+    }
+}

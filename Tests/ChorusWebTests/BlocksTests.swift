@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// Blocks keep two people apart; mutes quiet someone for one person. Neither ever reveals who wrote an anonymous voice.
-@Suite struct BlocksTests {
+@Suite(.serialized) struct BlocksTests {
     @Test func blockedPersonCannotReplyOrBelieveAndNeitherSeesTheOther() async throws {
         // setup
         let app = try await makeApp()

@@ -9,6 +9,8 @@ import NIOCore
 func makeApp(configure: (inout AppConfig) -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let engine = try await TestDatabase.freshEngine()
     var config = AppConfig(port: 0, databaseURL: TestDatabase.databaseURL(engine), bcryptCost: 4, logLevel: .warning)
+    // Every test client shares one address; tests of the limits themselves turn them on (SafetyTests).
+    config.rateLimits = .off
     configure(&config)
     return try await buildApplication(config)
 }

@@ -8,7 +8,7 @@ import Testing
 
 /// Replies the reply guard holds: their writer sees why at once and may rewrite or withdraw; moderators approve or
 /// reject; the survivor may look behind a warning; nobody else ever sees them.
-@Suite struct HeldRepliesTests {
+@Suite(.serialized) struct HeldRepliesTests {
     /// One reply of each harmful kind, as the guard labels it.
     static let harmful: [(label: String, text: String)] = [
         ("blaming", "Well, what did you expect going to his hotel room at night?"),

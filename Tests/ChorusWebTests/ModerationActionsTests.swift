@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// The moderators' queue and its six actions, each resting on a rule and a reason.
-@Suite struct ModerationActionsTests {
+@Suite(.serialized) struct ModerationActionsTests {
     /// A survivor's voice reported by someone, a held reply, and a moderator.
     struct Scene {
         var ana: Browser

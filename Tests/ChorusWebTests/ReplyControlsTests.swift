@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// Who may reply, as the survivor chooses: on the say form, later on the voice's own page, and as a default in settings.
-@Suite struct ReplyControlsTests {
+@Suite(.serialized) struct ReplyControlsTests {
     /// What each policy allows a stranger, someone the author follows, and a belief.
     @Test(arguments: [
         ("everyone", HTTPResponse.Status.seeOther, HTTPResponse.Status.seeOther, HTTPResponse.Status.seeOther),

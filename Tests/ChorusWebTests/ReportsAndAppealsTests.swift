@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// Reports and what becomes of them: the reporter is told, and the person acted on can appeal once.
-@Suite struct ReportsAndAppealsTests {
+@Suite(.serialized) struct ReportsAndAppealsTests {
     @Test func reporterIsToldTheOutcomeOnTheirNextVisitAndOnTheirReportsPage() async throws {
         // setup
         let (app, chorus) = try await ModeratedChorus.make()

@@ -7,7 +7,7 @@ import HummingbirdTesting
 import Testing
 
 /// The public transparency page: exact counts per month, action and rule, and nothing about anyone.
-@Suite struct TransparencyTests {
+@Suite(.serialized) struct TransparencyTests {
     static func count(in html: String, month: String, action: String, rule: Int) -> Int? {
         let marker = "data-month=\"\(month)\" data-action=\"\(action)\" data-rule=\"\(rule)\">"
         guard let start = html.range(of: marker) else { return nil }

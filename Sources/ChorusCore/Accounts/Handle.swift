@@ -30,6 +30,9 @@ public enum PasswordRules {
     public static let maxLength = 128
 
     public static func check(_ password: String) throws(InputError) {
+        if password.utf8.contains(0) {
+            throw InputError("A password can't contain a null character.", field: "password")
+        }
         if password.count < minLength {
             throw InputError("Choose a password of at least \(minLength) characters.", field: "password")
         }

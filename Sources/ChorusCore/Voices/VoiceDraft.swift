@@ -3,6 +3,9 @@ public struct VoiceDraft: Sendable, Equatable {
     public static let storyLimit = 5_000
     public static let contentWarningLimit = 200
     public static let pledgeLimit = 500
+    /// Characters are counted as people see them; this also caps the bytes, so a flood of combining marks on one
+    /// letter (one visible character) can't carry megabytes.
+    public static let byteLimit = 20_000
 
     public var kind: VoiceKind
     public var text: String
@@ -38,6 +41,12 @@ public struct VoiceDraft: Sendable, Equatable {
         var draft = self
         draft.contentWarning = contentWarning.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 }
         let length = text.count
+        if text.utf8.contains(0) || (contentWarning?.utf8.contains(0) ?? false) {
+            throw InputError("The text contains an invisible null character that can't be stored. Please remove it and send again.", field: "text")
+        }
+        if text.utf8.count > Self.byteLimit || (contentWarning?.utf8.count ?? 0) > Self.contentWarningLimit * 4 {
+            throw InputError("This text is longer than Chorus can store. Please shorten it, or remove repeated accent marks.", field: "text")
+        }
         switch kind {
         case .meToo, .note:
             if length > Self.storyLimit {

@@ -46,6 +46,11 @@ extension ChorusStore {
 
     /// Statements later features add to account deletion (`:account` is replaced by the account id).
     static let accountDeletionHooks: [String] = [
+        "DELETE FROM oauth_tokens WHERE account_id = :account",
+        "DELETE FROM oauth_codes WHERE account_id = :account",
+        "DELETE FROM idempotency_keys WHERE account_id = :account",
+        "DELETE FROM notifications WHERE account_id = :account OR from_account_id = :account",
+        "DELETE FROM followed_tags WHERE account_id = :account",
         "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
         "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
         "DELETE FROM reports WHERE reporter_id = :account",

@@ -86,11 +86,13 @@ extension ChorusStore {
         }
     }
 
-    /// Sets a new password and signs the account out everywhere else.
+    /// Sets a new password and signs the account out everywhere else, apps included.
     public func setPassword(accountID: Int64, passwordHash: String, keepingSession tokenHash: String? = nil) async throws {
         try await database.write { db in
             try await db.raw("UPDATE accounts SET password_hash = \(bind: passwordHash) WHERE id = \(bind: accountID)").run()
             try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID) AND token_hash <> \(bind: tokenHash ?? "")").run()
+            // Apps are signed out too (their OAuth tokens), as the "Connect an app" page promises.
+            try await db.raw("DELETE FROM oauth_tokens WHERE account_id = \(bind: accountID)").run()
         }
     }
 

@@ -12,6 +12,10 @@ public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     let logger: Logger
     private let pool: Pool
+    /// SQLite: writes are committed in batches by one writer (see `GroupCommit`); PostgreSQL lets them run together.
+    private let groupCommit: GroupCommit?
+    /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
+    private let sqliteThreads: NIOThreadPool?
 
     /// AsyncKit's pools lock internally; they predate Sendable annotations.
     private enum Pool: @unchecked Sendable {
@@ -28,10 +32,23 @@ public final class ChorusDatabase: Sendable {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path))))
-            pool = .sqlite(.init(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup))
+            let threads = NIOThreadPool(numberOfThreads: 4)
+            threads.start()
+            sqliteThreads = threads
+            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path)), threadPool: threads))
+            let sqlitePool = EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
+            )
+            pool = .sqlite(sqlitePool)
+            groupCommit = GroupCommit { [logger] batch in
+                let connection = try await sqlitePool.requestConnection(logger: logger).get()
+                defer { sqlitePool.releaseConnection(connection, logger: logger) }
+                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil))
+            }
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
+            sqliteThreads = nil
+            groupCommit = nil
             pool = .postgres(
                 .init(
                     source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
@@ -56,7 +73,12 @@ public final class ChorusDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
-    public func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let groupCommit else { return try await transaction(body) }
+        return try await groupCommit.submit(body)
+    }
+
+    private func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await read { db in
             try await db.raw(SQLQueryString(beginWriteStatement)).run()
             do {
@@ -80,7 +102,9 @@ public final class ChorusDatabase: Sendable {
 
     public func shutdown() async {
         switch pool {
-        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .sqlite(let pool):
+            try? await pool.shutdownAsync()
+            try? await sqliteThreads?.shutdownGracefully()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }
     }

@@ -19,7 +19,11 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         .m0001Foundation,
+        .m0002MastodonAPI,
+        .m0004Help,
         .m0005Moderation,
+        .m0006Jobs,
+        .m0007RateLimits,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

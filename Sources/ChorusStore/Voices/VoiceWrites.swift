@@ -19,11 +19,18 @@ extension ChorusStore {
             var threadRoot = id
             var answered: Int64?
             var policy = draft.replyPolicy
+            var visibility = draft.visibility
             var screening = screening
             if draft.kind == .reply, let parentID = draft.inReplyTo {
                 let parent = try await Self.replyTarget(db, parentID: parentID, replier: accountID)
                 threadRoot = parent.threadRoot
                 answered = parent.authorID
+                // Answering in one's own anonymous thread stays anonymous: a public reply there would say who wrote it.
+                let root = try await db.raw("SELECT account_id, visibility FROM voices WHERE id = \(bind: threadRoot)").first()
+                if visibility == .public, try root?.int64("account_id") == accountID, try root?.string("visibility") == Visibility.anonymous.rawValue
+                {
+                    visibility = .anonymous
+                }
                 // A reply to someone who blocked its writer is kept for its writer alone (see BlockStore).
                 if try await Self.isBlocked(db, blocker: parent.authorID, blocked: accountID) { screening.state = .hidden }
             }
@@ -35,7 +42,7 @@ extension ChorusStore {
                 """
                 INSERT INTO voices (id, account_id, kind, visibility, state, text, content_warning, language, in_reply_to_id,
                                     thread_root_id, reply_policy, guard_label, crisis, created_at)
-                VALUES (\(bind: id), \(bind: accountID), \(bind: draft.kind.rawValue), \(bind: draft.visibility.rawValue),
+                VALUES (\(bind: id), \(bind: accountID), \(bind: draft.kind.rawValue), \(bind: visibility.rawValue),
                         \(bind: screening.state.rawValue), \(bind: draft.text), \(bind: draft.contentWarning), \(bind: draft.language),
                         \(bind: draft.inReplyTo), \(bind: threadRoot), \(bind: (policy ?? .everyone).rawValue), \(bind: screening.guardLabel),
                         \(bind: screening.crisis.sqlValue), \(bind: now))

@@ -57,7 +57,10 @@ struct AccountsController {
         let handle = try form.value("handle") ?? ""
         let password = try form.value("password") ?? ""
         let next = Self.safeReturn(try form.value("next"))
+        let throttleKey = handle.trimmingWhitespace.lowercased()
+        try await store.check(.signInFailures, key: throttleKey)
         guard let found = try await store.credentials(handle: handle), try await services.verifyPassword(password, hash: found.passwordHash) else {
+            try await store.count(.signInFailures, key: throttleKey)
             let words = pages.words(context, request)
             return pages.render(
                 "signin", ["error": words["signin_wrong"], "handle": handle, "next": next], request: request, context: context,

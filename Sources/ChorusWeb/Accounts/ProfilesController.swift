@@ -48,7 +48,7 @@ struct ProfilesController {
         let viewer = try context.requireAccount(request)
         let account = try await account(context)
         if following {
-            try await store.follow(account.id, by: viewer.id)
+            try await VoiceActions(services: services).follow(account.id, by: viewer)
         } else {
             try await store.unfollow(account.id, by: viewer.id)
         }

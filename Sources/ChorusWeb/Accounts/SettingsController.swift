@@ -31,6 +31,7 @@ struct SettingsController {
         }
         var values: [String: Any] = [
             "display_name": account.displayName, "policies": policies, "languages": languages,
+            "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: account.country, words: words),
             "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
         ]
         if let notice { values["notice"] = notice }
@@ -48,8 +49,10 @@ struct SettingsController {
             if let language, !language.isEmpty, !pages.localization.codes.contains(language) {
                 throw InputError("Choose one of the languages in the list.", field: "language")
             }
+            let country = try HelpSettings.country(
+                try form.value("country"), in: pages.help?.current ?? .bundled, words: pages.words(context, request))
             try await store.updateSettings(
-                accountID: account.id, displayName: name, country: nil, language: language,
+                accountID: account.id, displayName: name, country: country, language: language,
                 defaultReplyPolicy: try ReplyPolicy.parse(try form.value("default_reply_policy"))
             )
             return redirect(to: "/account?saved=1")

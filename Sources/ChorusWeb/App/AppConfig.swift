@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusStore
 import Logging
 
@@ -19,6 +20,12 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     /// Run background jobs in this process.
     public var runsJobs: Bool
+    /// Voices, pledges and replies one account may post per 10 minutes.
+    public var postingLimit: Int = Limit.posting.count
+    /// Limits on sign-in, sign-up and posting per client (keyed on an in-memory fingerprint, never an address).
+    public var rateLimits: RateLimits = .standard
+    /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
+    public var logger: Logger?
 
     public init(
         hostname: String = "127.0.0.1",

@@ -1,24 +1,36 @@
 import ChorusCore
 import ChorusStore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
 /// Builds Chorus: the one seam used by `chorus serve` and by every test.
 public func buildApplication(_ config: AppConfig) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "chorus")
+    var logger = config.logger ?? Logger(label: "chorus")
     logger.logLevel = config.logLevel
     let store = try await ChorusStore.open(config.engine, logger: logger)
+    let help = HelpDirectory(store: store)
+    try await help.reload()
     let services = ChorusServices(
-        config: config, store: store, pages: try await Pages(config: config), live: LiveEvents(), screening: .shared
+        config: config, store: store, pages: try await Pages(config: config, help: help), live: LiveEvents(), screening: .shared
     )
     let router = try buildRouter(services)
+    let webSocketRouter = Router(context: StreamingContext.self)
+    MastodonStreaming(services: services).addWebSocketRoutes(to: webSocketRouter)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "Chorus"),
         logger: logger
     )
     app.addServices(StoreService(store: store))
+    if config.runsJobs {
+        app.addServices(JobWorker(store: store, logger: logger))
+    }
+    if let relay = try ClusterRelay(store: store, live: services.live, logger: logger) {
+        app.addServices(relay)
+    }
     return app
 }
 
@@ -28,7 +40,10 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: services.config.rateLimits), pages: services.pages))
     router.add(middleware: FormMiddleware())
+    router.add(middleware: BearerAuthMiddleware(store: services.store))
+    router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
     router.add(middleware: ModerationNoticeMiddleware(store: services.store, pages: services.pages))
 
     let voices = VoicesController(services: services)
@@ -38,6 +53,16 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ProfilesController(services: services).addRoutes(to: router)
     PledgesController(services: services, voices: voices).addRoutes(to: router)
     TagsController(services: services).addRoutes(to: router)
+    OAuthController(services: services).addRoutes(to: router)
+    MastodonInstanceController(services: services).addRoutes(to: router)
+    MastodonAccountsController(services: services).addRoutes(to: router)
+    MastodonStatusesController(services: services).addRoutes(to: router)
+    MastodonTimelinesController(services: services).addRoutes(to: router)
+    MastodonNotificationsController(services: services).addRoutes(to: router)
+    MastodonStreaming(services: services).addRoutes(to: router)
+    HelpController(services: services).addRoutes(to: router)
+    ResourcesModerationController(services: services).addRoutes(to: router)
+    CrisisModerationController(services: services).addRoutes(to: router)
     ModerationRoutes.add(to: router, services: services)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
@@ -52,4 +77,17 @@ struct StoreService: Service {
         try? await gracefulShutdown()
         await store.shutdown()
     }
+}
+
+/// Runs only the job worker, for `chorus worker`: no pages, no API.
+public func runWorker(_ config: AppConfig) async throws {
+    var logger = Logger(label: "chorus.worker")
+    logger.logLevel = config.logLevel
+    let store = try await ChorusStore.open(config.engine, logger: logger)
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [JobWorker(store: store, logger: logger), StoreService(store: store)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+    )
+    try await group.run()
 }

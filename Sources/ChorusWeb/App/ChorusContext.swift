@@ -21,8 +21,12 @@ public struct ChorusContext: RequestContext {
     /// Short notices shown at the top of the next page (a report's outcome, a moderator's decision).
     var notices: [PageNotice] = []
 
+    /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`).
+    public let clientFingerprint: String
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientFingerprint = AddressFingerprint.shared.fingerprint(source.channel.remoteAddress)
     }
 
     /// Stories can be long: 64 KiB is plenty for any form or API body Chorus accepts.

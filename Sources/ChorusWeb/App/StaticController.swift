@@ -22,6 +22,7 @@ struct StaticController {
         case "css": return "text/css; charset=utf-8"
         case "js": return "text/javascript; charset=utf-8"
         case "svg": return "image/svg+xml"
+        case "png": return "image/png"
         case "txt": return "text/plain; charset=utf-8"
         case "html": return "text/html; charset=utf-8"
         default: return "application/octet-stream"

@@ -3,14 +3,16 @@ import Foundation
 import Synchronization
 
 /// Something that happened, for pages and apps listening live.
-public struct LiveEvent: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+public struct LiveEvent: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
         /// A new voice, pledge or reply that others may see.
         case voice
         /// A voice was deleted.
         case deleted
         /// The totals changed.
         case magnitude
+        /// Someone has a new notification (`accountID`); only their own streams hear of it.
+        case notification
     }
 
     public let kind: Kind
@@ -20,12 +22,15 @@ public struct LiveEvent: Sendable, Equatable {
     public let tags: [String]
     /// Whether everyone may see it (public and anonymous voices).
     public let isListed: Bool
+    /// The account a `.notification` is for.
+    public let accountID: Int64?
 
-    public init(kind: Kind, voiceID: Int64? = nil, tags: [String] = [], isListed: Bool = true) {
+    public init(kind: Kind, voiceID: Int64? = nil, tags: [String] = [], isListed: Bool = true, accountID: Int64? = nil) {
         self.kind = kind
         self.voiceID = voiceID
         self.tags = tags
         self.isListed = isListed
+        self.accountID = accountID
     }
 }
 
@@ -33,12 +38,28 @@ public struct LiveEvent: Sendable, Equatable {
 /// misses old events rather than holding memory for everyone.
 public final class LiveEvents: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<LiveEvent>.Continuation]>([:])
+    /// Events published in this process, for the relay to other instances.
+    private let outbound = Mutex<AsyncStream<LiveEvent>.Continuation?>(nil)
 
     public init() {}
 
+    /// Announces an event to this instance's subscribers and, through the relay, to every other instance.
     public func publish(_ event: LiveEvent) {
+        deliverLocally(event)
+        _ = outbound.withLock { $0?.yield(event) }
+    }
+
+    /// Announces an event to this instance's subscribers only (events that came from another instance).
+    public func deliverLocally(_ event: LiveEvent) {
         let current = subscribers.withLock { Array($0.values) }
         for continuation in current { continuation.yield(event) }
+    }
+
+    /// The events published in this process, for the one relay that forwards them.
+    func subscribeLocalOnly() -> AsyncStream<LiveEvent> {
+        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        outbound.withLock { $0 = continuation }
+        return stream
     }
 
     /// A stream of events from now on; it ends its subscription when the consumer stops.

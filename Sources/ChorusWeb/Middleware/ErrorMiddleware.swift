@@ -1,4 +1,5 @@
 import ChorusCore
+import ChorusStore
 import Foundation
 import Hummingbird
 import Logging
@@ -17,14 +18,24 @@ struct ErrorMiddleware: RouterMiddleware {
             return redirect(to: "/signin?next=\(target)")
         } catch {
             let (status, message) = Self.describe(error)
-            if status.code >= 500 {
+            if status == .serviceUnavailable {
+                context.logger.warning("Storage unavailable on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            } else if status.code >= 500 {
                 context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             }
+            var response: Response
             if Self.wantsJSON(request) {
-                return Self.json(status: status, message: message)
+                response = Self.json(status: status, message: message)
+            } else {
+                // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
+                var context = context
+                if let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 { context.csrfToken = token }
+                let words = pages.words(context, request)
+                response = pages.message(words["error_title"], message, request: request, context: context, status: status)
             }
-            let words = pages.words(context, request)
-            return pages.message(words["error_title"], message, request: request, context: context, status: status)
+            if status == .serviceUnavailable { response.headers[.retryAfter] = "30" }
+            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
+            return response
         }
     }
 
@@ -52,6 +63,8 @@ struct ErrorMiddleware: RouterMiddleware {
             case .gone: return (.gone, refusal.message)
             case .unprocessable: return (.unprocessableContent, refusal.message)
             }
+        case let reached as LimitReached:
+            return (.tooManyRequests, reached.limit.message)
         case let input as InputError:
             return (.unprocessableContent, input.message)
         case let http as HTTPError:
@@ -61,6 +74,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return (http.status, http.body ?? http.status.reasonPhrase)
         case is DecodingError:
             return (.unprocessableContent, "Some of what was sent could not be read. Check the fields and their types, and try again.")
+        case let error where StorageUnavailable.matches(error):
+            return (
+                .serviceUnavailable,
+                "Chorus can't save or read right now: its storage is unavailable. Nothing you already shared is lost. Please try again in a minute."
+            )
         case let status as any HTTPResponseError:
             return (status.status, status.status.reasonPhrase)
         default:

@@ -28,6 +28,9 @@ struct FormMiddleware: RouterMiddleware {
         guard !sent.isEmpty, sent == request.cookies[SessionMiddleware.csrfCookie]?.value else {
             throw HTTPError(.forbidden, message: "This form has expired. Please go back, reload the page and send it again.")
         }
+        if form.values.contains(where: { name, values in name.utf8.contains(0) || values.contains { $0.utf8.contains(0) } }) {
+            throw InputError("The form contains an invisible null character that can't be stored. Please remove it and send again.")
+        }
         context.form = form
         return try await next(request, context)
     }

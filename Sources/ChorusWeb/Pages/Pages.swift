@@ -8,14 +8,17 @@ public struct Pages: Sendable {
     let library: MustacheLibrary
     let localization: Localization
     let config: AppConfig
+    /// Hotlines for the support line on every page; nil only where no store exists.
+    let help: HelpDirectory?
 
-    init(config: AppConfig) async throws {
+    init(config: AppConfig, help: HelpDirectory? = nil) async throws {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw ChorusStartupError("The page templates are missing from this build.")
         }
         self.library = try await MustacheLibrary(directory: directory)
         self.localization = try Localization.load()
         self.config = config
+        self.help = help
     }
 
     /// The words of the reader's language, for use outside templates.
@@ -37,6 +40,7 @@ public struct Pages: Sendable {
             "exit_url": config.exitURL,
             "path": request.uri.path,
         ]
+        all.merge(helpValues(language: language, words: words, request: request, context: context)) { _, new in new }
         if let account = context.account {
             all["me"] = ["id": String(account.id), "handle": account.handle, "display_name": account.displayName, "moderator": account.isModerator]
             // A plain flag for sections inside a voice: `{{#me}}` would make `{{id}}` the account's id there.
@@ -46,10 +50,18 @@ public struct Pages: Sendable {
             all["page_notices"] = context.notices.map { ["text": $0.text, "link": $0.link, "link_text": $0.linkText] }
         }
         for (key, value) in values { all[key] = value }
-        let html = library.render(all, withTemplate: template) ?? "<!doctype html><title>Chorus</title><p>This page could not be shown.</p>"
+        let html = library.render(all, withTemplate: template) ?? fallbackPage
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Shown if a template cannot render: still with the quick exit.
+    var fallbackPage: String {
+        let exit = VoiceHTML.escape(config.exitURL)
+        return "<!doctype html><html lang=\"en\"><title>Chorus</title><script src=\"/static/exit.js\" defer></script>"
+            + "<body data-exit-url=\"\(exit)\"><a id=\"quick-exit\" href=\"\(exit)\" rel=\"noreferrer\">Quick exit (Esc)</a>"
+            + "<main><p>This page could not be shown.</p></main></body></html>"
     }
 
     /// A short page with one message and a way back, for errors and confirmations.

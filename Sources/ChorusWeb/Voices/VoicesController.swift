@@ -91,19 +91,9 @@ struct VoicesController {
         }
     }
 
-    /// Screens, stores and announces a voice: the one write path for the web.
+    /// Screens, stores and announces a voice: the one write path, shared with the Mastodon API.
     func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
-        var screening = services.screening.screen(draft)
-        if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
-            screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
-        }
-        let written = try await store.say(draft, by: account.id, screening: screening)
-        let voice = written.voice
-        if voice.state == .visible {
-            services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
-        }
-        if voice.kind == .meToo || voice.kind == .pledge { services.live.publish(LiveEvent(kind: .magnitude)) }
-        return written
+        try await VoiceActions(services: services).publish(draft, by: account)
     }
 
     func list(_ request: Request, _ context: ChorusContext) async throws -> Response {
@@ -138,6 +128,10 @@ struct VoicesController {
             "policy_note": root.replyPolicy == .everyone ? "" : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
         ]
+        // The writer of a reply the crisis detector flagged sees help at once, above the thread.
+        if let said = request.uri.queryParameters["said"].flatMap({ Int64($0) }), all.contains(where: { $0.id == said && $0.isMine && $0.crisis }) {
+            values["writer_in_crisis"] = true
+        }
         for (key, value) in try await ThreadModeration.extras(root: root, viewer: context.account, store: store, words: words) { values[key] = value }
         for (key, value) in extra { values[key] = value }
         return pages.render("voice", values, request: request, context: context, status: status)
@@ -147,8 +141,8 @@ struct VoicesController {
         let account = try context.requireAccount(request)
         let id = try voiceID(context)
         do {
-            let voice = believing ? try await store.believe(voiceID: id, by: account.id) : try await store.unbelieve(voiceID: id, by: account.id)
-            services.live.publish(LiveEvent(kind: .magnitude, voiceID: voice.id))
+            let actions = VoiceActions(services: services)
+            let voice = believing ? try await actions.believe(voiceID: id, by: account) : try await actions.unbelieve(voiceID: id, by: account)
             return redirect(to: "/voices/\(voice.threadRoot)#v\(voice.id)")
         } catch let refusal as Refusal where refusal.kind == .conflict || refusal.kind == .unprocessable {
             return try await thread(
@@ -169,9 +163,9 @@ struct VoicesController {
             if written.voice.state == .held {
                 let language = pages.localization.language(account: account, request: request)
                 let held = HeldReplyView.values(written.voice, words: pages.words(context, request), language: language)
-                return try await thread(request, context, values: ["held": held], status: .accepted)
+                return try await thread(request, context, values: ["held": held, "writer_in_crisis": written.voice.crisis], status: .accepted)
             }
-            return redirect(to: "/voices/\(written.voice.threadRoot)#v\(written.voice.id)")
+            return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
         } catch let error as InputError {
             return try await thread(request, context, values: ["error": error.message, "reply_text": text], status: .unprocessableContent)
         } catch let refusal as Refusal where refusal.kind == .unprocessable {
@@ -182,9 +176,7 @@ struct VoicesController {
     @Sendable func delete(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
         let id = try voiceID(context)
-        try await store.deleteVoice(id: id, by: account.id)
-        services.live.publish(LiveEvent(kind: .deleted, voiceID: id))
-        services.live.publish(LiveEvent(kind: .magnitude))
+        try await VoiceActions(services: services).delete(voiceID: id, by: account)
         let words = pages.words(context, request)
         return pages.message(words["voice_deleted_title"], words["voice_deleted"], request: request, context: context, status: .ok, back: "/")
     }

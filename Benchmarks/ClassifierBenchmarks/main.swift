@@ -1,0 +1,40 @@
+import ChorusCore
+import Foundation
+
+// Time per text of the reply guard and the crisis detector, one core, over the development sets.
+// Run: CHORUS_BENCHMARKS=1 swift run -c release ClassifierBenchmarks [data/dev/replies-dev.jsonl] [data/dev/crisis-dev.jsonl]
+
+func texts(_ path: String, field: String) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
+        (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?[field] as? String
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+
+/// Times each text separately, `rounds` times over the set; prints median, p99 and max in microseconds.
+func measure(_ name: String, _ inputs: [String], rounds: Int = 5, _ classify: (String) -> Void) {
+    for text in inputs.prefix(50) { classify(text) }
+    var samples: [Double] = []
+    samples.reserveCapacity(inputs.count * rounds)
+    let clock = ContinuousClock()
+    for _ in 0..<rounds {
+        for text in inputs {
+            let elapsed = clock.measure { classify(text) }
+            samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+        }
+    }
+    samples.sort()
+    print(
+        "\(name): \(samples.count) texts, median \(String(format: "%.1f", percentile(samples, 0.5))) µs, "
+            + "p99 \(String(format: "%.1f", percentile(samples, 0.99))) µs, max \(String(format: "%.1f", samples.last ?? 0)) µs"
+    )
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let repliesPath = arguments.first ?? "data/dev/replies-dev.jsonl"
+let crisisPath = arguments.dropFirst().first ?? "data/dev/crisis-dev.jsonl"
+let replyGuard = ReplyGuard()
+let detector = CrisisDetector()
+measure("reply guard", try texts(repliesPath, field: "reply")) { _ = replyGuard.classify($0) }
+measure("crisis detector", try texts(crisisPath, field: "text")) { _ = detector.isCrisis($0) }

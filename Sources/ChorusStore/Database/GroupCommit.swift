@@ -1,0 +1,78 @@
+import SQLKit
+
+/// SQLite's single writer, fed in batches: writes that arrive while one batch commits wait and go together in
+/// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
+/// commit. Every caller is answered only after the commit that holds its write, so nothing acknowledged is lost,
+/// and one fsync serves many writes.
+actor GroupCommit {
+    typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
+    private struct Pending {
+        let work: Work
+        let continuation: CheckedContinuation<any Sendable, any Error>
+    }
+
+    /// Runs one batch on one connection and returns each write's outcome.
+    typealias Runner = @Sendable (_ batch: [Work]) async throws -> [Result<any Sendable, any Error>]
+
+    private var queue: [Pending] = []
+    private var draining = false
+    private let maxBatch: Int
+    private let runner: Runner
+
+    init(maxBatch: Int = 256, runner: @escaping Runner) {
+        self.maxBatch = maxBatch
+        self.runner = runner
+    }
+
+    func submit<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            queue.append(Pending(work: { try await work($0) }, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await drain() }
+            }
+        }
+        guard let typed = result as? T else { preconditionFailure("A batched write returned a value of another type.") }
+        return typed
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            do {
+                let outcomes = try await runner(batch.map(\.work))
+                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
+            } catch {
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+
+    /// The runner for one connection: BEGIN IMMEDIATE, a savepoint per write, one COMMIT.
+    static func run(_ batch: [Work], on db: any SQLDatabase) async throws -> [Result<any Sendable, any Error>] {
+        try await db.raw("BEGIN IMMEDIATE").run()
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            for work in batch {
+                try await db.raw("SAVEPOINT chorus_write").run()
+                do {
+                    let value = try await work(db)
+                    try await db.raw("RELEASE chorus_write").run()
+                    outcomes.append(.success(value))
+                } catch {
+                    try await db.raw("ROLLBACK TO chorus_write").run()
+                    try await db.raw("RELEASE chorus_write").run()
+                    outcomes.append(.failure(error))
+                }
+            }
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+        return outcomes
+    }
+}

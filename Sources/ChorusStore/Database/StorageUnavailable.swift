@@ -1,0 +1,28 @@
+import AsyncKit
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import SQLiteNIO
+
+/// The database can't take this request right now: PostgreSQL is down or restarting, or the disk is full or
+/// read-only. Such a request gets a 503 with a calm message; nothing acknowledged is lost, and reads go on when they can.
+public enum StorageUnavailable {
+    public static func matches(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            return error.code != .server || ["57P01", "57P02", "57P03", "53100", "53300"].contains(error.serverInfo?[.sqlState] ?? "")
+        case let error as SQLiteError:
+            switch error.reason {
+            case .full, .readOnly, .ioError, .cantOpen, .busy, .locked, .busyTimeout, .readonlyDirectory, .readonlyCantLock,
+                .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync, .ioErrorFailedTruncate, .cantOpenDirectory:
+                return true
+            default:
+                return false
+            }
+        case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError:
+            return true
+        default:
+            return false
+        }
+    }
+}

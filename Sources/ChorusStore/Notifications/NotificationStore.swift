@@ -1,0 +1,135 @@
+import ChorusCore
+import SQLKit
+
+/// Something that happened to a person's voices or account: a belief, a reply, a new follower.
+public struct ChorusNotification: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Someone said *I believe you* (a favourite, to Mastodon apps).
+        case favourite
+        /// Someone replied (a mention, to Mastodon apps).
+        case mention
+        case follow
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    /// Who did it; nil when they wrote anonymously (they are then shown as "someone").
+    public var from: Account?
+    public var voiceID: Int64?
+    public var createdAt: Int64
+}
+
+/// Notifications are written by the store itself, from ids it already holds: the author of an anonymous voice is
+/// found here and never returned, and an anonymous replier is never recorded.
+extension ChorusStore {
+    static func insertNotification(
+        _ db: any SQLDatabase, kind: ChorusNotification.Kind, to recipient: Int64, from sender: Int64?, voiceID: Int64?
+    ) async throws -> Int64 {
+        let now = ChorusDatabase.now()
+        let id = VoiceID.make(at: now)
+        try await db.raw(
+            """
+            INSERT INTO notifications (id, account_id, type, from_account_id, voice_id, created_at)
+            VALUES (\(bind: id), \(bind: recipient), \(bind: kind.rawValue), \(bind: sender), \(bind: voiceID), \(bind: now))
+            """
+        ).run()
+        return id
+    }
+
+    /// Tells a voice's author that someone believes them. Returns the recipient's id (for their live stream only), or nil.
+    @discardableResult
+    public func notifyBelief(voiceID: Int64, by believer: Int64) async throws -> Int64? {
+        try await database.write { db in
+            guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first() else { return nil }
+            let author = try row.int64("account_id")
+            guard author != believer else { return nil }
+            _ = try await Self.insertNotification(db, kind: .favourite, to: author, from: believer, voiceID: voiceID)
+            return author
+        }
+    }
+
+    /// Takes back the notification of a belief that was taken back.
+    public func withdrawBeliefNotification(voiceID: Int64, by believer: Int64) async throws {
+        try await database.write { db in
+            try await db.raw(
+                "DELETE FROM notifications WHERE type = 'favourite' AND voice_id = \(bind: voiceID) AND from_account_id = \(bind: believer)"
+            ).run()
+        }
+    }
+
+    /// Tells the author of the voice a visible reply answers. An anonymous reply is recorded without its writer.
+    @discardableResult
+    public func notifyReply(_ reply: Voice, answeredAccountID: Int64?, by replier: Int64) async throws -> Int64? {
+        guard reply.state == .visible, reply.visibility.isListed, let answered = answeredAccountID, answered != replier else { return nil }
+        return try await database.write { db in
+            _ = try await Self.insertNotification(
+                db, kind: .mention, to: answered, from: reply.visibility == .public ? replier : nil, voiceID: reply.id)
+            return answered
+        }
+    }
+
+    public func notifyFollow(_ followed: Int64, by follower: Int64) async throws {
+        guard followed != follower else { return }
+        try await database.write { db in
+            let existing = try await db.raw(
+                "SELECT id FROM notifications WHERE type = 'follow' AND account_id = \(bind: followed) AND from_account_id = \(bind: follower)"
+            ).first()
+            if existing == nil { _ = try await Self.insertNotification(db, kind: .follow, to: followed, from: follower, voiceID: nil) }
+        }
+    }
+
+    /// A person's notifications, newest first; those about voices since deleted are left out.
+    public func notifications(
+        accountID: Int64, kinds: Set<ChorusNotification.Kind>? = nil, page: PageRequest = .init(), id: Int64? = nil
+    ) async throws -> [ChorusNotification] {
+        try await database.read { db in
+            var query: SQLQueryString = """
+                SELECT n.id AS notification_id, n.type, n.voice_id, n.created_at AS notified_at, n.from_account_id,
+                       \(unsafeRaw: Self.accountColumns)
+                FROM notifications n LEFT JOIN accounts a ON a.id = n.from_account_id AND a.deleted_at IS NULL
+                WHERE n.account_id = \(bind: accountID)
+                  AND (n.voice_id IS NULL OR EXISTS (SELECT 1 FROM voices v WHERE v.id = n.voice_id))
+                """
+            if let id { query.appendInterpolation(unsafeRaw: " AND n.id = "); query.appendInterpolation(bind: id) }
+            if let kinds {
+                let list = kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+                query.appendInterpolation(unsafeRaw: kinds.isEmpty ? " AND 1 = 0" : " AND n.type IN (\(list))")
+            }
+            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND n.id < "); query.appendInterpolation(bind: maxID) }
+            if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND n.id > "); query.appendInterpolation(bind: sinceID) }
+            if let minID = page.minID {
+                query.appendInterpolation(unsafeRaw: " AND n.id > ")
+                query.appendInterpolation(bind: minID)
+                query.appendInterpolation(unsafeRaw: " ORDER BY n.id ASC LIMIT \(page.limit)")
+            } else {
+                query.appendInterpolation(unsafeRaw: " ORDER BY n.id DESC LIMIT \(page.limit)")
+            }
+            let rows = try await db.raw(query).all()
+            let found = try rows.compactMap { row -> ChorusNotification? in
+                guard let kind = ChorusNotification.Kind(rawValue: try row.string("type")) else { return nil }
+                let from = try row.optionalInt64("id") == nil ? nil : try Self.account(from: row)
+                if try row.optionalInt64("from_account_id") != nil, from == nil { return nil }
+                return ChorusNotification(
+                    id: try row.int64("notification_id"), kind: kind, from: from, voiceID: try row.optionalInt64("voice_id"),
+                    createdAt: try row.int64("notified_at")
+                )
+            }
+            return page.minID == nil ? found : found.reversed()
+        }
+    }
+
+    public func notification(id: Int64, accountID: Int64) async throws -> ChorusNotification? {
+        try await notifications(accountID: accountID, page: .init(limit: 1), id: id).first
+    }
+
+    public func clearNotifications(accountID: Int64) async throws {
+        try await database.write { db in try await db.raw("DELETE FROM notifications WHERE account_id = \(bind: accountID)").run() }
+    }
+
+    /// Dismisses one notification; false when there was none with that id for this person.
+    public func dismissNotification(id: Int64, accountID: Int64) async throws -> Bool {
+        try await database.write { db in
+            !(try await db.raw("DELETE FROM notifications WHERE id = \(bind: id) AND account_id = \(bind: accountID) RETURNING id").all()).isEmpty
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ChorusCore
+
+/// Help as a template sees it: names, numbers as `tel:` links, and the words for each kind of service.
+enum HelpView {
+    static func values(_ help: CountryHelp, words: Words) -> [String: Any] {
+        var values: [String: Any] = [
+            "code": help.code,
+            "country_name": help.code == ResourceDirectory.internationalCode ? words["help_international"] : help.name,
+            "emergency": help.emergency,
+            "resources": help.resources.map { resource(values: $0, words: words) },
+            "is_international": help.code == ResourceDirectory.internationalCode,
+        ]
+        if let first = hotline(in: help) { values["hotline"] = resource(values: first, words: words) }
+        return values
+    }
+
+    static func resource(values resource: HelpResource, words: Words) -> [String: Any] {
+        var values: [String: Any] = [
+            "name": resource.name,
+            "hours": resource.hours,
+            "source": resource.source,
+            "kind": words["help_kind_\(resource.kind.rawValue)"],
+            "languages": resource.languages.map { words["language_\($0)"] == "language_\($0)" ? $0 : words["language_\($0)"] }
+                .joined(separator: ", "),
+        ]
+        if let phone = resource.phone, let dialable = resource.dialable, !dialable.isEmpty {
+            values["phone"] = phone
+            values["tel"] = dialable
+        }
+        if let text = resource.text { values["text"] = text }
+        if let chat = resource.chat { values["chat"] = chat }
+        return values
+    }
+
+    /// The line to show first: the first service with a phone number (the directory lists the most relevant first).
+    static func hotline(in help: CountryHelp) -> HelpResource? {
+        help.resources.first { $0.dialable?.isEmpty == false } ?? help.resources.first
+    }
+
+    /// The compact "Support: NAME PHONE" line under me-too voices.
+    static func support(_ help: CountryHelp) -> [String: Any]? {
+        guard let line = hotline(in: help) else { return nil }
+        var values: [String: Any] = ["name": line.name]
+        if let phone = line.phone, let dialable = line.dialable, !dialable.isEmpty {
+            values["phone"] = phone
+            values["tel"] = dialable
+        }
+        return values
+    }
+}

@@ -1,0 +1,187 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+
+/// Turns voices, accounts and notifications into Mastodon's entities, with every field Mastodon documents as required.
+/// An anonymous voice is always served with the `someone` account, and nothing in any entity points at its author.
+struct MastodonEntities: Sendable {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+    var baseURL: String { services.config.baseURL }
+
+    static func iso(_ milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    /// The day only (Mastodon gives accounts' `created_at` at midnight, and `last_status_at` as a date).
+    static func day(_ milliseconds: Int64) -> Int64 { milliseconds / 86_400_000 * 86_400_000 }
+
+    static func dateOnly(_ milliseconds: Int64) -> String { String(iso(day(milliseconds)).prefix(10)) }
+
+    var avatarURL: String { baseURL + "/static/avatar.png" }
+    var headerURL: String { baseURL + "/static/header.png" }
+
+    /// The account every anonymous voice is shown with. It never identifies anyone.
+    var someone: JSON {
+        [
+            "id": "0", "username": "someone", "acct": "someone", "display_name": "someone", "locked": false, "bot": false,
+            "discoverable": false, "indexable": false, "group": false, "created_at": "2017-10-15T00:00:00.000Z",
+            "note": "<p>Shared anonymously.</p>", "url": .string(baseURL + "/voices"), "uri": .string(baseURL + "/voices"),
+            "avatar": .string(avatarURL), "avatar_static": .string(avatarURL), "header": .string(headerURL),
+            "header_static": .string(headerURL), "followers_count": 0, "following_count": 0, "statuses_count": 0,
+            "last_status_at": nil, "hide_collections": true, "noindex": true, "emojis": [], "roles": [], "fields": [],
+        ]
+    }
+
+    func account(_ summary: AccountSummary) -> JSON {
+        let account = summary.account
+        let url = baseURL + "/@" + account.handle
+        return [
+            "id": .id(account.id), "username": .string(account.handle), "acct": .string(account.handle),
+            "display_name": .string(account.displayName.isEmpty ? account.handle : account.displayName), "locked": false, "bot": false,
+            "discoverable": true, "indexable": false, "group": false, "created_at": .string(Self.iso(Self.day(account.createdAt))),
+            "note": "", "url": .string(url), "uri": .string(url), "avatar": .string(avatarURL), "avatar_static": .string(avatarURL),
+            "header": .string(headerURL), "header_static": .string(headerURL), "followers_count": .int(Int64(summary.followers)),
+            "following_count": .int(Int64(summary.following)), "statuses_count": .int(Int64(summary.statuses)),
+            "last_status_at": .of(summary.lastStatusAt.map(Self.dateOnly)), "hide_collections": false, "noindex": true, "emojis": [],
+            "roles": [], "fields": [],
+        ]
+    }
+
+    /// An account as its owner sees it, with `source` and `role`.
+    func credentialAccount(_ summary: AccountSummary) -> JSON {
+        let account = summary.account
+        let source: JSON = [
+            "privacy": "public", "sensitive": false, "language": .of(account.language), "note": "", "fields": [],
+            "follow_requests_count": 0,
+        ]
+        let role: JSON = ["id": "-99", "name": "", "color": "", "permissions": "0", "highlighted": false]
+        return self.account(summary).with("source", source).with("role", role)
+    }
+
+    func account(id: Int64) async throws -> JSON? {
+        try await store.accountSummaries(ids: [id])[id].map(account)
+    }
+
+    func accounts(_ list: [Account]) async throws -> [JSON] {
+        let summaries = try await store.accountSummaries(ids: list.map(\.id))
+        return list.compactMap { summaries[$0.id].map(account) }
+    }
+
+    func tag(_ name: String, history: [TagDay] = [], following: Bool? = nil) -> JSON {
+        var tag: JSON = [
+            "name": .string(name), "url": .string(baseURL + "/tags/" + APIResponse.encode(Hashtags.normalise(name))),
+            "history": .array(
+                history.map { ["day": .string(String($0.day)), "uses": .string(String($0.uses)), "accounts": .string(String($0.accounts))] }),
+        ]
+        if let following { tag = tag.with("following", .bool(following)) }
+        return tag
+    }
+
+    /// Mastodon's visibility for a Chorus voice: public and anonymous voices are public; only-me voices are direct
+    /// (addressed to no one else).
+    static func visibility(_ visibility: Visibility) -> String {
+        visibility == .onlyMe ? "direct" : "public"
+    }
+
+    /// Statuses for a list of voices, with their accounts and reply targets read in two queries.
+    func statuses(_ voices: [Voice], includeText: Bool = false) async throws -> [JSON] {
+        var authorIDs: [Int64] = []
+        for voice in voices { if case .account(let id, _, _) = voice.author { authorIDs.append(id) } }
+        let summaries = try await store.accountSummaries(ids: authorIDs)
+        let parents = try await store.publicAuthors(ofVoices: voices.compactMap(\.inReplyTo))
+        return voices.map { status($0, summaries: summaries, parentAuthors: parents, includeText: includeText) }
+    }
+
+    func status(_ voice: Voice, includeText: Bool = false) async throws -> JSON {
+        try await statuses([voice], includeText: includeText)[0]
+    }
+
+    func status(_ voice: Voice, summaries: [Int64: AccountSummary], parentAuthors: [Int64: Int64], includeText: Bool) -> JSON {
+        let url = baseURL + "/voices/" + String(voice.id)
+        let accountJSON: JSON
+        switch voice.author {
+        case .account(let id, let handle, let name):
+            accountJSON =
+                summaries[id].map(account)
+                ?? account(
+                    AccountSummary(
+                        account: Account(id: id, handle: handle, displayName: name, createdAt: 0), followers: 0, following: 0, statuses: 0,
+                        lastStatusAt: nil))
+        case .someone:
+            accountJSON = someone
+        }
+        let replyAccount = voice.inReplyTo.flatMap { parentAuthors[$0] }
+        var status: JSON = [
+            "id": .id(voice.id), "uri": .string(url), "url": .string(url), "created_at": .string(Self.iso(voice.createdAt)),
+            "edited_at": nil, "account": accountJSON, "content": .string(VoiceHTML.render(voice.text, tagBase: baseURL + "/tags/")),
+            "visibility": .string(Self.visibility(voice.visibility)), "sensitive": .bool(voice.contentWarning != nil),
+            "spoiler_text": .string(voice.contentWarning ?? ""), "media_attachments": [], "application": nil, "mentions": [],
+            "tags": .array(uniqueTags(voice.text).map { tag($0) }), "emojis": [], "reblogs_count": 0,
+            "favourites_count": .int(Int64(voice.believeCount)), "replies_count": .int(Int64(voice.replyCount)),
+            "favourited": .bool(voice.readerBelieves), "reblogged": false, "muted": false, "bookmarked": false, "pinned": false,
+            "reblog": nil, "poll": nil, "card": nil, "language": .of(voice.language), "in_reply_to_id": .id(voice.inReplyTo),
+            "in_reply_to_account_id": .id(replyAccount), "filtered": [],
+            "chorus": [
+                "kind": .string(voice.kind.rawValue), "anonymous": .bool(voice.visibility == .anonymous),
+                "only_me": .bool(voice.visibility == .onlyMe), "held": .bool(voice.state == .held),
+                "reply_policy": .string(voice.replyPolicy.rawValue),
+            ],
+        ]
+        if voice.isMine, voice.crisis, case .object(var chorus)? = status["chorus"] {
+            // The writer's own app can offer help at once, as the web does; nobody else is told.
+            chorus.append(("crisis", true))
+            chorus.append(("help_url", .string(baseURL + "/help")))
+            status = status.with("chorus", .object(chorus))
+        }
+        if includeText { status = status.with("text", .string(voice.text)) }
+        return status
+    }
+
+    /// The hashtags of a text as written (first spelling of each), for `tags`.
+    func uniqueTags(_ text: String) -> [String] {
+        var seen: Set<String> = []
+        var names: [String] = []
+        for occurrence in Hashtags.occurrences(in: text) where seen.insert(Hashtags.normalise(occurrence.name)).inserted {
+            names.append(Hashtags.normalise(occurrence.name))
+        }
+        return names
+    }
+
+    func relationship(_ target: Int64, viewer: Int64) async throws -> JSON {
+        let following = try await store.follows(target, by: viewer)
+        let followedBy = try await store.follows(viewer, by: target)
+        return [
+            "id": .id(target), "following": .bool(following), "showing_reblogs": .bool(following), "notifying": false, "languages": nil,
+            "followed_by": .bool(followedBy), "blocking": false, "blocked_by": false, "muting": false, "muting_notifications": false,
+            "requested": false, "requested_by": false, "domain_blocking": false, "endorsed": false, "note": "",
+        ]
+    }
+
+    /// Notifications as their recipient sees them. An anonymous replier is shown as `someone`.
+    func notifications(_ list: [ChorusNotification], recipient: Int64) async throws -> [JSON] {
+        let voices = try await store.voices(ids: list.compactMap(\.voiceID), viewer: recipient)
+        let statuses = try await self.statuses(voices)
+        var byID: [Int64: JSON] = [:]
+        for (voice, json) in zip(voices, statuses) { byID[voice.id] = json }
+        let summaries = try await store.accountSummaries(ids: list.compactMap { $0.from?.id })
+        return list.compactMap { notification -> JSON? in
+            var status: JSON = nil
+            if let voiceID = notification.voiceID {
+                guard let found = byID[voiceID] else { return nil }
+                status = found
+            }
+            let from = notification.from.flatMap { summaries[$0.id] }.map(account) ?? someone
+            var json: JSON = [
+                "id": .id(notification.id), "type": .string(notification.kind.rawValue),
+                "created_at": .string(Self.iso(notification.createdAt)), "group_key": .string("ungrouped-\(notification.id)"),
+                "account": from,
+            ]
+            if notification.voiceID != nil { json = json.with("status", status) }
+            return json
+        }
+    }
+}

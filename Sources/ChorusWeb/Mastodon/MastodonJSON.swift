@@ -1,0 +1,347 @@
+import ChorusCore
+import Foundation
+import Hummingbird
+
+/// A JSON value with ordered keys and explicit nulls, as Mastodon entities need (`"reblog": null`).
+indirect enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+
+    static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.serialized() == rhs.serialized() }
+
+    /// A string, or null.
+    static func of(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+
+    /// An id as Mastodon sends it: a string, or null.
+    static func id(_ value: Int64?) -> JSON { value.map { .string(String($0)) } ?? .null }
+
+    func serialized() -> String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .string(let value): Self.quote(value, into: &out)
+        case .array(let values):
+            out += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { out += "," }
+                value.write(to: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out += "," }
+                Self.quote(pair.0, into: &out)
+                out += ":"
+                pair.1.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// Adds or replaces a key of an object.
+    func with(_ key: String, _ value: JSON) -> JSON {
+        guard case .object(var pairs) = self else { return self }
+        if let index = pairs.firstIndex(where: { $0.0 == key }) { pairs[index].1 = value } else { pairs.append((key, value)) }
+        return .object(pairs)
+    }
+
+    subscript(key: String) -> JSON? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+}
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int64) { self = .int(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSON)...) { self = .object(elements) }
+    init(nilLiteral: ()) { self = .null }
+}
+
+/// JSON responses for the API.
+enum APIResponse {
+    static func json(_ value: JSON, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+    }
+
+    /// A page of items with Mastodon's `Link` header: `rel="next"` for older items, `rel="prev"` for newer ones.
+    static func page(
+        _ items: [JSON], ids: [Int64], request: Request, baseURL: String, limit: Int, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var headers = HTTPFields()
+        if let first = ids.first, let last = ids.last {
+            var kept: [(String, String)] = []
+            for (name, value) in request.uri.queryParameters
+            where !["max_id", "min_id", "since_id", "limit", "access_token"].contains(String(name)) {
+                kept.append((String(name), String(value)))
+            }
+            func link(_ cursor: String, _ id: Int64) -> String {
+                let query = (kept + [("limit", String(limit)), (cursor, String(id))]).map { "\(encode($0.0))=\(encode($0.1))" }
+                return baseURL + request.uri.path + "?" + query.joined(separator: "&")
+            }
+            headers[.link] = "<\(link("max_id", last))>; rel=\"next\", <\(link("min_id", first))>; rel=\"prev\""
+        }
+        return json(.array(items), status: status, headers: headers)
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~[]")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// The parameters of an API request, from the query string and the body (form-encoded or JSON), as Mastodon accepts them.
+struct APIParams: Sendable {
+    enum Value: Sendable, Equatable {
+        case text(String)
+        case number(String)
+        case bool(Bool)
+        case null
+        case list([Value])
+        case object
+    }
+
+    var values: [String: Value] = [:]
+
+    /// Reads the query, then the body: a body value wins over a query value of the same name.
+    static func read(_ request: Request, context: ChorusContext) async throws -> APIParams {
+        var params = APIParams()
+        // The query as forms encode it (`+` is a space), which Mastodon libraries send.
+        for (name, list) in Form(request.uri.query ?? "").values {
+            params.values[name] = name.hasSuffix("[]") || list.count > 1 ? .list(list.map(Value.text)) : .text(list[0])
+        }
+        guard request.method != .get, request.method != .head else { return params }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "That is more than a request can carry (64 KiB). Please send less.")
+        }
+        guard body.readableBytes > 0 else { return params }
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        if contentType.hasPrefix("application/json") {
+            let input: JSONInput
+            do {
+                input = try JSONDecoder().decode(JSONInput.self, from: Data(buffer: body))
+            } catch {
+                throw InputError("The JSON body could not be read. Check that it is valid JSON and try again.")
+            }
+            guard case .object(let dictionary) = input else {
+                throw InputError("The JSON body should be an object, such as {\"status\": \"#MeToo\"}.")
+            }
+            for (name, value) in dictionary { params.values[name] = value.param }
+        } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
+            let form = Form(String(buffer: body))
+            for (name, list) in form.values {
+                if name.hasSuffix("[]") || list.count > 1 {
+                    params.values[name] = .list(list.map(Value.text))
+                } else {
+                    params.values[name] = .text(list[0])
+                }
+            }
+        } else if contentType.hasPrefix("multipart/form-data") {
+            for (name, value) in Multipart.fields(body: String(buffer: body), contentType: request.headers[.contentType] ?? "") {
+                params.add(name, .text(value))
+            }
+        } else {
+            throw InputError("Send parameters as a form (application/x-www-form-urlencoded) or as JSON (application/json).")
+        }
+        return params
+    }
+
+    private mutating func add(_ name: String, _ value: Value) {
+        if name.hasSuffix("[]"), case .list(let list)? = values[name] {
+            values[name] = .list(list + [value])
+        } else if name.hasSuffix("[]") {
+            values[name] = .list([value])
+        } else {
+            values[name] = value
+        }
+    }
+
+    func has(_ name: String) -> Bool {
+        if case .null? = values[name] { return false }
+        return values[name] != nil
+    }
+
+    /// A text parameter; a number, list or object where text is expected is refused.
+    func string(_ name: String) throws(InputError) -> String? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .text(let text)?: return text
+        default: throw InputError("“\(name)” should be text.", field: name)
+        }
+    }
+
+    /// An id: digits, as text or as a number.
+    func id(_ name: String) throws(InputError) -> Int64? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .text(let text)?:
+            if text.isEmpty { return nil }
+            guard let id = Int64(text) else { throw InputError("“\(name)” should be an id, such as 109876543210.", field: name) }
+            return id
+        case .number(let text)?:
+            guard let id = Int64(text) else { throw InputError("“\(name)” should be an id, such as 109876543210.", field: name) }
+            return id
+        default: throw InputError("“\(name)” should be an id, such as 109876543210.", field: name)
+        }
+    }
+
+    func int(_ name: String) throws(InputError) -> Int? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .text(let text)?, .number(let text)?:
+            if text.isEmpty { return nil }
+            guard let number = Int(text) else { throw InputError("“\(name)” should be a whole number.", field: name) }
+            return number
+        default: throw InputError("“\(name)” should be a whole number.", field: name)
+        }
+    }
+
+    func bool(_ name: String) throws(InputError) -> Bool? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case .text(let text)?, .number(let text)?:
+            switch text.lowercased() {
+            case "true", "1", "on", "yes", "t": return true
+            case "false", "0", "off", "no", "f", "": return false
+            default: throw InputError("“\(name)” should be true or false.", field: name)
+            }
+        default: throw InputError("“\(name)” should be true or false.", field: name)
+        }
+    }
+
+    /// Every value of a list parameter, sent as `name[]`, `name` (repeated or one value) or a JSON array.
+    func strings(_ name: String) throws(InputError) -> [String] {
+        var all: [String] = []
+        for key in [name, name + "[]"] {
+            switch values[key] {
+            case nil, .null?: continue
+            case .text(let text)?, .number(let text)?: all.append(text)
+            case .list(let list)?:
+                for item in list {
+                    switch item {
+                    case .text(let text), .number(let text): all.append(text)
+                    default: throw InputError("“\(name)” should be a list of text values.", field: name)
+                    }
+                }
+            default: throw InputError("“\(name)” should be a list of text values.", field: name)
+            }
+        }
+        return all
+    }
+
+    /// The page a list request asks for.
+    func page() throws(InputError) -> PageRequest {
+        let limit = try int("limit") ?? PageRequest.defaultLimit
+        guard limit > 0 else { throw InputError("“limit” should be a number from 1 to \(PageRequest.maxLimit).", field: "limit") }
+        return PageRequest(maxID: try id("max_id"), sinceID: try id("since_id"), minID: try id("min_id"), limit: limit)
+    }
+}
+
+/// A JSON request body, read with its types kept (true is not 1).
+enum JSONInput: Decodable {
+    case text(String)
+    case number(String)
+    case bool(Bool)
+    case null
+    case list([JSONInput])
+    case object([String: JSONInput])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .number(String(value))
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(String(value))
+        } else if let value = try? container.decode(String.self) {
+            self = .text(value)
+        } else if let value = try? container.decode([JSONInput].self) {
+            self = .list(value)
+        } else {
+            self = .object(try container.decode([String: JSONInput].self))
+        }
+    }
+
+    var param: APIParams.Value {
+        switch self {
+        case .text(let text): return .text(text)
+        case .number(let text): return .number(text)
+        case .bool(let value): return .bool(value)
+        case .null: return .null
+        case .list(let list): return .list(list.map(\.param))
+        case .object: return .object
+        }
+    }
+}
+
+/// The text fields of a small `multipart/form-data` body (some clients send statuses this way). Files are not accepted.
+enum Multipart {
+    static func fields(body: String, contentType: String) -> [(String, String)] {
+        guard let range = contentType.range(of: "boundary=") else { return [] }
+        var boundary = String(contentType[range.upperBound...])
+        if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        var fields: [(String, String)] = []
+        for part in body.components(separatedBy: "--" + boundary) {
+            guard let split = part.range(of: "\r\n\r\n") else { continue }
+            let head = part[..<split.lowerBound]
+            guard let nameRange = head.range(of: "name=\""), !head.contains("filename=") else { continue }
+            let rest = head[nameRange.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { continue }
+            var value = String(part[split.upperBound...])
+            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            fields.append((String(rest[..<end]), value))
+        }
+        return fields
+    }
+}

@@ -1,0 +1,68 @@
+import ChorusCore
+import ChorusStore
+
+/// The one write path for voices, shared by the web pages and the Mastodon API: screening, storing, notifying,
+/// and announcing to live pages and streams.
+struct VoiceActions: Sendable {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+
+    /// Screens, stores and announces a voice. A held reply is stored but announced to no one.
+    func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
+        try await store.count(Limit.posting.allowing(services.config.postingLimit), key: String(account.id))
+        var screening = services.screening.screen(draft)
+        if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
+            screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
+            if !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
+                try await store.count(.newAccountRepliesToOneVoice, key: String(parent.threadRoot))
+            }
+        }
+        let written = try await store.say(draft, by: account.id, screening: screening)
+        let voice = written.voice
+        if voice.state == .visible {
+            services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
+        }
+        if voice.kind == .meToo || voice.kind == .pledge { services.live.publish(LiveEvent(kind: .magnitude)) }
+        if voice.kind == .reply, let recipient = try await store.notifyReply(voice, answeredAccountID: written.answeredAccountID, by: account.id) {
+            services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: recipient))
+        }
+        return written
+    }
+
+    /// *I believe you*: counted once, and the voice's author is told.
+    func believe(voiceID: Int64, by account: Account) async throws -> Voice {
+        let voice = try await store.believe(voiceID: voiceID, by: account.id)
+        services.live.publish(LiveEvent(kind: .magnitude, voiceID: voice.id))
+        if let recipient = try await store.notifyBelief(voiceID: voice.id, by: account.id) {
+            services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: recipient))
+        }
+        return voice
+    }
+
+    func unbelieve(voiceID: Int64, by account: Account) async throws -> Voice {
+        let voice = try await store.unbelieve(voiceID: voiceID, by: account.id)
+        try await store.withdrawBeliefNotification(voiceID: voice.id, by: account.id)
+        services.live.publish(LiveEvent(kind: .magnitude, voiceID: voice.id))
+        return voice
+    }
+
+    /// Deletes one's own voice (with its thread, for a voice that started one).
+    func delete(voiceID: Int64, by account: Account) async throws {
+        let listed = try await store.voice(id: voiceID, viewer: account.id).map { $0.visibility.isListed && $0.state == .visible } ?? false
+        try await store.deleteVoice(id: voiceID, by: account.id)
+        // Streams hear of a deletion only where they could have heard of the voice: everyone for a listed voice,
+        // the writer's own streams for the rest.
+        services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: listed, accountID: account.id))
+        services.live.publish(LiveEvent(kind: .magnitude))
+    }
+
+    /// Follows an account, and tells them.
+    func follow(_ followedID: Int64, by account: Account) async throws {
+        let already = try await store.follows(followedID, by: account.id)
+        try await store.follow(followedID, by: account.id)
+        if !already {
+            try await store.notifyFollow(followedID, by: account.id)
+            services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: followedID))
+        }
+    }
+}

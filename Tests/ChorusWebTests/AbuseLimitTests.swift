@@ -1,0 +1,74 @@
+import ChorusTestSupport
+import ChorusWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Brigading and guessing are slowed down by limits kept in the database (so every instance shares them), keyed by
+/// handle or account, never by address; each answers 429 with a calm message and `Retry-After`.
+@Suite struct AbuseLimitTests {
+    @Test func repeatedWrongPasswordsForOneHandleAreSlowedDown() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            var guesser = Browser(client)
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for attempt in 0..<11 {
+                statuses.append(try await guesser.post("/signin", [("handle", "ana"), ("password", "guess number \(attempt)")]).status)
+            }
+            let blocked = try await guesser.post("/signin", [("handle", "ANA"), ("password", "correct horse battery")])
+            let otherHandle = try await guesser.post("/signin", [("handle", "bea"), ("password", "whatever it is")])
+            // check
+            #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.last == .tooManyRequests)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.body.contains("wait 15 minutes"))
+            #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(otherHandle.status == .unauthorized)
+        }
+    }
+
+    @Test func postingIsLimitedPerAccount() async throws {
+        // setup
+        let app = try await makeApp { $0.postingLimit = 3 }
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for number in 0..<4 { statuses.append(try await ana.sayMeToo("voice \(number)").0.status) }
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            let other = try await bea.sayMeToo("mine").0
+            // check
+            #expect(statuses == [.created, .created, .created, .tooManyRequests])
+            #expect(other.status == .created)
+        }
+    }
+
+    @Test func floodOfRepliesFromNewAccountsToOneVoiceIsSlowedDown() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let voice = try #require(try await ana.sayMeToo("me too").1)
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for number in 0..<11 {
+                var newcomer = Browser(client)
+                try await newcomer.signUp("new\(number)")
+                statuses.append(try await newcomer.post("/voices/\(voice)/reply", [("text", "I believe you, truly.")]).status)
+            }
+            let own = try await ana.post("/voices/\(voice)/reply", [("text", "Thank you all.")])
+            // check
+            #expect(statuses.prefix(10).allSatisfy { $0 == .seeOther })
+            #expect(statuses.last == .tooManyRequests)
+            #expect(own.status == .seeOther)
+        }
+    }
+}

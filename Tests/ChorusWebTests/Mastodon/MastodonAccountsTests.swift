@@ -1,0 +1,128 @@
+import ChorusTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Accounts, relationships, lookup, search, hashtags and trends.
+@Suite struct MastodonAccountsTests {
+    @Test func accountsHaveEveryRequiredFieldAndListOnlyPublicVoices() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let visible = try await ana.say("#MeToo public")
+            _ = try await ana.say("#MeToo anonymous", [("chorus_anonymous", "true")])
+            // act
+            let account = try await bea.get("/api/v1/accounts/\(ana.accountID)")
+            let statuses = try await bea.get("/api/v1/accounts/\(ana.accountID)/statuses")
+            let lookup = try await MastodonClient(client).get("/api/v1/accounts/lookup?acct=ana")
+            let missing = try await bea.get("/api/v1/accounts/424242")
+            let missingLookup = try await bea.get("/api/v1/accounts/lookup?acct=nobody_here")
+            let someone = try await bea.get("/api/v1/accounts/0")
+            let avatar = try await client.execute(uri: "/static/avatar.png", method: .get)
+            // check
+            for key in [
+                "id", "username", "acct", "display_name", "locked", "bot", "discoverable", "group", "created_at", "note", "url", "avatar",
+                "avatar_static", "header", "header_static", "followers_count", "following_count", "statuses_count", "last_status_at", "emojis",
+                "fields", "noindex",
+            ] {
+                #expect(account.object.keys.contains(key), "missing \(key)")
+            }
+            #expect(account["statuses_count"] as? Int == 1)
+            #expect(statuses.ids == [visible["id"] as? String ?? ""])
+            #expect(lookup["id"] as? String == ana.accountID)
+            #expect(missing.status == .notFound)
+            #expect(missingLookup.status == .notFound)
+            #expect(someone.status == .notFound)
+            #expect(avatar.status == .ok)
+            #expect(avatar.headers[.contentType] == "image/png")
+        }
+    }
+
+    @Test func followUnfollowAndRelationships() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let followed = try await ana.post("/api/v1/accounts/\(bea.accountID)/follow")
+            let relationships = try await bea.get("/api/v1/accounts/relationships?id[]=\(ana.accountID)&id[]=999")
+            let counts = try await ana.get("/api/v1/accounts/verify_credentials")
+            let unfollowed = try await ana.post("/api/v1/accounts/\(bea.accountID)/unfollow")
+            let selfFollow = try await ana.post("/api/v1/accounts/\(ana.accountID)/follow")
+            let unknown = try await ana.post("/api/v1/accounts/999/follow")
+            // check
+            #expect(followed["following"] as? Bool == true)
+            #expect(relationships.list.count == 1)
+            #expect(relationships.list.first?["followed_by"] as? Bool == true)
+            #expect(relationships.list.first?["following"] as? Bool == false)
+            #expect(counts["following_count"] as? Int == 1)
+            #expect(unfollowed["following"] as? Bool == false)
+            #expect(selfFollow.status == .unprocessableContent)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func searchFindsAccountsHashtagsAndStatuses() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana_m")
+            let status = try await ana.say("#MeToo #IchAuch at work, for years")
+            _ = try await ana.say("private words at work", [("visibility", "direct")])
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let accounts = try await bea.get("/api/v2/search?q=ana&type=accounts")
+            let hashtags = try await bea.get("/api/v2/search?q=%23ich&type=hashtags")
+            let statuses = try await bea.get("/api/v2/search?q=at+work&type=statuses&resolve=true")
+            let all = try await MastodonClient(client).get("/api/v2/search?q=metoo")
+            let empty = try await bea.get("/api/v2/search?q=")
+            let badType = try await bea.get("/api/v2/search?q=x&type=people")
+            // check
+            #expect(accounts.status == .ok)
+            #expect((accounts["accounts"] as? [[String: Any]])?.first?["username"] as? String == "ana_m")
+            #expect((hashtags["hashtags"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.contains("ichauch") == true)
+            #expect((statuses["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [status["id"] as? String ?? ""])
+            #expect((all["statuses"] as? [Any])?.isEmpty == true)
+            #expect((all["hashtags"] as? [[String: Any]])?.first?["name"] as? String == "metoo")
+            #expect(empty.status == .unprocessableContent)
+            #expect(badType.status == .unprocessableContent)
+        }
+    }
+
+    @Test func hashtagsCanBeFollowedAndTrend() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            _ = try await bea.say("#MeToo #YoTambién")
+            _ = try await ana.say("#MeToo")
+            // act
+            let tag = try await ana.get("/api/v1/tags/metoo")
+            let follow = try await ana.post("/api/v1/tags/yotambi%C3%A9n/follow")
+            let followed = try await ana.get("/api/v1/followed_tags")
+            let home = try await ana.get("/api/v1/timelines/home")
+            let unfollow = try await ana.post("/api/v1/tags/yotambi%C3%A9n/unfollow")
+            let trends = try await MastodonClient(client).get("/api/v1/trends/tags")
+            let invalid = try await ana.get("/api/v1/tags/not*a*tag")
+            // check
+            #expect(tag["name"] as? String == "metoo")
+            #expect(tag["following"] as? Bool == false)
+            let today = (tag["history"] as? [[String: Any]])?.first
+            #expect(today?["uses"] as? String == "2")
+            #expect(today?["accounts"] as? String == "2")
+            #expect(follow["following"] as? Bool == true)
+            #expect(followed.list.compactMap { $0["name"] as? String } == ["yotambien"])
+            #expect(home.ids.count == 2)
+            #expect(unfollow["following"] as? Bool == false)
+            #expect(trends.list.first?["name"] as? String == "metoo")
+            #expect((trends.list.first?["history"] as? [Any])?.count == 7)
+            #expect(invalid.status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import ChorusTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Apps and OAuth: registering, the password and authorization-code grants (with a real sign-in and consent page),
+/// client credentials, revocation and scopes.
+@Suite struct MastodonOAuthTests {
+    @Test func passwordGrantGivesATokenThatVerifiesCredentials() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            // act
+            let api = try await MastodonClient.signedUp(client, "ana")
+            let me = try await api.get("/api/v1/accounts/verify_credentials")
+            let wrong = try await api.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "password"), ("username", "ana"), ("password", "not it"), ("client_id", api.clientID),
+                    ("client_secret", api.clientSecret),
+                ])
+            // check
+            #expect(api.token?.count == 43)
+            #expect(me.status == .ok)
+            #expect(me["username"] as? String == "ana")
+            #expect((me["source"] as? [String: Any])?["privacy"] as? String == "public")
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.error == "invalid_grant")
+        }
+    }
+
+    @Test func authorizationCodeFlowUsesTheWebSignInAndAConsentPage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana")
+            try await browser.post("/signout", [])
+            var api = MastodonClient(client)
+            try await api.registerApp(scopes: "read write")
+            let authorize = "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=urn:ietf:wg:oauth:2.0:oob&scope=read+write"
+            // act: signed out, the app's link leads to the sign-in form, then back
+            let signedOut = try await browser.get(authorize)
+            let signIn = try await browser.post(
+                "/signin", [("handle", "ana"), ("password", "correct horse battery"), ("next", authorize)])
+            let consent = try await browser.get(signIn.location ?? "")
+            let forged = try await browser.post(
+                "/oauth/authorize", [("client_id", api.clientID), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("decision", "approve")],
+                csrf: false)
+            let approved = try await browser.post(
+                "/oauth/authorize",
+                [("client_id", api.clientID), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("scope", "read write"), ("decision", "approve")])
+            let code = approved.body.firstMatch(of: /id="authorization-code">([A-Za-z0-9_-]+)</)?.1 ?? ""
+            let token = try await api.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "authorization_code"), ("code", String(code)), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+                    ("client_id", api.clientID), ("client_secret", api.clientSecret),
+                ])
+            let replayed = try await api.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "authorization_code"), ("code", String(code)), ("client_id", api.clientID), ("client_secret", api.clientSecret),
+                ])
+            api.token = token["access_token"] as? String
+            let me = try await api.get("/api/v1/accounts/verify_credentials")
+            // check
+            #expect(signedOut.status == .seeOther)
+            #expect(signedOut.location?.hasPrefix("/signin?next=") == true)
+            #expect(signIn.location == authorize)
+            #expect(consent.status == .ok)
+            #expect(consent.body.contains("Test app would like to use your Chorus account"))
+            #expect(consent.body.contains("name=\"_csrf\""))
+            #expect(forged.status == .forbidden)
+            #expect(approved.status == .ok)
+            #expect(code.count == 43)
+            #expect(token["scope"] as? String == "read write")
+            #expect(replayed.status == .badRequest)
+            #expect(me["username"] as? String == "ana")
+        }
+    }
+
+    @Test func approvingRedirectsToTheAppWithCodeAndStateAndDenyingSaysSo() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana")
+            var api = MastodonClient(client)
+            try await api.registerApp(scopes: "read", redirect: "https://app.example/callback")
+            let fields = [("client_id", api.clientID), ("redirect_uri", "https://app.example/callback"), ("scope", "read"), ("state", "xyz")]
+            // act
+            let page = try await browser.get(
+                "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=read")
+            let approved = try await browser.post("/oauth/authorize", fields + [("decision", "approve")])
+            let denied = try await browser.post("/oauth/authorize", fields + [("decision", "deny")])
+            let elsewhere = try await browser.get(
+                "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fevil.example%2F&scope=read")
+            let tooMuch = try await browser.get(
+                "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=write")
+            // check
+            #expect(page.headers[.contentSecurityPolicy]?.contains("form-action 'self' https://app.example") == true)
+            #expect(approved.status == .seeOther)
+            #expect(approved.location?.hasPrefix("https://app.example/callback?code=") == true)
+            #expect(approved.location?.hasSuffix("&state=xyz") == true)
+            #expect(denied.location == "https://app.example/callback?error=access_denied&state=xyz")
+            #expect(elsewhere.status == .unprocessableContent)
+            #expect(tooMuch.status == .unprocessableContent)
+        }
+    }
+
+    @Test func scopesAreHonouredAndRevokedTokensStopWorking() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let reader = try await MastodonClient.signedUp(client, "ana", scopes: "read")
+            let granular = try await MastodonClient.signedUp(client, "bea", scopes: "read:statuses write:statuses")
+            var appOnly = MastodonClient(client)
+            try await appOnly.registerApp()
+            let credentials = try await appOnly.post(
+                "/oauth/token",
+                form: [("grant_type", "client_credentials"), ("client_id", appOnly.clientID), ("client_secret", appOnly.clientSecret)])
+            appOnly.token = credentials["access_token"] as? String
+            // act
+            let readOnlyPost = try await reader.say("#MeToo")
+            let readOnlyHome = try await reader.get("/api/v1/timelines/home")
+            let granularPost = try await granular.say("#MeToo")
+            let granularNotifications = try await granular.get("/api/v1/notifications")
+            let appOnlyHome = try await appOnly.get("/api/v1/timelines/home")
+            let appOnlyPublic = try await appOnly.get("/api/v1/timelines/public")
+            let appCredentials = try await appOnly.get("/api/v1/apps/verify_credentials")
+            let noToken = try await MastodonClient(client).get("/api/v1/timelines/home")
+            let forged = try await MastodonClient(client, token: "forged").get("/api/v1/timelines/public")
+            let revoke = try await reader.post(
+                "/oauth/revoke", form: [("client_id", reader.clientID), ("client_secret", reader.clientSecret), ("token", reader.token ?? "")])
+            let afterRevoke = try await reader.get("/api/v1/accounts/verify_credentials")
+            // check
+            #expect(readOnlyPost.status == .forbidden)
+            #expect(readOnlyPost.error.contains("write:statuses"))
+            #expect(readOnlyHome.status == .ok)
+            #expect(granularPost.status == .ok)
+            #expect(granularNotifications.status == .forbidden)
+            #expect(credentials["scope"] as? String == "read")
+            #expect(appOnlyHome.status == .unauthorized)
+            #expect(appOnlyPublic.status == .ok)
+            #expect(appCredentials["name"] as? String == "Test app")
+            #expect(noToken.status == .unauthorized)
+            #expect(forged.status == .unauthorized)
+            #expect(revoke.status == .ok)
+            #expect(afterRevoke.status == .unauthorized)
+        }
+    }
+
+    @Test func changingThePasswordSignsAppsOut() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let api = try await MastodonClient.signedUp(client, "ana")
+            var browser = Browser(client)
+            try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            // act
+            let before = try await api.get("/api/v1/accounts/verify_credentials")
+            let changed = try await browser.post(
+                "/account/password", [("current_password", "correct horse battery"), ("new_password", "a new long password")])
+            let after = try await api.get("/api/v1/accounts/verify_credentials")
+            // check
+            #expect(before.status == .ok)
+            #expect(changed.status.code < 400)
+            #expect(after.status == .unauthorized)
+        }
+    }
+
+    @Test func theWebSessionCookieNeverAuthenticatesTheAPI() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana")
+            // act
+            let me = try await browser.get("/api/v1/accounts/verify_credentials")
+            let post = try await browser.postRaw("/api/v1/statuses", "status=%23MeToo")
+            // check
+            #expect(me.status == .unauthorized)
+            #expect(post.status == .unauthorized)
+        }
+    }
+
+    @Test func badAppRegistrationsAndGrantsGetClearErrors() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let api = MastodonClient(client)
+            // act
+            let noName = try await api.post("/api/v1/apps", form: [("redirect_uris", "urn:ietf:wg:oauth:2.0:oob")])
+            let badScope = try await api.post("/api/v1/apps", form: [("client_name", "x"), ("scopes", "read everything")])
+            let badRedirect = try await api.post("/api/v1/apps", form: [("client_name", "x"), ("redirect_uris", "not a uri")])
+            let json = try await api.post("/api/v1/apps", json: #"{"client_name": "json app", "redirect_uris": ["urn:ietf:wg:oauth:2.0:oob"]}"#)
+            let badClient = try await api.post(
+                "/oauth/token", form: [("grant_type", "password"), ("client_id", "nope"), ("client_secret", "nope")])
+            let badGrant = try await api.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "refresh_token"), ("client_id", json["client_id"] as? String ?? ""),
+                    ("client_secret", json["client_secret"] as? String ?? ""),
+                ])
+            // check
+            #expect(noName.status == .unprocessableContent)
+            #expect(noName.error.contains("client_name"))
+            #expect(badScope.status == .unprocessableContent)
+            #expect(badRedirect.status == .unprocessableContent)
+            #expect(json.status == .ok)
+            #expect(json["scopes"] as? [String] == ["read"])
+            #expect(badClient.status == .unauthorized)
+            #expect(badClient.error == "invalid_client")
+            #expect(badGrant.error == "unsupported_grant_type")
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import ChorusTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Statuses: #MeToo makes a *me too*, #IWill a pledge, replies are replies, favourites are *I believe you*;
+/// anonymous statuses never name their author; the same screening as the web.
+@Suite struct MastodonStatusesTests {
+    @Test func aMeTooWithAContentWarningIsAVoiceWithEveryRequiredField() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            // act
+            let status = try await ana.say("#MeToo It took me <years>.", [("spoiler_text", "assault"), ("language", "en")])
+            let pledge = try await ana.post("/api/v1/statuses", json: ##"{"status": "#IWill listen", "visibility": "unlisted"}"##)
+            var browser = Browser(client)
+            let page = try await browser.get("/voices")
+            // check
+            #expect(status.status == .ok)
+            for key in [
+                "id", "uri", "url", "created_at", "account", "content", "visibility", "sensitive", "spoiler_text", "media_attachments",
+                "application", "mentions", "tags", "emojis", "reblogs_count", "favourites_count", "replies_count", "favourited", "reblogged",
+                "muted", "bookmarked", "pinned", "reblog", "poll", "card", "language", "edited_at", "in_reply_to_id", "in_reply_to_account_id",
+                "filtered",
+            ] {
+                #expect(status.object.keys.contains(key), "missing \(key)")
+            }
+            #expect(status["text"] == nil)
+            #expect(status["sensitive"] as? Bool == true)
+            #expect(status["spoiler_text"] as? String == "assault")
+            #expect(status["language"] as? String == "en")
+            #expect((status["content"] as? String)?.contains("&lt;years&gt;") == true)
+            #expect((status["content"] as? String)?.hasPrefix("<p><a href=") == true)
+            #expect((status["chorus"] as? [String: Any])?["kind"] as? String == "metoo")
+            #expect((pledge["chorus"] as? [String: Any])?["kind"] as? String == "pledge")
+            #expect(pledge["visibility"] as? String == "public")
+            #expect(page.body.contains("It took me &lt;years&gt;."))
+        }
+    }
+
+    @Test func anAnonymousStatusIsServedAsSomeoneToEveryone() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let anonymous = try await ana.say("#MeToo I never told anyone.", [("chorus_anonymous", "true")])
+            let id = anonymous["id"] as? String ?? ""
+            let reply = try await bea.say("I believe you.", [("in_reply_to_id", id)])
+            let answer = try await ana.say("Thank you for believing me.", [("in_reply_to_id", reply["id"] as? String ?? "")])
+            let seen = try await bea.get("/api/v1/statuses/\(id)")
+            let publicTimeline = try await bea.get("/api/v1/timelines/public")
+            let profile = try await bea.get("/api/v1/accounts/\(ana.accountID)/statuses")
+            let context = try await bea.get("/api/v1/statuses/\(reply["id"] as? String ?? "")/context")
+            // check
+            let account = anonymous["account"] as? [String: Any] ?? [:]
+            #expect(account["id"] as? String == "0")
+            #expect(account["username"] as? String == "someone")
+            #expect(account["bot"] as? Bool == false)
+            #expect((answer["account"] as? [String: Any])?["username"] as? String == "someone")
+            for body in [anonymous.body, seen.body, publicTimeline.body, context.body, reply.body, answer.body] {
+                #expect(!body.contains(ana.accountID))
+                #expect(!body.contains("\"ana\""))
+            }
+            #expect(reply["in_reply_to_id"] as? String == id)
+            #expect(reply["in_reply_to_account_id"] is NSNull)
+            #expect(!profile.ids.contains(id))
+            #expect(publicTimeline.ids.contains(id))
+        }
+    }
+
+    @Test func theWritersAppIsToldToOfferHelpAndNobodyElseIs() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let written = try await ana.say("#MeToo I can't go on, I have the pills here")
+            let seenByOther = try await bea.get("/api/v1/statuses/\(written["id"] as? String ?? "")")
+            // check
+            let own = written["chorus"] as? [String: Any]
+            #expect(own?["crisis"] as? Bool == true)
+            #expect((own?["help_url"] as? String)?.hasSuffix("/help") == true)
+            #expect((seenByOther["chorus"] as? [String: Any])?["crisis"] == nil)
+        }
+    }
+
+    @Test func directAndPrivateStatusesAreOnlyForTheirAuthor() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            // act
+            let direct = try await ana.say("#MeToo just for me", [("visibility", "direct")])
+            let privately = try await ana.say("a note", [("visibility", "private")])
+            let mine = try await ana.get("/api/v1/statuses/\(direct["id"] as? String ?? "")")
+            let theirs = try await bea.get("/api/v1/statuses/\(direct["id"] as? String ?? "")")
+            let anonymousReader = try await MastodonClient(client).get("/api/v1/statuses/\(privately["id"] as? String ?? "")")
+            // check
+            #expect(direct["visibility"] as? String == "direct")
+            #expect(mine.status == .ok)
+            #expect(theirs.status == .notFound)
+            #expect(anonymousReader.status == .notFound)
+        }
+    }
+
+    @Test func idempotencyKeyReplaysReturnTheFirstStatusAndCreateNothing() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let key: HTTPFields = [.init("Idempotency-Key")!: "same-key"]
+            // act
+            let first = try await ana.post("/api/v1/statuses", form: [("status", "#MeToo once")], headers: key)
+            let again = try await ana.post("/api/v1/statuses", form: [("status", "#MeToo once")], headers: key)
+            let otherPerson = try await bea.post("/api/v1/statuses", form: [("status", "#MeToo once")], headers: key)
+            let mine = try await ana.get("/api/v1/accounts/\(ana.accountID)/statuses")
+            // check
+            #expect(first.status == .ok)
+            #expect(again["id"] as? String == first["id"] as? String)
+            #expect(otherPerson["id"] as? String != first["id"] as? String)
+            #expect(mine.ids == [first["id"] as? String ?? ""])
+        }
+    }
+
+    @Test func deletingReturnsTheTextAndOnlyTheAuthorCanDelete() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let status = try await ana.say("#MeToo delete me")
+            let id = status["id"] as? String ?? ""
+            // act
+            let byOther = try await bea.delete("/api/v1/statuses/\(id)")
+            let deleted = try await ana.delete("/api/v1/statuses/\(id)")
+            let after = try await ana.get("/api/v1/statuses/\(id)")
+            // check
+            #expect(byOther.status == .notFound)
+            #expect(deleted.status == .ok)
+            #expect(deleted["text"] as? String == "#MeToo delete me")
+            #expect(after.status == .notFound)
+            #expect(after.error.contains("Record not found"))
+        }
+    }
+
+    @Test func favouritesAreBeliefsWithContextAndFavouritedBy() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let root = try await ana.say("#MeToo")
+            let id = root["id"] as? String ?? ""
+            let reply = try await bea.say("I believe you, and I am here.", [("in_reply_to_id", id)])
+            let answer = try await ana.say("Thank you.", [("in_reply_to_id", reply["id"] as? String ?? "")])
+            // act
+            let favourited = try await bea.post("/api/v1/statuses/\(id)/favourite")
+            let twice = try await bea.post("/api/v1/statuses/\(id)/favourite")
+            let by = try await ana.get("/api/v1/statuses/\(id)/favourited_by")
+            let context = try await ana.get("/api/v1/statuses/\(reply["id"] as? String ?? "")/context")
+            let unfavourited = try await bea.post("/api/v1/statuses/\(id)/unfavourite")
+            var browser = Browser(client)
+            let magnitude = try await browser.get("/")
+            // check
+            #expect(favourited["favourited"] as? Bool == true)
+            #expect(favourited["favourites_count"] as? Int == 1)
+            #expect(twice["favourites_count"] as? Int == 1)
+            #expect(by.ids == [bea.accountID])
+            #expect((context["ancestors"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+            #expect((context["descendants"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [answer["id"] as? String ?? ""])
+            #expect(reply["in_reply_to_account_id"] as? String == ana.accountID)
+            #expect((reply["chorus"] as? [String: Any])?["kind"] as? String == "reply")
+            #expect(unfavourited["favourited"] as? Bool == false)
+            #expect(unfavourited["favourites_count"] as? Int == 0)
+            #expect(magnitude.status == .ok)
+        }
+    }
+
+    @Test func heldRepliesAreSeenOnlyByTheirWriterAndReplyPoliciesAreKept() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let root = try await ana.say("#MeToo it was at a party", [("chorus_reply_policy", "everyone")])
+            let closed = try await ana.say("#MeToo no replies please", [("chorus_reply_policy", "nobody")])
+            let id = root["id"] as? String ?? ""
+            // act
+            let held = try await bea.say("I believe you, but what were you wearing?", [("in_reply_to_id", id)])
+            let heldID = held["id"] as? String ?? ""
+            let bySurvivor = try await ana.get("/api/v1/statuses/\(heldID)")
+            let context = try await ana.get("/api/v1/statuses/\(id)/context")
+            let byWriter = try await bea.get("/api/v1/statuses/\(heldID)")
+            let refused = try await bea.say("I believe you", [("in_reply_to_id", closed["id"] as? String ?? "")])
+            let notifications = try await ana.get("/api/v1/notifications")
+            // check
+            #expect(held.status == .ok)
+            #expect((held["chorus"] as? [String: Any])?["held"] as? Bool == true)
+            #expect(bySurvivor.status == .notFound)
+            #expect((context["descendants"] as? [Any])?.isEmpty == true)
+            #expect(byWriter.status == .ok)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.error.contains("chosen not to receive replies"))
+            #expect(notifications.list.isEmpty)
+        }
+    }
+
+    @Test func badStatusesGetClearErrors() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            // act
+            let tooLong = try await ana.say("#MeToo " + String(repeating: "a", count: 5_001))
+            let empty = try await ana.say("   ")
+            let malformed = try await ana.post("/api/v1/statuses", json: "{\"status\": ")
+            let wrongType = try await ana.post("/api/v1/statuses", json: #"{"status": 5}"#)
+            let notAnObject = try await ana.post("/api/v1/statuses", json: "[1]")
+            let badVisibility = try await ana.say("#MeToo", [("visibility", "everyone")])
+            let badReplyID = try await ana.say("hello", [("in_reply_to_id", "abc")])
+            let missingParent = try await ana.say("hello", [("in_reply_to_id", "12345")])
+            let media = try await ana.say("#MeToo", [("media_ids[]", "1")])
+            let own = try await ana.say("#MeToo")["id"] as? String ?? ""
+            let boost = try await ana.post("/api/v1/statuses/\(own)/reblog")
+            let unknown = try await ana.get("/api/v1/statuses/99999")
+            let notAnID = try await ana.get("/api/v1/statuses/abc")
+            let wrongMedia = try await ana.request(.post, "/api/v1/statuses", body: "status=x", contentType: "text/plain")
+            // check
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.error.contains("5000"))
+            #expect(empty.status == .unprocessableContent)
+            #expect(malformed.status == .unprocessableContent)
+            #expect(malformed.error.contains("JSON"))
+            #expect(wrongType.status == .unprocessableContent)
+            #expect(wrongType.error.contains("should be text"))
+            #expect(notAnObject.status == .unprocessableContent)
+            #expect(badVisibility.status == .unprocessableContent)
+            #expect(badReplyID.status == .unprocessableContent)
+            #expect(missingParent.status == .notFound)
+            #expect(media.status == .unprocessableContent)
+            #expect(boost.status == .unprocessableContent)
+            #expect(boost.error.contains("I believe you"))
+            #expect(unknown.status == .notFound)
+            #expect(notAnID.status == .notFound)
+            #expect(wrongMedia.status == .unprocessableContent)
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import ChorusCore
+import ChorusStore
+import ChorusTestSupport
+import ChorusWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// Moderators keep the hotlines right from the web, and operators load a whole directory with `chorus resources import`.
+@Suite struct ResourceModerationTests {
+    @Test func moderatorEditsAResourceAndReadersSeeItAtOnce() async throws {
+        // setup
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var moderator = Browser(client)
+            try await moderator.signUpModerator("mod", store: setup.store)
+            let list = try await moderator.get("/moderation/resources")
+            let form = try await moderator.get("/moderation/resources/FR/0")
+            // act
+            let saved = try await moderator.post(
+                "/moderation/resources/FR/0",
+                [
+                    ("country", "FR"), ("name", "3919 — Violences Femmes Info (nuit et jour)"), ("phone", "3919"), ("text", ""),
+                    ("chat", ""), ("hours", "24/7"), ("languages", "fr, en"), ("source", "https://arretonslesviolences.gouv.fr"),
+                    ("kind", "domestic-violence"),
+                ])
+            var reader = Browser(client)
+            let help = try await reader.get("/help", headers: [.acceptLanguage: "fr-FR"])
+            // check
+            #expect(list.status == .ok)
+            #expect(list.body.contains("href=\"/moderation/resources/FR/0\""))
+            #expect(form.body.contains("value=\"3919\""))
+            #expect(saved.status == .seeOther)
+            #expect(help.body.contains("(nuit et jour)"))
+            #expect(help.body.contains("Français, English"))
+            #expect(try await setup.store.helpDirectory()?.help(for: "FR").resources[0].languages == ["fr", "en"])
+        }
+        await setup.store.shutdown()
+    }
+
+    @Test func aResourceThatBreaksARuleIsRefusedWithTheRuleAndTheFormKept() async throws {
+        // setup
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var moderator = Browser(client)
+            try await moderator.signUpModerator("mod", store: setup.store)
+            let before = try await setup.store.helpDirectory()
+            // act
+            let badPhone = try await moderator.post(
+                "/moderation/resources/DE/0",
+                [
+                    ("country", "DE"), ("name", "Hilfetelefon"), ("phone", "call us"), ("text", ""), ("chat", ""), ("hours", "24/7"),
+                    ("languages", "de"), ("source", "https://www.hilfetelefon.de"), ("kind", "domestic-violence"),
+                ])
+            let badSource = try await moderator.post(
+                "/moderation/resources",
+                [
+                    ("country", "DE"), ("country_name", ""), ("emergency", ""), ("name", "Neu"), ("phone", "0800 123"), ("text", ""),
+                    ("chat", ""), ("hours", "24/7"), ("languages", "de"), ("source", "http://insecure.example"), ("kind", "victim-support"),
+                ])
+            let newCountryWithoutNumber = try await moderator.post(
+                "/moderation/resources",
+                [
+                    ("country", "NL"), ("country_name", ""), ("emergency", ""), ("name", "Centrum Seksueel Geweld"), ("phone", "0800 0188"),
+                    ("text", ""), ("chat", ""), ("hours", "24/7"), ("languages", "nl"), ("source", "https://centrumseksueelgeweld.nl"),
+                    ("kind", "sexual-violence"),
+                ])
+            // check
+            #expect(badPhone.status == .unprocessableContent)
+            #expect(badPhone.body.contains("phone may hold only digits"))
+            #expect(badPhone.body.contains("value=\"call us\""))
+            #expect(badSource.status == .unprocessableContent)
+            #expect(badSource.body.contains("source must be an https URL"))
+            #expect(newCountryWithoutNumber.status == .unprocessableContent)
+            #expect(newCountryWithoutNumber.body.contains("emergency number"))
+            #expect(try await setup.store.helpDirectory()?.countries == before?.countries)
+        }
+        await setup.store.shutdown()
+    }
+
+    @Test func moderatorAddsANewCountryThenDeletesItsOnlyResource() async throws {
+        // setup
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var moderator = Browser(client)
+            try await moderator.signUpModerator("mod", store: setup.store)
+            // act
+            let added = try await moderator.post(
+                "/moderation/resources",
+                [
+                    ("country", "nl"), ("country_name", "Netherlands"), ("emergency", "112"), ("name", "Centrum Seksueel Geweld"),
+                    ("phone", "0800 0188"), ("text", ""), ("chat", ""), ("hours", "24/7"), ("languages", "nl, en"),
+                    ("source", "https://centrumseksueelgeweld.nl"), ("kind", "sexual-violence"),
+                ])
+            var reader = Browser(client)
+            let dutch = try await reader.get("/help", headers: [.acceptLanguage: "nl-NL"])
+            let deleted = try await moderator.post("/moderation/resources/NL/0/delete", [])
+            let afterDelete = try await reader.get("/help", headers: [.acceptLanguage: "nl-NL"])
+            let emergencyChanged = try await moderator.post("/moderation/countries/IE", [("name", "Ireland"), ("emergency", "999")])
+            let badEmergency = try await moderator.post("/moderation/countries/IE", [("name", "Ireland"), ("emergency", "nine")])
+            // check
+            #expect(added.status == .seeOther)
+            #expect(dutch.body.contains("Centrum Seksueel Geweld"))
+            #expect(dutch.body.contains("href=\"tel:08000188\""))
+            #expect(deleted.status == .seeOther)
+            #expect(!afterDelete.body.contains("Centrum Seksueel Geweld"))
+            #expect(afterDelete.body.contains("Find A Helpline"))
+            #expect(emergencyChanged.status == .seeOther)
+            #expect(try await setup.store.helpDirectory()?.help(for: "IE").emergency == "999")
+            #expect(badEmergency.status == .unprocessableContent)
+            #expect(badEmergency.body.contains("emergency must be digits only"))
+        }
+        await setup.store.shutdown()
+    }
+
+    @Test func onlyModeratorsMayEditTheDirectory() async throws {
+        // setup
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var person = Browser(client)
+            try await person.signUp("ana")
+            var signedOut = Browser(client)
+            // act
+            let list = try await person.get("/moderation/resources")
+            let delete = try await person.post("/moderation/resources/US/0/delete", [])
+            let anonymous = try await signedOut.get("/moderation/resources")
+            // check
+            #expect(list.status == .forbidden)
+            #expect(delete.status == .forbidden)
+            #expect(anonymous.status == .seeOther)
+            #expect(try await setup.store.helpDirectory()?.help(for: "US").resources.count == 3)
+        }
+        await setup.store.shutdown()
+    }
+
+    @Test func importCommandValidatesThenReplacesTheDirectory() async throws {
+        // setup
+        let engine = try await TestDatabase.freshEngine()
+        let store = try await ChorusStore.open(engine, logger: Logger(label: "test"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let broken = folder.appendingPathComponent("broken.json")
+        try Data(#"{"version": 1, "countries": [{"code": "fr", "name": "France", "emergency": "112", "resources": []}]}"#.utf8).write(to: broken)
+        let good = folder.appendingPathComponent("good.json")
+        try Data(ChorusCommand.smallDirectory.utf8).write(to: good)
+        // act
+        let refused = try ChorusCommand.run(["resources", "import", broken.path, "--database-url", TestDatabase.databaseURL(engine)])
+        let afterRefusal = try await store.helpDirectory()
+        let imported = try ChorusCommand.run(["resources", "import", good.path, "--database-url", TestDatabase.databaseURL(engine)])
+        let afterImport = try await store.helpDirectory()
+        // check
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("nothing changed"))
+        #expect(refused.output.contains("ISO 3166-1 alpha-2"))
+        #expect(afterRefusal?.countries == ResourceDirectory.bundled.countries)
+        #expect(imported.status == 0)
+        #expect(imported.output.contains("Imported 2 resources"))
+        #expect(afterImport?.countries.map(\.code) == ["FR", "international"])
+        await store.shutdown()
+    }
+}
+
+/// Runs the built `chorus` executable, as an operator would.
+enum ChorusCommand {
+    static let smallDirectory = """
+        {"version": 1, "countries": [
+          {"code": "FR", "name": "France", "emergency": "112", "resources": [
+            {"country": "FR", "name": "3919", "phone": "3919", "text": null, "chat": null, "hours": "24/7",
+             "languages": ["fr"], "source": "https://arretonslesviolences.gouv.fr", "kind": "domestic-violence"}]},
+          {"code": "international", "name": "Other countries", "emergency": "112", "resources": [
+            {"country": "international", "name": "Find A Helpline", "phone": null, "text": null, "chat": null, "hours": "Varies",
+             "languages": ["en"], "source": "https://findahelpline.com", "kind": "directory"}]}
+        ]}
+        """
+
+    /// The executable next to this test bundle in the build folder.
+    static var executable: URL {
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("chorus").path) {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("chorus")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
