@@ -21,7 +21,9 @@ extension ChorusStore {
             }
             switch voices {
             case .erase:
-                let believed = try await db.raw("SELECT voice_id FROM beliefs WHERE account_id = \(bind: id)").all().map { try $0.int64("voice_id") }
+                let believed = try await db.raw("SELECT voice_id FROM beliefs WHERE account_id = \(bind: id) AND silent = 0").all().map {
+                    try $0.int64("voice_id")
+                }
                 for voiceID in believed {
                     try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 }
@@ -49,5 +51,13 @@ extension ChorusStore {
         "DELETE FROM idempotency_keys WHERE account_id = :account",
         "DELETE FROM notifications WHERE account_id = :account OR from_account_id = :account",
         "DELETE FROM followed_tags WHERE account_id = :account",
+        "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
+        "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
+        "DELETE FROM reports WHERE reporter_id = :account",
+        // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
+        """
+        UPDATE moderation_actions SET appeal_text = NULL,
+            appeal_state = CASE WHEN appeal_state = 'open' THEN 'withdrawn' ELSE appeal_state END WHERE account_id = :account
+        """,
     ]
 }

@@ -26,12 +26,14 @@ public struct DataExport: Codable, Sendable {
     public let beliefs: [ExportedBelief]
     public let following: [String]
     public let followers: [String]
+    public var moderation: ModerationExport?
 }
 
 extension ChorusStore {
     public func exportData(accountID: Int64) async throws -> DataExport {
         guard let account = try await account(id: accountID) else { throw Refusal(.notFound, "This account is not here.") }
         let codes = try await remainingRecoveryCodes(accountID: accountID)
+        let moderation = try await moderationExport(accountID: accountID)
         return try await database.read { db in
             let voices = try await db.raw(
                 """
@@ -57,7 +59,7 @@ extension ChorusStore {
             ).all().map { try $0.string("display_handle") }
             return DataExport(
                 exportedAt: ChorusDatabase.now(), account: account, recoveryCodesLeft: codes, voices: voices, beliefs: beliefs,
-                following: following, followers: followers
+                following: following, followers: followers, moderation: moderation
             )
         }
     }

@@ -21,6 +21,7 @@ public enum Migrations {
         .m0001Foundation,
         .m0002MastodonAPI,
         .m0004Help,
+        .m0005Moderation,
         .m0006Jobs,
         .m0007RateLimits,
     ]

@@ -11,14 +11,19 @@ extension ChorusStore {
             }
             guard voice.replyPolicy.allowsBelief || voice.isMine else { throw Refusal(.unprocessable, voice.replyPolicy.refusal) }
             guard !voice.readerBelieves else { throw Refusal(.conflict, "You have already said “I believe you” to this voice.") }
+            // A belief from someone the author blocked is kept for its writer alone and not counted (see BlockStore).
+            let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first()?.int64("account_id") ?? accountID
+            let silent = try await Self.isBlocked(db, blocker: author, blocked: accountID)
             try await db.raw(
                 """
-                INSERT INTO beliefs (id, voice_id, account_id, created_at)
-                VALUES (\(bind: VoiceID.make(at: now)), \(bind: voiceID), \(bind: accountID), \(bind: now))
+                INSERT INTO beliefs (id, voice_id, account_id, created_at, silent)
+                VALUES (\(bind: VoiceID.make(at: now)), \(bind: voiceID), \(bind: accountID), \(bind: now), \(bind: silent.sqlValue))
                 """
             ).run()
-            try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
-            try await Self.add(1, to: .beliefs, db)
+            if !silent {
+                try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
+                try await Self.add(1, to: .beliefs, db)
+            }
             guard let updated = try await Self.voice(db, id: voiceID, viewer: accountID) else { throw Refusal.voiceNotFound() }
             return updated
         }
@@ -29,8 +34,9 @@ extension ChorusStore {
         try await database.write { db in
             guard try await Self.voice(db, id: voiceID, viewer: accountID) != nil else { throw Refusal.voiceNotFound() }
             let removed = try await db.raw(
-                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) RETURNING voice_id"
+                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) AND silent = 0 RETURNING voice_id"
             ).all()
+            try await db.raw("DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID)").run()
             if !removed.isEmpty {
                 try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 try await Self.add(-1, to: .beliefs, db)
@@ -60,7 +66,7 @@ extension ChorusStore {
         try await database.read { db in
             var query: SQLQueryString = """
                 SELECT b.id AS belief_id, \(unsafeRaw: Self.accountColumns) FROM beliefs b JOIN accounts a ON a.id = b.account_id
-                WHERE b.voice_id = \(bind: voiceID) AND a.deleted_at IS NULL
+                WHERE b.voice_id = \(bind: voiceID) AND b.silent = 0 AND a.deleted_at IS NULL
                 """
             if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND b.id < "); query.appendInterpolation(bind: maxID) }
             if let sinceID = page.sinceID ?? page.minID {

@@ -5,8 +5,10 @@ import SQLKit
 extension ChorusStore {
     /// A voice is seen by others only when it is listed, visible and its author is not suspended; its author always sees it.
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
-    static func voiceSelect(viewer: Int64?) -> SQLQueryString {
+    /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
+    static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil) -> SQLQueryString {
         let reader = viewer ?? -1
+        let widened: SQLQueryString = extra.map { (extra: SQLQueryString) -> SQLQueryString in " OR (\(extra))" } ?? ""
         return """
             SELECT v.id, v.kind, v.visibility, v.state, v.text, v.content_warning, v.language, v.in_reply_to_id, v.thread_root_id,
                    v.reply_policy, v.believe_count, v.reply_count, v.guard_label, v.crisis, v.created_at,
@@ -17,8 +19,8 @@ extension ChorusStore {
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
             FROM voices v JOIN accounts a ON a.id = v.account_id
-            WHERE ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader))
-            """
+            WHERE ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
+            """ + blocksAndMutes(viewer: viewer)
     }
 
     static func voice(from row: any SQLRow) throws -> Voice {

@@ -20,6 +20,7 @@ extension ChorusStore {
             var answered: Int64?
             var policy = draft.replyPolicy
             var visibility = draft.visibility
+            var screening = screening
             if draft.kind == .reply, let parentID = draft.inReplyTo {
                 let parent = try await Self.replyTarget(db, parentID: parentID, replier: accountID)
                 threadRoot = parent.threadRoot
@@ -30,6 +31,8 @@ extension ChorusStore {
                 {
                     visibility = .anonymous
                 }
+                // A reply to someone who blocked its writer is kept for its writer alone (see BlockStore).
+                if try await Self.isBlocked(db, blocker: parent.authorID, blocked: accountID) { screening.state = .hidden }
             }
             if policy == nil {
                 let row = try await db.raw("SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)").first()

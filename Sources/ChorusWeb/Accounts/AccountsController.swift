@@ -68,8 +68,10 @@ struct AccountsController {
             )
         }
         guard !found.account.isSuspended else {
-            let words = pages.words(context, request)
-            return pages.render("signin", ["error": words["signin_suspended"], "next": next], request: request, context: context, status: .forbidden)
+            // A suspended person may still read the decision and appeal it; nothing else works for them.
+            var response = redirect(to: "/account/moderation")
+            try await startSession(for: found.account, on: &response)
+            return response
         }
         var response = redirect(to: next)
         try await startSession(for: found.account, on: &response)

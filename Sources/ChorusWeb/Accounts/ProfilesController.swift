@@ -36,6 +36,9 @@ struct ProfilesController {
         if let viewer = context.account, viewer.id != account.id {
             values["can_follow"] = true
             values["is_following"] = try await store.follows(account.id, by: viewer.id)
+            let boundaries = try await store.boundaries(towards: account.id, from: viewer.id)
+            values["is_blocked"] = boundaries.blocked
+            values["is_muted"] = boundaries.muted
         }
         if let older = VoiceView.olderLink(voices, limit: page.limit, base: "/@\(account.handle)") { values["older"] = older }
         return pages.render("profile", values, request: request, context: context)

@@ -44,6 +44,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: FormMiddleware())
     router.add(middleware: BearerAuthMiddleware(store: services.store))
     router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
+    router.add(middleware: ModerationNoticeMiddleware(store: services.store, pages: services.pages))
 
     let voices = VoicesController(services: services)
     voices.addRoutes(to: router)
@@ -62,6 +63,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     HelpController(services: services).addRoutes(to: router)
     ResourcesModerationController(services: services).addRoutes(to: router)
     CrisisModerationController(services: services).addRoutes(to: router)
+    ModerationRoutes.add(to: router, services: services)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

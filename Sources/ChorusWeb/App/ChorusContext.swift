@@ -18,6 +18,8 @@ public struct ChorusContext: RequestContext {
     public var tokenID: Int64?
     /// The application the token belongs to.
     public var applicationID: Int64?
+    /// Short notices shown at the top of the next page (a report's outcome, a moderator's decision).
+    var notices: [PageNotice] = []
 
     /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`).
     public let clientFingerprint: String

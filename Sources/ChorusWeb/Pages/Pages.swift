@@ -43,6 +43,11 @@ public struct Pages: Sendable {
         all.merge(helpValues(language: language, words: words, request: request, context: context)) { _, new in new }
         if let account = context.account {
             all["me"] = ["id": String(account.id), "handle": account.handle, "display_name": account.displayName, "moderator": account.isModerator]
+            // A plain flag for sections inside a voice: `{{#me}}` would make `{{id}}` the account's id there.
+            all["signed_in"] = true
+        }
+        if !context.notices.isEmpty {
+            all["page_notices"] = context.notices.map { ["text": $0.text, "link": $0.link, "link_text": $0.linkText] }
         }
         for (key, value) in values { all[key] = value }
         let html = library.render(all, withTemplate: template) ?? fallbackPage

@@ -117,12 +117,13 @@ struct VoicesController {
         let viewer = context.account?.id
         guard let voice = try await store.voice(id: id, viewer: viewer) else { throw Refusal.voiceNotFound() }
         let words = pages.words(context, request)
+        let language = pages.localization.language(account: context.account, request: request)
         let all = try await store.thread(rootID: voice.threadRoot, viewer: viewer)
         let root = all.first { $0.id == voice.threadRoot } ?? voice
         let replies = all.filter { $0.id != root.id }
         var values: [String: Any] = [
             "voice": VoiceView.values(root, words: words),
-            "replies": replies.map { VoiceView.values($0, words: words) },
+            "replies": replies.map { HeldReplyView.values($0, words: words, language: language) },
             "can_reply": context.account != nil && root.replyPolicy != .nobody && root.replyPolicy != .believeOnly,
             "policy_note": root.replyPolicy == .everyone ? "" : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
@@ -131,6 +132,7 @@ struct VoicesController {
         if let said = request.uri.queryParameters["said"].flatMap({ Int64($0) }), all.contains(where: { $0.id == said && $0.isMine && $0.crisis }) {
             values["writer_in_crisis"] = true
         }
+        for (key, value) in try await ThreadModeration.extras(root: root, viewer: context.account, store: store, words: words) { values[key] = value }
         for (key, value) in extra { values[key] = value }
         return pages.render("voice", values, request: request, context: context, status: status)
     }
@@ -159,12 +161,9 @@ struct VoicesController {
             )
             let written = try await publish(draft, by: account)
             if written.voice.state == .held {
-                return try await thread(
-                    request, context,
-                    values: [
-                        "held": VoiceView.values(written.voice, words: pages.words(context, request)), "writer_in_crisis": written.voice.crisis,
-                    ],
-                    status: .accepted)
+                let language = pages.localization.language(account: account, request: request)
+                let held = HeldReplyView.values(written.voice, words: pages.words(context, request), language: language)
+                return try await thread(request, context, values: ["held": held, "writer_in_crisis": written.voice.crisis], status: .accepted)
             }
             return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
         } catch let error as InputError {

@@ -1,0 +1,266 @@
+import ChorusCore
+import SQLKit
+
+/// What a moderator acts on. Never a handle for an anonymous voice: its author is reached through the voice.
+public enum ModerationSubject: Sendable, Equatable {
+    /// An open report: its voice, or its account.
+    case report(Int64)
+    /// A voice or reply (a held reply to approve or reject, a voice to hide, or its author to suspend).
+    case voice(Int64)
+    /// An earlier action to undo with `restore`.
+    case action(Int64)
+}
+
+/// A moderator's action as the person it concerns sees it (their own voice and the rule, never the moderator).
+public struct ActionOnYou: Sendable, Equatable {
+    public let id: Int64
+    public let action: ModerationActionKind
+    public let rule: Rule
+    public let reason: String
+    public let createdAt: Int64
+    /// The voice it concerned (their own), if any.
+    public let voiceID: Int64?
+    public let voiceText: String?
+    public let appealState: AppealState?
+    public let appealText: String?
+    public let appealReason: String?
+
+    public var canAppeal: Bool { action.isAppealable && appealState == nil }
+}
+
+/// What an action changed, for live updates: the action's id, the voice it concerned, and that voice as everyone now sees it.
+public struct ModerationResult: Sendable, Equatable {
+    public let actionID: Int64
+    public let voiceID: Int64?
+    /// The voice as a signed-out reader sees it after the action: nil when it is hidden (or was never a voice).
+    public let shownVoice: Voice?
+}
+
+extension Optional where Wrapped: Sendable {
+    fileprivate func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+
+extension ChorusStore {
+    /// Takes one moderation action in one transaction: the change, its record (rule and reason), and every open report it settles.
+    @discardableResult
+    public func act(_ decision: ModerationDecision, on subject: ModerationSubject, by moderatorID: Int64) async throws -> ModerationResult {
+        let now = ChorusDatabase.now()
+        let actionID = VoiceID.make(at: now)
+        return try await database.write { db in
+            try await Self.requireModerator(db, moderatorID)
+            guard try await db.raw("SELECT 1 AS one FROM rules WHERE number = \(bind: Int64(decision.ruleNumber))").first() != nil else {
+                throw InputError("There is no rule \(decision.ruleNumber). Choose one of the instance's rules.", field: "rule")
+            }
+            var voiceID: Int64?
+            var accountID: Int64?
+            var settles: SQLQueryString?
+            var liftsSuspension = false
+            switch subject {
+            case .report(let id):
+                guard
+                    let report = try await db.raw("SELECT voice_id, account_id, target_kind FROM reports WHERE id = \(bind: id) AND state = 'open'")
+                        .first()
+                else { throw Refusal(.conflict, "This report has already been handled.") }
+                voiceID = try report.optionalInt64("voice_id")
+                accountID = try report.int64("account_id")
+                if let voiceID {
+                    settles = "voice_id = \(bind: voiceID)"
+                } else {
+                    settles = "target_kind = 'account' AND account_id = \(bind: accountID ?? 0)"
+                }
+            case .voice(let id):
+                // A private journal entry is nobody's to moderate: it is treated as not there.
+                guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: id) AND visibility <> 'only_me'").first() else {
+                    throw Refusal.voiceNotFound()
+                }
+                voiceID = id
+                accountID = try row.int64("account_id")
+            case .action(let id):
+                guard decision.action == .restore else { throw Refusal(.unprocessable, "An earlier action can only be undone with “restore”.") }
+                guard let row = try await db.raw("SELECT action, voice_id, account_id FROM moderation_actions WHERE id = \(bind: id)").first() else {
+                    throw Refusal(.notFound, "This action is not here.")
+                }
+                voiceID = try row.optionalInt64("voice_id")
+                accountID = try row.optionalInt64("account_id")
+                liftsSuspension = try row.string("action") == ModerationActionKind.suspend.rawValue
+            }
+            try await Self.apply(
+                decision.action, voiceID: liftsSuspension ? nil : voiceID, accountID: accountID, hasReport: settles != nil, db)
+            try await db.raw(
+                """
+                INSERT INTO moderation_actions (id, moderator_id, action, rule_number, reason, voice_id, account_id, month, created_at)
+                VALUES (\(bind: actionID), \(bind: moderatorID), \(bind: decision.action.rawValue), \(bind: Int64(decision.ruleNumber)),
+                        \(bind: decision.reason), \(bind: voiceID), \(bind: accountID), \(bind: ModerationMonth.of(milliseconds: now)), \(bind: now))
+                """
+            ).run()
+            if let settles {
+                try await db.raw(
+                    "UPDATE reports SET state = 'resolved', action_id = \(bind: actionID), resolved_at = \(bind: now) WHERE state = 'open' AND \(settles)"
+                ).run()
+            }
+            let shown = try await voiceID.asyncFlatMap { try await Self.voice(db, id: $0, viewer: nil) }
+            return ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
+        }
+    }
+
+    /// The change each action makes, checked against the state it starts from.
+    private static func apply(_ action: ModerationActionKind, voiceID: Int64?, accountID: Int64?, hasReport: Bool, _ db: any SQLDatabase) async throws
+    {
+        switch action {
+        case .dismiss:
+            guard hasReport else { throw Refusal(.unprocessable, "Only a report can be dismissed.") }
+        case .hide:
+            guard let voiceID else { throw Refusal(.unprocessable, "Only a voice or reply can be hidden; to stop an account, suspend it.") }
+            try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db)
+        case .approve, .reject:
+            guard let voiceID else { throw Refusal(.unprocessable, "Only a reply held for review can be approved or rejected.") }
+            try await setVoiceState(voiceID, from: [.held], to: action == .approve ? .visible : .hidden, db)
+        case .restore:
+            if let voiceID {
+                try await setVoiceState(voiceID, from: [.hidden], to: .visible, db)
+            } else if let accountID {
+                try await setSuspended(accountID, false, db)
+            }
+        case .suspend:
+            guard let accountID else { throw Refusal(.notFound, "This account is not here.") }
+            try await setSuspended(accountID, true, db)
+        }
+    }
+
+    /// Moves a voice between states, keeping its parent's reply count right.
+    static func setVoiceState(_ voiceID: Int64, from allowed: Set<VoiceState>, to state: VoiceState, _ db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("SELECT state, kind, in_reply_to_id FROM voices WHERE id = \(bind: voiceID)").first() else {
+            throw Refusal(.gone, "This voice has been deleted by its writer.")
+        }
+        let current = VoiceState(rawValue: try row.string("state")) ?? .hidden
+        guard allowed.contains(current) else {
+            throw Refusal(.conflict, "This voice is \(current.rawValue) already; nothing was changed. Reload the queue to see it as it is now.")
+        }
+        try await db.raw("UPDATE voices SET state = \(bind: state.rawValue) WHERE id = \(bind: voiceID)").run()
+        if try row.string("kind") == VoiceKind.reply.rawValue, let parent = try row.optionalInt64("in_reply_to_id"),
+            (current == .visible) != (state == .visible)
+        {
+            try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: Int64(state == .visible ? 1 : -1)) WHERE id = \(bind: parent)")
+                .run()
+        }
+    }
+
+    private static func setSuspended(_ accountID: Int64, _ suspended: Bool, _ db: any SQLDatabase) async throws {
+        let updated = try await db.raw(
+            """
+            UPDATE accounts SET suspended_at = \(bind: suspended ? ChorusDatabase.now() : nil)
+            WHERE id = \(bind: accountID) AND deleted_at IS NULL AND suspended_at IS \(unsafeRaw: suspended ? "NULL" : "NOT NULL") RETURNING id
+            """
+        ).all()
+        guard !updated.isEmpty else {
+            throw Refusal(.conflict, suspended ? "This account is suspended already." : "This account is not suspended.")
+        }
+    }
+
+    /// Actions taken on what a person wrote, or on their account, newest first: what, under which rule, why, and any appeal.
+    public func actions(concerning accountID: Int64) async throws -> [ActionOnYou] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, v.text AS voice_text,
+                       m.appeal_state, m.appeal_text, m.appeal_reason
+                FROM moderation_actions m JOIN rules u ON u.number = m.rule_number LEFT JOIN voices v ON v.id = m.voice_id
+                WHERE m.account_id = \(bind: accountID) AND m.action IN ('hide', 'suspend', 'reject') ORDER BY m.id DESC LIMIT 200
+                """
+            ).all().map { row in
+                ActionOnYou(
+                    id: try row.int64("id"), action: ModerationActionKind(rawValue: try row.string("action")) ?? .hide,
+                    rule: Rule(number: try row.int("rule_number"), text: try row.string("rule_text")), reason: try row.string("reason"),
+                    createdAt: try row.int64("created_at"), voiceID: try row.optionalInt64("voice_id"),
+                    voiceText: try row.optionalString("voice_text"),
+                    appealState: try row.optionalString("appeal_state").flatMap(AppealState.init(rawValue:)),
+                    appealText: try row.optionalString("appeal_text"), appealReason: try row.optionalString("appeal_reason")
+                )
+            }
+        }
+    }
+
+    /// The person has read the actions taken on what they wrote.
+    public func markActionsSeen(accountID: Int64) async throws {
+        try await database.write { db in
+            try await db.raw(
+                "UPDATE moderation_actions SET subject_seen_at = \(bind: ChorusDatabase.now()) WHERE account_id = \(bind: accountID) AND subject_seen_at IS NULL"
+            ).run()
+        }
+    }
+
+    public static let appealLimit = 2_000
+
+    /// Appeals an action, once, as the person it concerns.
+    public func appeal(actionID: Int64, text: String, by accountID: Int64) async throws {
+        let text = text.trimmingWhitespace
+        guard !text.isEmpty else { throw InputError("Write a few words about why this decision should change.", field: "text") }
+        guard text.count <= Self.appealLimit else { throw InputError("An appeal can be up to \(Self.appealLimit) characters.", field: "text") }
+        try await database.write { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT action, appeal_state FROM moderation_actions WHERE id = \(bind: actionID) AND account_id = \(bind: accountID)"
+                ).first(),
+                ModerationActionKind(rawValue: try row.string("action"))?.isAppealable == true
+            else { throw Refusal(.notFound, "There is no decision here that you can appeal.") }
+            guard try row.optionalString("appeal_state") == nil else {
+                throw Refusal(.conflict, "You have appealed this decision already. Each decision can be appealed once.")
+            }
+            try await db.raw(
+                """
+                UPDATE moderation_actions SET appeal_text = \(bind: text), appeal_state = 'open', appealed_at = \(bind: ChorusDatabase.now())
+                WHERE id = \(bind: actionID)
+                """
+            ).run()
+        }
+    }
+
+    /// Decides an open appeal with a reason. Granting it reverses the action; the person is told either way.
+    public func decideAppeal(actionID: Int64, grant: Bool, reason: String, by moderatorID: Int64) async throws {
+        let reason = reason.trimmingWhitespace
+        guard !reason.isEmpty else {
+            throw InputError("Write a short reason. The person who appealed will read it, so keep it calm and clear.", field: "reason")
+        }
+        guard reason.count <= ModerationDecision.reasonLimit else {
+            throw InputError("A reason can be up to \(ModerationDecision.reasonLimit) characters.", field: "reason")
+        }
+        let now = ChorusDatabase.now()
+        try await database.write { db in
+            try await Self.requireModerator(db, moderatorID)
+            guard
+                let row = try await db.raw("SELECT action, voice_id, account_id, appeal_state FROM moderation_actions WHERE id = \(bind: actionID)")
+                    .first(),
+                try row.optionalString("appeal_state") == AppealState.open.rawValue
+            else { throw Refusal(.conflict, "This appeal has already been decided.") }
+            if grant {
+                // Undo what is still in effect; a moderator may have restored it already.
+                switch ModerationActionKind(rawValue: try row.string("action")) {
+                case .hide, .reject:
+                    if let voiceID = try row.optionalInt64("voice_id"),
+                        try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state = 'hidden'").first() != nil
+                    {
+                        try await Self.setVoiceState(voiceID, from: [.hidden], to: .visible, db)
+                    }
+                case .suspend:
+                    if let accountID = try row.optionalInt64("account_id"),
+                        try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND suspended_at IS NOT NULL").first() != nil
+                    {
+                        try await Self.setSuspended(accountID, false, db)
+                    }
+                default: break
+                }
+            }
+            try await db.raw(
+                """
+                UPDATE moderation_actions SET appeal_state = \(bind: grant ? AppealState.granted.rawValue : AppealState.denied.rawValue),
+                    appeal_reason = \(bind: reason), appeal_decided_by = \(bind: moderatorID), appeal_decided_at = \(bind: now),
+                    appeal_month = \(bind: ModerationMonth.of(milliseconds: now)), subject_seen_at = NULL
+                WHERE id = \(bind: actionID)
+                """
+            ).run()
+        }
+    }
+}

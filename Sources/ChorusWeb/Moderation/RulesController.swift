@@ -1,0 +1,57 @@
+import ChorusCore
+import ChorusStore
+import Hummingbird
+
+/// The instance's rules, which every moderation decision names, and the public counts of those decisions.
+struct RulesController {
+    let services: ChorusServices
+    var store: ChorusStore { services.store }
+    var pages: Pages { services.pages }
+
+    func addRoutes(to router: Router<ChorusContext>) {
+        router.get("/rules") { request, context in try await rules(request, context) }
+        router.post("/rules", use: save)
+        router.get("/transparency") { request, context in try await transparency(request, context) }
+    }
+
+    func rules(_ request: Request, _ context: ChorusContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var values: [String: Any] = [
+            "rules": try await store.rules().map { ["number": $0.number, "text": $0.text] as [String: Any] },
+            "can_edit": context.account?.isModerator == true,
+            "rule_limit": Rule.textLimit,
+        ]
+        if let error { values["error"] = error }
+        return pages.render("moderation_rules", values, request: request, context: context, status: status)
+    }
+
+    @Sendable func save(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        guard account.isModerator else { throw Refusal(.forbidden, pages.words(context, request)["mod_only_moderators"]) }
+        let form = context.submitted
+        do {
+            let number = try form.value("number").flatMap { $0.isEmpty ? nil : Int($0) }
+            try await store.saveRule(number: number, text: try form.value("text") ?? "", by: account.id)
+            return redirect(to: "/rules")
+        } catch let error as InputError {
+            return try await rules(request, context, error: error.message, status: .unprocessableContent)
+        }
+    }
+
+    /// Counts per month, action and rule: no handle, no text, nothing about anyone.
+    func transparency(_ request: Request, _ context: ChorusContext) async throws -> Response {
+        let words = pages.words(context, request)
+        let counts = try await store.transparencyCounts()
+        var months: [(String, [[String: Any]])] = []
+        for count in counts {
+            let row: [String: Any] = [
+                "action": words["mod_count_\(count.action)"], "action_key": count.action, "rule": count.rule, "count": count.count,
+            ]
+            if months.last?.0 == count.month { months[months.count - 1].1.append(row) } else { months.append((count.month, [row])) }
+        }
+        let values: [String: Any] = [
+            "months": months.map { ["month": $0.0, "rows": $0.1] as [String: Any] },
+            "rules": try await store.rules().map { ["number": $0.number, "text": $0.text] as [String: Any] },
+        ]
+        return pages.render("moderation_transparency", values, request: request, context: context)
+    }
+}

@@ -1,0 +1,114 @@
+import ChorusCore
+import ChorusStore
+import ChorusTestSupport
+import Testing
+
+/// The store's side of moderation: held replies, blocks that keep anonymity, actions that keep every count right.
+@Suite struct ModerationStoreTests {
+    static func people(_ store: ChorusStore, _ handles: String...) async throws -> [Account] {
+        var accounts: [Account] = []
+        for handle in handles {
+            accounts.append(
+                try await store.createAccount(handle: try Handle(handle), passwordHash: "x", recoveryCodes: [], isModerator: handle.hasPrefix("mod")))
+        }
+        return accounts
+    }
+
+    @Test func rewritingAHeldReplyToSupportiveShowsAndCountsIt() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bea", "carl")
+        let root = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: people[0].id).voice
+        let held = try await store.say(
+            VoiceDraft(kind: .reply, text: "Why didn't you leave?", inReplyTo: root.id), by: people[1].id,
+            screening: VoiceScreening(state: .held, guardLabel: "why_question")
+        ).voice
+        // act
+        let waiting = try await store.heldReplyCount(threadRoot: root.id, owner: people[0].id)
+        let notOwner = try await store.heldReplyCount(threadRoot: root.id, owner: people[2].id)
+        let rewritten = try await store.rewriteHeldReply(id: held.id, text: "I believe you. #IBelieveYou", screening: .clear, by: people[1].id)
+        // check
+        #expect(waiting == 1)
+        #expect(notOwner == 0)
+        #expect(rewritten.state == .visible)
+        #expect(rewritten.guardLabel == nil)
+        #expect(try await store.voice(id: root.id, viewer: nil)?.replyCount == 1)
+        #expect(try await store.voices(tag: "ibelieveyou", viewer: nil).map(\.id) == [held.id])
+        await #expect(throws: Refusal.self) { try await store.rewriteHeldReply(id: held.id, text: "again", screening: .clear, by: people[1].id) }
+        await store.shutdown()
+    }
+
+    @Test func hidingRestoringApprovingAndRejectingKeepReplyCountsRight() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bea", "mod")
+        let root = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: people[0].id).voice
+        let visible = try await store.say(VoiceDraft(kind: .reply, text: "I believe you", inReplyTo: root.id), by: people[1].id).voice
+        let held = try await store.say(
+            VoiceDraft(kind: .reply, text: "pics or it didn't happen", inReplyTo: root.id), by: people[1].id,
+            screening: VoiceScreening(state: .held, guardLabel: "disbelief")
+        ).voice
+        let decision = try ModerationDecision(action: .hide, rule: "2", reason: "test")
+        // act
+        let hidden = try await store.act(decision, on: .voice(visible.id), by: people[2].id)
+        let afterHide = try await store.voice(id: root.id, viewer: nil)?.replyCount
+        try await store.act(try ModerationDecision(action: .restore, rule: "2", reason: "test"), on: .action(hidden.actionID), by: people[2].id)
+        try await store.act(try ModerationDecision(action: .approve, rule: "1", reason: "test"), on: .voice(held.id), by: people[2].id)
+        let afterApprove = try await store.voice(id: root.id, viewer: nil)?.replyCount
+        // check
+        #expect(hidden.shownVoice == nil)
+        #expect(afterHide == 0)
+        #expect(afterApprove == 2)
+        await #expect(throws: Refusal.self) { try await store.act(decision, on: .voice(visible.id), by: people[1].id) }
+        await #expect(throws: InputError.self) {
+            try await store.act(try ModerationDecision(action: .hide, rule: "42", reason: "x"), on: .voice(visible.id), by: people[2].id)
+        }
+        let journal = try await store.say(VoiceDraft(kind: .meToo, text: "private", visibility: .onlyMe), by: people[0].id).voice
+        await #expect(throws: Refusal.voiceNotFound()) { try await store.act(decision, on: .voice(journal.id), by: people[2].id) }
+        #expect(throws: InputError.self) { try ModerationDecision(action: .hide, rule: "1", reason: " ") }
+        #expect(throws: InputError.self) { try ModerationDecision(action: .hide, rule: nil, reason: "why") }
+        await store.shutdown()
+    }
+
+    @Test func aBlockMadeFromAnAnonymousVoiceHidesOnlyThatAuthorsAnonymousVoices() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bob")
+        let (ana, bob) = (people[0], people[1])
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: bob.id).voice
+        let other = try await store.say(VoiceDraft(kind: .meToo, text: "anon 2", visibility: .anonymous), by: bob.id).voice
+        let open = try await store.say(VoiceDraft(kind: .meToo, text: "public"), by: bob.id).voice
+        // act
+        try await store.blockAuthor(ofVoice: anonymous.id, by: ana.id)
+        let seen = Set(try await store.newestVoices(viewer: ana.id).map(\.id))
+        let entries = try await store.blocks(by: ana.id)
+        // check
+        #expect(!seen.contains(anonymous.id))
+        #expect(!seen.contains(other.id))
+        #expect(seen.contains(open.id))
+        #expect(entries == [BoundaryEntry(handle: nil, viaVoiceID: anonymous.id, createdAt: entries[0].createdAt)])
+        await store.shutdown()
+    }
+
+    @Test func beliefsFromABlockedPersonAreNotCountedAndDeletionKeepsTotalsRight() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bob")
+        let (ana, bob) = (people[0], people[1])
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: ana.id).voice
+        try await store.block(accountID: bob.id, by: ana.id)
+        // act
+        let believed = try await store.believe(voiceID: voice.id, by: bob.id)
+        let magnitude = try await store.magnitude()
+        let believers = try await store.believers(voiceID: voice.id)
+        try await store.deleteAccount(id: bob.id, voices: .erase)
+        // check
+        #expect(believed.readerBelieves)
+        #expect(believed.believeCount == 0)
+        #expect(magnitude.beliefs == 0)
+        #expect(believers.isEmpty)
+        #expect(try await store.magnitude().beliefs == 0)
+        #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == 0)
+        await store.shutdown()
+    }
+}

@@ -1,0 +1,162 @@
+import ChorusTestSupport
+import ChorusWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Blocks keep two people apart; mutes quiet someone for one person. Neither ever reveals who wrote an anonymous voice.
+@Suite(.serialized) struct BlocksTests {
+    @Test func blockedPersonCannotReplyOrBelieveAndNeitherSeesTheOther() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let anaVoice = try #require(try await ana.sayMeToo("ana's story").1)
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            let bobVoice = try #require(try await bob.sayMeToo("bob's words").1)
+            // act
+            let blocked = try await ana.post("/@bob/block", [])
+            let reply = try await bob.post("/voices/\(anaVoice)/reply", [("text", "I believe you")])
+            let belief = try await bob.post("/voices/\(anaVoice)/believe", [])
+            let bobsHome = try await bob.get("/")
+            let anasHome = try await ana.get("/")
+            let anasViewOfBob = try await ana.get("/voices/\(bobVoice)")
+            let list = try await ana.get("/account/blocks")
+            let visitor = try await visit(client, "/")
+            // check
+            #expect(blocked.status == .seeOther)
+            #expect(reply.status == .notFound)
+            #expect(belief.status == .notFound)
+            #expect(!bobsHome.body.contains("ana&#39;s story"))
+            #expect(!anasHome.body.contains("bob&#39;s words"))
+            #expect(anasViewOfBob.status == .notFound)
+            #expect(list.body.contains("@bob"))
+            #expect(visitor.body.contains("ana&#39;s story") && visitor.body.contains("bob&#39;s words"))
+        }
+    }
+
+    @Test func blockingAnAnonymousVoicesAuthorNeverRevealsWhoItIs() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            let anonymous = try #require(try await bob.sayMeToo("an anonymous voice", visibility: "anonymous").1)
+            let another = try #require(try await bob.sayMeToo("another anonymous voice", visibility: "anonymous").1)
+            _ = try await bob.sayMeToo("bob in public")
+            // act
+            let thread = try await ana.get("/voices/\(anonymous)")
+            let blocked = try await ana.post("/voices/\(anonymous)/block-author", [])
+            let list = try await ana.get("/account/blocks")
+            let export = try await ana.get("/account/export")
+            let home = try await ana.get("/")
+            let gone = try await ana.get("/voices/\(another)")
+            let removed = try await ana.post("/account/blocks/remove", [("kind", "block"), ("voice", anonymous)])
+            let back = try await ana.get("/voices/\(another)")
+            // check
+            #expect(thread.body.contains("Block this voice&#39;s author (you won&#39;t learn who it is)"))
+            #expect(!thread.body.contains("bob"))
+            #expect(blocked.status == .seeOther)
+            #expect(list.body.contains("The author of an anonymous voice"))
+            #expect(!list.body.contains("bob"))
+            #expect(export.body.contains("\"viaVoiceID\" : \"\(anonymous)\""))
+            #expect(!export.body.contains("bob"))
+            #expect(!home.body.contains("an anonymous voice"))
+            #expect(home.body.contains("bob in public"))
+            #expect(gone.status == .notFound)
+            #expect(removed.status == .seeOther)
+            #expect(back.status == .ok)
+        }
+    }
+
+    @Test func repliesAndBeliefsFromABlockedPersonOnTheBlockersAnonymousVoiceReachNobody() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let voiceID = try #require(try await ana.sayMeToo("told anonymously", visibility: "anonymous").1)
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            try await ana.post("/@bob/block", [])
+            // act
+            let reply = try await bob.post("/voices/\(voiceID)/reply", [("text", "I believe you. You are not alone.")])
+            let belief = try await bob.post("/voices/\(voiceID)/believe", [])
+            let bobsView = try await bob.get("/voices/\(voiceID)")
+            let anasView = try await ana.get("/voices/\(voiceID)")
+            let visitor = try await visit(client, "/voices/\(voiceID)")
+            // check
+            #expect(reply.status == .seeOther)
+            #expect(belief.status == .seeOther)
+            #expect(bobsView.body.contains("You are not alone."))
+            #expect(!anasView.body.contains("You are not alone."))
+            #expect(!visitor.body.contains("You are not alone."))
+            #expect(visitor.body.contains("Be the first to say I believe you"))
+            #expect(anasView.body.contains("Be the first to say I believe you"))
+        }
+    }
+
+    @Test func mutedPersonsVoicesAndRepliesDisappearForTheMuterOnly() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let anaVoice = try #require(try await ana.sayMeToo("ana's voice").1)
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            _ = try await bob.sayMeToo("bob's voice")
+            _ = try await bob.reply(to: anaVoice, "I believe you, ana. Sending strength.")
+            // act
+            let muted = try await ana.post("/@bob/mute", [])
+            let anasThread = try await ana.get("/voices/\(anaVoice)")
+            let anasHome = try await ana.get("/")
+            let bobsReplyAgain = try await bob.post("/voices/\(anaVoice)/reply", [("text", "I believe you")])
+            let visitorThread = try await visit(client, "/voices/\(anaVoice)")
+            let profile = try await ana.get("/@bob")
+            try await ana.post("/@bob/unmute", [])
+            let afterUnmute = try await ana.get("/voices/\(anaVoice)")
+            // check
+            #expect(muted.status == .seeOther)
+            #expect(!anasThread.body.contains("Sending strength."))
+            #expect(!anasHome.body.contains("bob&#39;s voice"))
+            #expect(bobsReplyAgain.status == .seeOther)
+            #expect(visitorThread.body.contains("Sending strength."))
+            #expect(profile.body.contains("action=\"/@bob/unmute\""))
+            #expect(afterUnmute.body.contains("Sending strength."))
+        }
+    }
+
+    @Test func theButtonsOnAThreadPointAtTheVoiceOrReplyTheyAreNextTo() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let rootID = try #require(try await ana.sayMeToo("me too").1)
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            let replyID = try #require(try await bob.reply(to: rootID, "I believe you. You are not alone.").1)
+            var carl = Browser(client)
+            try await carl.signUp("carl")
+            // act
+            let thread = try await carl.get("/voices/\(rootID)")
+            let reports = Set(thread.body.matches(of: /href="\/report\?voice=(\d+)"/).map { String($0.1) })
+            let blocks = Set(thread.body.matches(of: /action="\/voices\/(\d+)\/block-author"/).map { String($0.1) })
+            let believes = Set(thread.body.matches(of: /action="\/voices\/(\d+)\/believe"/).map { String($0.1) })
+            let reportForm = try await carl.get("/report?voice=\(replyID)")
+            let believed = try await carl.post("/voices/\(try #require(believes.first))/believe", [])
+            // check
+            #expect(reports == [rootID, replyID])
+            #expect(blocks == [rootID, replyID])
+            #expect(believes == [rootID])
+            #expect(reportForm.body.contains("You are reporting a reply."))
+            #expect(believed.status == .seeOther)
+        }
+    }
+}
