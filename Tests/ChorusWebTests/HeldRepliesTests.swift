@@ -180,4 +180,23 @@ import Testing
             #expect(writerAfterBlock.status == .notFound)
         }
     }
+
+    @Test func guidanceIsInTheWritersLanguage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let rootID = try #require(try await ana.sayMeToo("me too").1)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            try await bea.post("/account/settings", [("language", "es")])
+            // act
+            let (held, _) = try await bea.reply(to: rootID, "¿Por qué no lo denunciaste a la policía?")
+            // check
+            #expect(held.status == .accepted)
+            #expect(held.body.contains(escapedHTML(ReplyGuidance.explanation(for: .whyQuestion, language: "es"))))
+            #expect(held.body.contains("Reescribir esta respuesta"))
+        }
+    }
 }
