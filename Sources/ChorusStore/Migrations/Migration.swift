@@ -18,7 +18,8 @@ public struct Migration: Sendable {
 /// The schema's whole history, in order.
 public enum Migrations {
     public static let all: [Migration] = [
-        .m0001Foundation
+        .m0001Foundation,
+        .m0003Magnitude,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

@@ -37,6 +37,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ProfilesController(services: services).addRoutes(to: router)
     PledgesController(services: services, voices: voices).addRoutes(to: router)
     TagsController(services: services).addRoutes(to: router)
+    MagnitudeController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router
