@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 #if canImport(FoundationXML)
@@ -136,7 +137,7 @@ import Testing
             #expect(csv.body.hasPrefix("date,measure,country,value\n"))
             #expect(csv.body.contains(",me_too_people,,\n"))
             #expect(!csv.body.contains(",DE,"))
-            #expect(!csv.body.contains("9"))
+            #expect(!csv.body.contains(",9\n"))
             let dataDays = try #require(data["days"] as? [[String: Any]])
             #expect(dataDays.count == 1)
             #expect(dataDays[0]["me_too_people"] is NSNull)
@@ -232,13 +233,11 @@ import Testing
 /// A server-sent event stream read over a plain TCP socket, as a browser's EventSource reads it.
 final class EventStream: Sendable {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let received: NIOLockedValueBox<String>
-    let reader: Task<Void, any Error>
+    let received = Mutex("")
+    let reader = Mutex<Task<Void, any Error>?>(nil)
 
-    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, received: NIOLockedValueBox<String>, reader: Task<Void, any Error>) {
+    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
         self.channel = channel
-        self.received = received
-        self.reader = reader
     }
 
     static func open(port: Int, path: String) async throws -> EventStream {
@@ -246,11 +245,12 @@ final class EventStream: Sendable {
             channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
         }
         try await channel.outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"))
-        let received = NIOLockedValueBox("")
-        let reader = Task {
-            for try await chunk in channel.inbound { received.withLockedValue { $0 += String(buffer: chunk) } }
+        let stream = EventStream(channel: channel)
+        let task = Task {
+            for try await chunk in channel.inbound { stream.received.withLock { $0 += String(buffer: chunk) } }
         }
-        return EventStream(channel: channel, received: received, reader: reader)
+        stream.reader.withLock { $0 = task }
+        return stream
     }
 
     /// Waits (up to 5 s) until what was received contains `text`; returns everything received so far.
@@ -258,16 +258,16 @@ final class EventStream: Sendable {
     func read(until text: String) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
-            let sofar = received.withLockedValue { $0 }
+            let sofar = received.withLock { $0 }
             if sofar.contains(text) { return sofar }
             try await Task.sleep(for: .milliseconds(5))
         }
-        Issue.record("The event stream did not send \(text) within 5 seconds; it sent: \(received.withLockedValue { $0 })")
+        Issue.record("The event stream did not send \(text) within 5 seconds; it sent: \(received.withLock { $0 })")
         throw CancellationError()
     }
 
     func close() async {
         try? await channel.channel.close()
-        reader.cancel()
+        reader.withLock { $0?.cancel() }
     }
 }

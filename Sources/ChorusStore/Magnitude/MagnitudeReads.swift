@@ -16,7 +16,10 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT kind, period, people, amount FROM magnitude_cells
-                WHERE country = '' AND ((period = 'all' AND start_at = 0) OR (period = 'day' AND start_at = \(bind: today) AND kind = 'metoo'))
+                WHERE kind IN ('metoo', 'believe', 'pledge') AND period = 'all' AND country = '' AND start_at = 0
+                UNION ALL
+                SELECT kind, period, people, amount FROM magnitude_cells
+                WHERE kind = 'metoo' AND period = 'day' AND country = '' AND start_at = \(bind: today)
                 """
             ).all()
         }
@@ -50,7 +53,8 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT kind, start_at, people, amount FROM magnitude_cells
-                WHERE period = \(bind: period.rawValue) AND country = '' AND start_at >= \(bind: first) AND start_at <= \(bind: last)
+                WHERE kind IN ('metoo', 'believe', 'pledge') AND period = \(bind: period.rawValue) AND country = ''
+                    AND start_at >= \(bind: first) AND start_at <= \(bind: last)
                 """
             ).all()
         }
@@ -71,7 +75,9 @@ extension ChorusStore {
     public func magnitudeDays(now: Int64 = ChorusDatabase.now()) async throws -> [MagnitudePoint] {
         let today = MagnitudePeriod.day.start(ofMilliseconds: now)
         let first = try await database.read { db in
-            try await db.raw("SELECT MIN(start_at) AS first FROM magnitude_cells WHERE period = 'day'").first()?.optionalInt64("first")
+            try await db.raw(
+                "SELECT MIN(start_at) AS first_day FROM magnitude_cells WHERE kind IN ('metoo', 'believe', 'pledge') AND period = 'day' AND country = ''"
+            ).first()?.optionalInt64("first_day")
         }
         return try await magnitudeSeries(.day, from: min(first ?? today, today), to: today)
     }

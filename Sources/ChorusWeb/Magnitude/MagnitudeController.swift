@@ -73,6 +73,14 @@ struct MagnitudeController {
         return words.format("magnitude_today", ["n": today.formatted()])
     }
 
+    /// What the person who just said *me too* reads. Below the minimum cell the exact total is not given: saying
+    /// *me too* again (even "only me") must not become a way to read the total at will.
+    static func notAlone(_ count: Int, _ words: Words) -> String {
+        if count <= 1 { return words["not_alone_first"] }
+        guard count >= Magnitude.minimumCell else { return words["not_alone_few"] }
+        return words.format("not_alone", ["n": count.formatted()])
+    }
+
     /// One sentence saying what the chart shows, for people who do not see it.
     static func summary(_ points: [MagnitudePoint], _ period: MagnitudePeriod, _ words: Words) -> String {
         let shown = points.compactMap { point in point.published.meTooPeople.map { (point.start, $0) } }

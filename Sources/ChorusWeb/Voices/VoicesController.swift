@@ -78,7 +78,7 @@ struct VoicesController {
                 "said",
                 [
                     "voice": VoiceView.values(written.voice, words: words),
-                    "not_alone": count <= 1 ? words["not_alone_first"] : words.format("not_alone", ["n": count.formatted()]),
+                    "not_alone": MagnitudeController.notAlone(count, words),
                     "crisis": written.voice.crisis,
                 ],
                 request: request, context: context, status: .created
