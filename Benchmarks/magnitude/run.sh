@@ -11,10 +11,12 @@ shift || true
 SUBSCRIBERS=("$@")
 [ ${#SUBSCRIBERS[@]} -eq 0 ] && SUBSCRIBERS=(100 1000 4000)
 PORT=${CHORUS_BENCH_PORT:-18090}
+SECONDS_PER_ROUND=${WRK_SECONDS:-10}
+ROUNDS=${ROUNDS:-5}
 PYTHON=${PYTHON:-.venv/bin/python}
 [ -x "$PYTHON" ] || PYTHON=python3
-swift build -c release --product chorus >/dev/null
-BIN=$(swift build -c release --show-bin-path)/chorus
+[ -n "${CHORUS_BIN:-}" ] || swift build -c release --product chorus >/dev/null
+BIN=${CHORUS_BIN:-$(swift build -c release --show-bin-path)/chorus}
 WORK=$(mktemp -d /tmp/chorus-bench-XXXX)
 ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
 
@@ -33,13 +35,13 @@ for N in 10 "$LARGE"; do
   serve "$DATA"
   curl -s "http://127.0.0.1:$PORT/api/v1/chorus/magnitude"; echo
   wrk -t2 -c16 -d3s "http://127.0.0.1:$PORT/api/v1/chorus/magnitude" >/dev/null  # warm-up
-  for round in 1 2 3 4 5; do
-    echo "N=$N round $round: $(wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$PORT/api/v1/chorus/magnitude" \
+  for round in $(seq 1 "$ROUNDS"); do
+    echo "N=$N round $round: $(wrk -t2 -c16 -d"${SECONDS_PER_ROUND}"s --latency "http://127.0.0.1:$PORT/api/v1/chorus/magnitude" \
       | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print "req/s=" rps, "p50=" p50, "p99=" p99}')"
   done
   if [ "$N" = "$LARGE" ]; then
     for S in "${SUBSCRIBERS[@]}"; do
-      "$PYTHON" Benchmarks/magnitude/sse_fanout.py --url "http://127.0.0.1:$PORT" --subscribers "$S" --rounds 5
+      "$PYTHON" Benchmarks/magnitude/sse_fanout.py --url "http://127.0.0.1:$PORT" --subscribers "$S" --rounds "$ROUNDS"
     done
   fi
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

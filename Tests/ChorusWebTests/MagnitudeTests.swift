@@ -89,6 +89,25 @@ import Testing
         }
     }
 
+    @Test func homeShowsTrendingHashtagsOnceTenPeopleUseThem() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var reader = Browser(client)
+            let quiet = try await reader.get("/")
+            for index in 0..<10 {
+                var person = Browser(client)
+                try await person.signUp("tagger\(index)")
+                try await person.sayMeToo("Still here. #StillHere", visibility: "anonymous")
+            }
+            // act
+            let home = try await reader.get("/")
+            // check
+            #expect(quiet.body.contains("No hashtag is trending right now."))
+            #expect(home.body.contains("<a href=\"/tags/stillhere\">#stillhere</a> <span class=\"hint\">10 people today</span>"))
+        }
+    }
+
     @Test func badgeIsCacheableLabelledSVG() async throws {
         // setup
         let app = try await makeApp()

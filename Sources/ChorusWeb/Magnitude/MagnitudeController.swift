@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 
@@ -130,7 +131,8 @@ struct MagnitudeController {
     func liveStream() async throws -> Response {
         let changes = feed.listen()
         let first = try await feed.event()
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
+        // Proxies such as nginx must pass each event on at once rather than buffer the stream.
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no"]
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
@@ -212,4 +214,8 @@ struct MagnitudeController {
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: cache],
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+extension HTTPField.Name {
+    static let xAccelBuffering = Self("X-Accel-Buffering")!
 }
