@@ -207,7 +207,7 @@ import Testing
             #expect(wrong.status == .unauthorized)
             #expect(deleted.status == .ok)
             #expect(!home.body.contains("erase me"))
-            #expect(home.body.contains("data-count=\"metoo\">0<"))
+            #expect(home.body.contains("data-count=\"metoo\">fewer than 10<"))
             #expect(reuse.status == .created)
         }
     }

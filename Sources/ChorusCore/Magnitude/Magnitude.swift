@@ -1,5 +1,10 @@
 /// The three totals Chorus makes visible.
 public struct Magnitude: Codable, Sendable, Equatable {
+    /// The smallest number of distinct people any published count may stand for. A count of fewer people (a country,
+    /// a day, a country-day, an hour, a total) is shown as "fewer than 10", never as its number, so that no published
+    /// figure can point to one person or to the moment one person spoke.
+    public static let minimumCell = 10
+
     /// Distinct people who said *me too*, however many stories each told.
     public var meTooPeople: Int
     /// *I believe you* taps.
@@ -11,5 +16,29 @@ public struct Magnitude: Codable, Sendable, Equatable {
         self.meTooPeople = meTooPeople
         self.beliefs = beliefs
         self.pledges = pledges
+    }
+
+    /// `count` if it stands for at least `minimumCell` distinct people, otherwise nil (suppressed).
+    public static func publishable(_ count: Int, people: Int) -> Int? {
+        people >= minimumCell ? count : nil
+    }
+
+    /// A count of people, or nil when there are too few of them to publish.
+    public static func publishable(people: Int) -> Int? { publishable(people, people: people) }
+}
+
+/// The three totals as they may be published: each nil while it stands for fewer than `Magnitude.minimumCell` people.
+public struct PublishedMagnitude: Sendable, Equatable {
+    public let meTooPeople: Int?
+    public let beliefs: Int?
+    public let pledges: Int?
+    /// Distinct people who said *me too* today (UTC).
+    public let meTooToday: Int?
+
+    public init(meTooPeople: Int?, beliefs: Int?, pledges: Int?, meTooToday: Int?) {
+        self.meTooPeople = meTooPeople
+        self.beliefs = beliefs
+        self.pledges = pledges
+        self.meTooToday = meTooToday
     }
 }

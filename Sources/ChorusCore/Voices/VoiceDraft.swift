@@ -14,6 +14,8 @@ public struct VoiceDraft: Sendable, Equatable {
     public var language: String?
     public var inReplyTo: Int64?
     public var replyPolicy: ReplyPolicy?
+    /// The country (ISO alpha-2) a person chose to give with a *me too*, for the counts by country; nil when they chose none.
+    public var country: String?
 
     public init(
         kind: VoiceKind,
@@ -22,7 +24,8 @@ public struct VoiceDraft: Sendable, Equatable {
         visibility: Visibility = .public,
         language: String? = nil,
         inReplyTo: Int64? = nil,
-        replyPolicy: ReplyPolicy? = nil
+        replyPolicy: ReplyPolicy? = nil,
+        country: String? = nil
     ) {
         self.kind = kind
         self.text = text
@@ -31,6 +34,7 @@ public struct VoiceDraft: Sendable, Equatable {
         self.language = language
         self.inReplyTo = inReplyTo
         self.replyPolicy = replyPolicy
+        self.country = country
     }
 
     /// The hashtags in the text, normalised.
@@ -74,6 +78,7 @@ public struct VoiceDraft: Sendable, Equatable {
         if let warning = draft.contentWarning, warning.count > Self.contentWarningLimit {
             throw InputError("A content warning can be up to \(Self.contentWarningLimit) characters.", field: "content_warning")
         }
+        draft.country = kind == .meToo ? try CountryChoice.parse(country) : nil
         if kind == .pledge, visibility == .onlyMe {
             throw InputError("A pledge is meant to be seen: choose public or anonymous.", field: "visibility")
         }

@@ -27,6 +27,7 @@ extension ChorusStore {
                 for voiceID in believed {
                     try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 }
+                try await Self.recordBeliefsErased(by: id, db)
                 try await db.raw("DELETE FROM beliefs WHERE account_id = \(bind: id)").run()
                 try await Self.add(-believed.count, to: .beliefs, db)
                 try await Self.deleteVoices(db, where: "thread_root_id IN (SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id)")

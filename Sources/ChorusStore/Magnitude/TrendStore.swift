@@ -1,41 +1,51 @@
 import ChorusCore
-import Foundation
 import SQLKit
 
-/// Hashtags in use now (a simple version: the last 7 days of listed, visible voices).
 extension ChorusStore {
-    public func trendingTags(limit: Int) async throws -> [TrendingTag] {
-        let dayLength: Int64 = 86_400
-        let now = ChorusDatabase.now()
-        let today = (now / 1000) / dayLength * dayLength
-        let since = (today - 6 * dayLength) * 1000
-        let rows: [(tag: String, day: Int64, account: Int64)] = try await database.read { db in
-            try await db.raw(
+    /// The hashtags trending now, highest score first, each with its last 7 days (newest first). Only public and
+    /// anonymous voices count; a day used by fewer than `Magnitude.minimumCell` accounts shows as 0 uses, 0 accounts.
+    public func trendingTags(limit: Int, now: Int64 = ChorusDatabase.now()) async throws -> [TrendingTag] {
+        let today = MagnitudePeriod.day.start(ofMilliseconds: now)
+        let yesterday = today - 86_400
+        let limit = max(0, min(limit, 20))
+        guard limit > 0 else { return [] }
+        return try await database.read { db in
+            let candidates = try await db.raw(
                 """
-                SELECT t.tag, v.created_at, v.account_id FROM voice_tags t JOIN voices v ON v.id = t.voice_id
-                WHERE v.visibility <> 'only_me' AND v.state = 'visible' AND v.created_at >= \(bind: since)
+                SELECT t.tag, t.accounts, t.last_account_at, y.accounts AS yesterday
+                FROM tag_days t LEFT JOIN tag_days y ON y.tag = t.tag AND y.day = \(bind: yesterday)
+                WHERE t.day = \(bind: today) AND t.accounts >= \(bind: TrendScore.minimumAccounts)
                 """
-            ).all().map { (try $0.string("tag"), (try $0.int64("created_at") / 1000) / dayLength * dayLength, try $0.int64("account_id")) }
-        }
-        var uses: [String: [Int64: Int]] = [:]
-        var people: [String: [Int64: Set<Int64>]] = [:]
-        for row in rows {
-            uses[row.tag, default: [:]][row.day, default: 0] += 1
-            people[row.tag, default: [:]][row.day, default: []].insert(row.account)
-        }
-        let ranked = uses.keys.sorted { left, right in
-            let a = people[left]?.values.reduce(0) { $0 + $1.count } ?? 0
-            let b = people[right]?.values.reduce(0) { $0 + $1.count } ?? 0
-            return a != b ? a > b : left < right
-        }
-        return ranked.prefix(max(0, limit)).map { tag in
-            TrendingTag(
-                name: tag,
-                history: (0..<7).map { offset in
-                    let day = today - Int64(offset) * dayLength
-                    return TagDay(day: day, uses: uses[tag]?[day] ?? 0, accounts: people[tag]?[day]?.count ?? 0)
+            ).all()
+            var scored: [(tag: String, score: Double)] = []
+            for row in candidates {
+                let age = Double(now - (try row.int64("last_account_at"))) / 1000
+                let score = TrendScore.score(
+                    today: try row.int("accounts"), yesterday: Int(try row.optionalInt64("yesterday") ?? 0), secondsSinceLastNewAccount: age)
+                if score > 0 { scored.append((try row.string("tag"), score)) }
+            }
+            scored.sort { ($0.score, $1.tag) > ($1.score, $0.tag) }
+            let top = Array(scored.prefix(limit))
+            guard !top.isEmpty else { return [] }
+            var query: SQLQueryString = "SELECT tag, day, uses, accounts FROM tag_days WHERE day > \(bind: today - 7 * 86_400) AND tag IN ("
+            for (index, entry) in top.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: entry.tag)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            var days: [String: [Int64: (uses: Int, accounts: Int)]] = [:]
+            for row in try await db.raw(query).all() {
+                days[try row.string("tag"), default: [:]][try row.int64("day")] = (try row.int("uses"), try row.int("accounts"))
+            }
+            return top.map { entry in
+                let history = (0..<7).map { back -> TagDay in
+                    let day = today - Int64(back) * 86_400
+                    let use = days[entry.tag]?[day] ?? (0, 0)
+                    let shown = use.accounts >= Magnitude.minimumCell
+                    return TagDay(day: day, uses: shown ? use.uses : 0, accounts: shown ? use.accounts : 0)
                 }
-            )
+                return TrendingTag(name: entry.tag, history: history, score: entry.score)
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         .m0001Foundation,
         .m0002MastodonAPI,
+        .m0003Magnitude,
         .m0004Help,
         .m0005Moderation,
         .m0006Jobs,

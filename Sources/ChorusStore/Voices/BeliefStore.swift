@@ -23,6 +23,7 @@ extension ChorusStore {
             if !silent {
                 try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
                 try await Self.add(1, to: .beliefs, db)
+                try await Self.recordBelief(by: accountID, at: now, db)
             }
             guard let updated = try await Self.voice(db, id: voiceID, viewer: accountID) else { throw Refusal.voiceNotFound() }
             return updated
@@ -34,12 +35,13 @@ extension ChorusStore {
         try await database.write { db in
             guard try await Self.voice(db, id: voiceID, viewer: accountID) != nil else { throw Refusal.voiceNotFound() }
             let removed = try await db.raw(
-                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) AND silent = 0 RETURNING voice_id"
+                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) AND silent = 0 RETURNING created_at"
             ).all()
             try await db.raw("DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID)").run()
             if !removed.isEmpty {
                 try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 try await Self.add(-1, to: .beliefs, db)
+                try await Self.recordBeliefTakenBack(by: accountID, givenAt: try removed[0].int64("created_at"), db)
             }
             guard let updated = try await Self.voice(db, id: voiceID, viewer: accountID) else { throw Refusal.voiceNotFound() }
             return updated

@@ -51,6 +51,7 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
+            try await Self.recordMagnitude(of: id, draft, by: accountID, state: screening.state, at: now, db)
             switch draft.kind {
             case .meToo:
                 try await db.raw("UPDATE accounts SET metoo_voices = metoo_voices + 1 WHERE id = \(bind: accountID)").run()
@@ -106,6 +107,7 @@ extension ChorusStore {
             "SELECT id, account_id, kind, state, in_reply_to_id, believe_count FROM voices WHERE \(unsafeRaw: condition)"
         ).all()
         guard !rows.isEmpty else { return }
+        try await recordVoicesDeleted(where: condition, db)
         var beliefs = 0
         var pledges = 0
         var meTooByAccount: [Int64: Int] = [:]

@@ -64,6 +64,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ResourcesModerationController(services: services).addRoutes(to: router)
     CrisisModerationController(services: services).addRoutes(to: router)
     ModerationRoutes.add(to: router, services: services)
+    MagnitudeController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

@@ -29,15 +29,13 @@ struct VoicesController {
         let words = pages.words(context, request)
         let magnitude = try await store.magnitude()
         let voices = try await store.newestVoices(kinds: [.meToo], viewer: context.account?.id, page: .init(limit: 20))
-        return pages.render(
-            "home",
-            [
-                "metoo_count": magnitude.meTooPeople.formatted(), "believe_count": magnitude.beliefs.formatted(),
-                "pledge_count": magnitude.pledges.formatted(), "voices": voices.map { VoiceView.values($0, words: words) },
-                "campaign_tags": Hashtags.campaignTags.map { ["name": $0, "path": Hashtags.normalise($0)] },
-            ],
-            request: request, context: context
-        )
+        var values: [String: Any] = [
+            "metoo_count": magnitude.meTooPeople.formatted(), "believe_count": magnitude.beliefs.formatted(),
+            "pledge_count": magnitude.pledges.formatted(), "voices": voices.map { VoiceView.values($0, words: words) },
+            "campaign_tags": Hashtags.campaignTags.map { ["name": $0, "path": Hashtags.normalise($0)] },
+        ]
+        values.merge(try await MagnitudeController.homeValues(store, words)) { _, magnitude in magnitude }
+        return pages.render("home", values, request: request, context: context)
     }
 
     func sayPage(_ request: Request, _ context: ChorusContext, values: [String: Any], status: HTTPResponse.Status) -> Response {
@@ -52,6 +50,8 @@ struct VoicesController {
         }
         all["policies"] = policyOptions(words, selected: context.account?.defaultReplyPolicy ?? .everyone)
         all["limit"] = VoiceDraft.storyLimit
+        all["countries"] = MagnitudeController.countryOptions(
+            language: pages.localization.language(account: context.account, request: request), selected: values["country"] as? String)
         return pages.render("say", all, request: request, context: context, status: status)
     }
 
@@ -70,7 +70,7 @@ struct VoicesController {
             let draft = VoiceDraft(
                 kind: .meToo, text: text, contentWarning: warning, visibility: try Visibility.parse(visibilityRaw),
                 language: pages.localization.language(account: account, request: request),
-                replyPolicy: try ReplyPolicy.parse(try form.value("reply_policy"))
+                replyPolicy: try ReplyPolicy.parse(try form.value("reply_policy")), country: try form.value("country")
             )
             let written = try await publish(draft, by: account)
             let count = written.magnitude.meTooPeople
@@ -78,14 +78,18 @@ struct VoicesController {
                 "said",
                 [
                     "voice": VoiceView.values(written.voice, words: words),
-                    "not_alone": count <= 1 ? words["not_alone_first"] : words.format("not_alone", ["n": count.formatted()]),
+                    "not_alone": MagnitudeController.notAlone(count, words),
                     "crisis": written.voice.crisis,
                 ],
                 request: request, context: context, status: .created
             )
         } catch let error as InputError {
             return sayPage(
-                request, context, values: ["error": error.message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw],
+                request, context,
+                values: [
+                    "error": error.message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
+                    "country": try form.value("country") ?? "",
+                ],
                 status: .unprocessableContent
             )
         }

@@ -1,0 +1,193 @@
+import ChorusCore
+import SQLKit
+
+/// The kinds of count the magnitude keeps, as stored.
+enum MagnitudeKind: String, Sendable {
+    /// Distinct people who said *me too*.
+    case meToo = "metoo"
+    /// *I believe you* taps, with the distinct people who gave them.
+    case believe
+    /// *I will* pledges, with the distinct people who made them.
+    case pledge
+}
+
+/// One place a count is kept: a period's bucket, for every country ('') or for one.
+struct MagnitudeCell: Sendable, Hashable {
+    let kind: MagnitudeKind
+    /// `hour`, `day` or `all`.
+    let period: String
+    let country: String
+    let start: Int64
+
+    /// The cells one event at `milliseconds` belongs to: its hour, its day and all time, and by country when one was given.
+    static func cells(_ kind: MagnitudeKind, at milliseconds: Int64, country: String?) -> [MagnitudeCell] {
+        var cells = [
+            MagnitudeCell(kind: kind, period: "hour", country: "", start: MagnitudePeriod.hour.start(ofMilliseconds: milliseconds)),
+            MagnitudeCell(kind: kind, period: "day", country: "", start: MagnitudePeriod.day.start(ofMilliseconds: milliseconds)),
+            MagnitudeCell(kind: kind, period: "all", country: "", start: 0),
+        ]
+        if let country, !country.isEmpty {
+            cells.append(MagnitudeCell(kind: kind, period: "day", country: country, start: MagnitudePeriod.day.start(ofMilliseconds: milliseconds)))
+            cells.append(MagnitudeCell(kind: kind, period: "all", country: country, start: 0))
+        }
+        return cells
+    }
+}
+
+extension ChorusStore {
+    /// Counts a voice just written, in the same transaction: its magnitude cells, and its hashtags in the trends when
+    /// everyone may read it. Stores the country the person chose (only a *me too* carries one).
+    static func recordMagnitude(of voiceID: Int64, _ draft: VoiceDraft, by accountID: Int64, state: VoiceState, at now: Int64, _ db: any SQLDatabase)
+        async throws
+    {
+        let country = draft.kind == .meToo ? draft.country : nil
+        let inTrends = draft.visibility.isListed && state == .visible && !draft.hashtags.isEmpty
+        if country != nil || inTrends {
+            try await db.raw(
+                "UPDATE voices SET country = \(bind: country), in_trends = \(bind: inTrends.sqlValue) WHERE id = \(bind: voiceID)"
+            ).run()
+        }
+        switch draft.kind {
+        case .meToo: try await count(.meToo, by: accountID, at: now, country: country, change: 1, db)
+        case .pledge: try await count(.pledge, by: accountID, at: now, country: nil, change: 1, db)
+        case .reply, .note: break
+        }
+        if inTrends {
+            for tag in draft.hashtags { try await countTag(tag, by: accountID, at: now, change: 1, db) }
+        }
+    }
+
+    /// Counts an *I believe you* given at `milliseconds`.
+    static func recordBelief(by accountID: Int64, at milliseconds: Int64, _ db: any SQLDatabase) async throws {
+        try await count(.believe, by: accountID, at: milliseconds, country: nil, change: 1, db)
+    }
+
+    /// Takes back an *I believe you* that was given at `milliseconds`.
+    static func recordBeliefTakenBack(by accountID: Int64, givenAt milliseconds: Int64, _ db: any SQLDatabase) async throws {
+        try await count(.believe, by: accountID, at: milliseconds, country: nil, change: -1, db)
+    }
+
+    /// Takes back every belief an account gave (before they are erased with it).
+    static func recordBeliefsErased(by accountID: Int64, _ db: any SQLDatabase) async throws {
+        for row in try await db.raw("SELECT created_at FROM beliefs WHERE account_id = \(bind: accountID)").all() {
+            try await recordBeliefTakenBack(by: accountID, givenAt: try row.int64("created_at"), db)
+        }
+    }
+
+    /// Takes voices about to be deleted out of every cell and trend, with the beliefs they received.
+    static func recordVoicesDeleted(where condition: String, _ db: any SQLDatabase) async throws {
+        let voices = try await db.raw(
+            "SELECT id, account_id, kind, country, in_trends, created_at FROM voices WHERE \(unsafeRaw: condition)"
+        ).all()
+        for row in voices {
+            let account = try row.int64("account_id")
+            let at = try row.int64("created_at")
+            switch VoiceKind(rawValue: try row.string("kind")) {
+            case .meToo: try await count(.meToo, by: account, at: at, country: try row.optionalString("country"), change: -1, db)
+            case .pledge: try await count(.pledge, by: account, at: at, country: nil, change: -1, db)
+            default: break
+            }
+            if try row.bool("in_trends") {
+                let tags = try await db.raw("SELECT tag FROM voice_tags WHERE voice_id = \(bind: try row.int64("id"))").all()
+                for tag in tags { try await countTag(try tag.string("tag"), by: account, at: at, change: -1, db) }
+            }
+        }
+        let beliefs = try await db.raw(
+            "SELECT account_id, created_at FROM beliefs WHERE voice_id IN (SELECT id FROM voices WHERE \(unsafeRaw: condition))"
+        ).all()
+        for row in beliefs {
+            try await recordBeliefTakenBack(by: try row.int64("account_id"), givenAt: try row.int64("created_at"), db)
+        }
+    }
+
+    /// Adds `change` (±1) to every cell the event belongs to; a cell's people change only when a person enters or leaves it.
+    private static func count(
+        _ kind: MagnitudeKind, by accountID: Int64, at milliseconds: Int64, country: String?, change: Int64, _ db: any SQLDatabase
+    )
+        async throws
+    {
+        for cell in MagnitudeCell.cells(kind, at: milliseconds, country: country) {
+            let person: Int64
+            if change > 0 {
+                let row = try await db.raw(
+                    """
+                    INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
+                    VALUES (\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: accountID), \(bind: change))
+                    ON CONFLICT (kind, period, country, start_at, account_id) DO UPDATE SET amount = magnitude_people.amount + excluded.amount
+                    RETURNING amount
+                    """
+                ).first()
+                person = try row?.int64("amount") == change ? 1 : 0
+            } else {
+                let row = try await db.raw(
+                    """
+                    UPDATE magnitude_people SET amount = amount + \(bind: change)
+                    WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period) AND country = \(bind: cell.country)
+                        AND start_at = \(bind: cell.start) AND account_id = \(bind: accountID)
+                    RETURNING amount
+                    """
+                ).first()
+                guard let row else { continue }  // never counted (written before counting began): nothing to take back
+                person = try row.int64("amount") <= 0 ? -1 : 0
+                if person < 0 {
+                    try await db.raw(
+                        """
+                        DELETE FROM magnitude_people WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period)
+                            AND country = \(bind: cell.country) AND start_at = \(bind: cell.start) AND account_id = \(bind: accountID)
+                        """
+                    ).run()
+                }
+            }
+            try await db.raw(
+                """
+                INSERT INTO magnitude_cells (kind, period, country, start_at, people, amount)
+                VALUES (\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: person), \(bind: change))
+                ON CONFLICT (kind, period, country, start_at)
+                DO UPDATE SET people = magnitude_cells.people + excluded.people, amount = magnitude_cells.amount + excluded.amount
+                """
+            ).run()
+        }
+    }
+
+    /// Counts one use of a hashtag (or takes it back), by distinct accounts per UTC day.
+    private static func countTag(_ tag: String, by accountID: Int64, at milliseconds: Int64, change: Int64, _ db: any SQLDatabase) async throws {
+        let day = MagnitudePeriod.day.start(ofMilliseconds: milliseconds)
+        var newAccount: Int64 = 0
+        if change > 0 {
+            let row = try await db.raw(
+                """
+                INSERT INTO tag_day_accounts (tag, day, account_id, uses, first_at)
+                VALUES (\(bind: tag), \(bind: day), \(bind: accountID), 1, \(bind: milliseconds))
+                ON CONFLICT (tag, day, account_id) DO UPDATE SET uses = tag_day_accounts.uses + 1
+                RETURNING uses
+                """
+            ).first()
+            newAccount = try row?.int64("uses") == 1 ? 1 : 0
+        } else {
+            let row = try await db.raw(
+                """
+                UPDATE tag_day_accounts SET uses = uses - 1 WHERE tag = \(bind: tag) AND day = \(bind: day) AND account_id = \(bind: accountID)
+                RETURNING uses
+                """
+            ).first()
+            guard let row else { return }
+            if try row.int64("uses") <= 0 {
+                newAccount = -1
+                try await db.raw(
+                    "DELETE FROM tag_day_accounts WHERE tag = \(bind: tag) AND day = \(bind: day) AND account_id = \(bind: accountID)"
+                ).run()
+            }
+        }
+        // The decay runs from the last time a new account joined in, when the score last rose.
+        let lastAccountAt = newAccount > 0 ? milliseconds : 0
+        try await db.raw(
+            """
+            INSERT INTO tag_days (tag, day, uses, accounts, last_account_at)
+            VALUES (\(bind: tag), \(bind: day), \(bind: change), \(bind: newAccount), \(bind: lastAccountAt))
+            ON CONFLICT (tag, day) DO UPDATE SET uses = tag_days.uses + excluded.uses, accounts = tag_days.accounts + excluded.accounts,
+                last_account_at = CASE WHEN excluded.last_account_at > tag_days.last_account_at
+                    THEN excluded.last_account_at ELSE tag_days.last_account_at END
+            """
+        ).run()
+    }
+}

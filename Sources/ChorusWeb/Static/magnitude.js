@@ -1,0 +1,32 @@
+// Live totals: listens to /magnitude/live (server-sent events) and updates the counts on the page, without a reload.
+// Without this script, or without EventSource, the page still shows the totals from when it was loaded.
+(function () {
+  "use strict";
+  var lists = document.querySelectorAll("[data-live='magnitude']");
+  if (!lists.length || !window.EventSource) { return; }
+  var language = document.documentElement.lang || undefined;
+  function show(element, value, fewer) {
+    if (!element) { return; }
+    var text = value === null || value === undefined ? fewer : Number(value).toLocaleString(language);
+    if (element.textContent !== text) { element.textContent = text; }
+  }
+  var source = new EventSource("/magnitude/live");
+  source.addEventListener("magnitude", function (event) {
+    var totals;
+    try { totals = JSON.parse(event.data); } catch (error) { return; }
+    lists.forEach(function (list) {
+      var fewer = list.getAttribute("data-fewer") || "fewer than 10";
+      show(list.querySelector("[data-count='metoo']"), totals.me_too_people, fewer);
+      show(list.querySelector("[data-count='believe']"), totals.believes, fewer);
+      show(list.querySelector("[data-count='pledge']"), totals.pledges, fewer);
+    });
+    var today = document.querySelector("[data-today]");
+    if (today) {
+      var line = totals.me_too_today === null || totals.me_too_today === undefined
+        ? today.getAttribute("data-fewer-line")
+        : (today.getAttribute("data-line") || "").replace("{n}", Number(totals.me_too_today).toLocaleString(language));
+      if (line && today.textContent !== line) { today.textContent = line; }
+    }
+    document.documentElement.setAttribute("data-magnitude-live", "on");
+  });
+})();

@@ -1,0 +1,190 @@
+import ChorusCore
+import ChorusStore
+import ChorusTestSupport
+import Testing
+
+/// The per-hour, per-day and per-country counts, kept as voices are written, and what may be published of them.
+@Suite struct MagnitudeCountingTests {
+    func people(_ store: ChorusStore, _ count: Int, prefix: String = "p") async throws -> [Account] {
+        var accounts: [Account] = []
+        for index in 0..<count {
+            accounts.append(try await store.createAccount(handle: try Handle("\(prefix)\(index)"), passwordHash: "x", recoveryCodes: []))
+        }
+        return accounts
+    }
+
+    func currentHour(_ store: ChorusStore) async throws -> MagnitudePoint {
+        try #require(try await store.magnitudeHours().last)
+    }
+
+    func today(_ store: ChorusStore) async throws -> MagnitudePoint {
+        try #require(try await store.magnitudeDays().last)
+    }
+
+    @Test func eachPersonCountsOncePerHourAndPerDay() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 3)
+        // act
+        for person in group {
+            _ = try await store.say(VoiceDraft(kind: .meToo, text: "one"), by: person.id)
+            _ = try await store.say(VoiceDraft(kind: .meToo, text: "two"), by: person.id)
+        }
+        // check
+        #expect(try await currentHour(store).meTooPeople == 3)
+        #expect(try await today(store).meTooPeople == 3)
+        #expect(try await store.magnitude().meTooPeople == 3)
+        await store.shutdown()
+    }
+
+    @Test func anonymousAndOnlyMeCountInEverySeriesLikePublic() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 3)
+        // act
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", visibility: .public), by: group[0].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", visibility: .anonymous), by: group[1].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", visibility: .onlyMe), by: group[2].id)
+        // check
+        #expect(try await currentHour(store).meTooPeople == 3)
+        #expect(try await today(store).meTooPeople == 3)
+        await store.shutdown()
+    }
+
+    @Test func takenBackBeliefLeavesTheDayAndHour() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 3)
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: group[0].id).voice
+        _ = try await store.believe(voiceID: voice.id, by: group[1].id)
+        _ = try await store.believe(voiceID: voice.id, by: group[2].id)
+        // act
+        _ = try await store.unbelieve(voiceID: voice.id, by: group[2].id)
+        _ = try await store.unbelieve(voiceID: voice.id, by: group[2].id)
+        // check
+        let hour = try await currentHour(store)
+        #expect(hour.beliefs == 1)
+        #expect(hour.believers == 1)
+        #expect(try await today(store).beliefs == 1)
+        #expect(try await store.magnitude().beliefs == 1)
+        await store.shutdown()
+    }
+
+    @Test func deletedVoicesLeaveEverySeriesWithTheirBeliefs() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 2)
+        let first = try await store.say(VoiceDraft(kind: .meToo, text: "one", country: "FR"), by: group[0].id).voice
+        let second = try await store.say(VoiceDraft(kind: .meToo, text: "two", country: "FR"), by: group[0].id).voice
+        _ = try await store.believe(voiceID: first.id, by: group[1].id)
+        let pledge = try await store.say(VoiceDraft(kind: .pledge, text: "I will listen. #IWill"), by: group[1].id).voice
+        // act
+        try await store.deleteVoice(id: first.id, by: group[0].id)
+        let afterFirst = try await today(store)
+        let countriesAfterFirst = try await store.meTooByCountry()
+        try await store.deleteVoice(id: second.id, by: group[0].id)
+        try await store.deleteVoice(id: pledge.id, by: group[1].id)
+        // check
+        #expect(afterFirst.meTooPeople == 1)
+        #expect(afterFirst.beliefs == 0)
+        #expect(countriesAfterFirst == [CountryCount(country: "FR", people: 1)])
+        #expect(try await today(store) == MagnitudePoint(start: afterFirst.start))
+        #expect(try await currentHour(store).meTooPeople == 0)
+        #expect(try await store.meTooByCountry().isEmpty)
+        await store.shutdown()
+    }
+
+    @Test func erasedAccountTakesItsBeliefsOutOfTheSeries() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 2)
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: group[0].id).voice
+        _ = try await store.believe(voiceID: voice.id, by: group[1].id)
+        // act
+        try await store.deleteAccount(id: group[1].id, voices: .erase)
+        // check
+        #expect(try await today(store).beliefs == 0)
+        #expect(try await today(store).meTooPeople == 1)
+        await store.shutdown()
+    }
+
+    @Test func countryIsCountedOnlyWhenChosenAndOncePerPerson() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 4)
+        // act
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "FR"), by: group[0].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "fr"), by: group[0].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", visibility: .anonymous, country: "FR"), by: group[1].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "BR"), by: group[2].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: ""), by: group[3].id)
+        _ = try await store.say(VoiceDraft(kind: .pledge, text: "I will. #IWill", country: "DE"), by: group[3].id)
+        await #expect(throws: InputError.self) { try await store.say(VoiceDraft(kind: .meToo, text: "", country: "ZZ"), by: group[3].id) }
+        // check
+        let countries = try await store.meTooByCountry().sorted { $0.country < $1.country }
+        #expect(countries == [CountryCount(country: "BR", people: 1), CountryCount(country: "FR", people: 2)])
+        let days = try await store.magnitudeOpenData()
+        #expect(days.last?.countries.sorted { $0.country < $1.country } == countries)
+        await store.shutdown()
+    }
+
+    @Test func publishedTotalsAndTodayAreSuppressedBelowTenPeople() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 10)
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "one"), by: group[0].id).voice
+        for person in group.dropFirst().prefix(8) { _ = try await store.say(VoiceDraft(kind: .meToo, text: ""), by: person.id) }
+        for person in group.dropFirst() { _ = try await store.believe(voiceID: voice.id, by: person.id) }
+        // act
+        let nine = try await store.publishedMagnitude()
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: ""), by: group[9].id)
+        let ten = try await store.publishedMagnitude()
+        // check
+        #expect(nine == PublishedMagnitude(meTooPeople: nil, beliefs: nil, pledges: nil, meTooToday: nil))
+        #expect(ten.meTooPeople == 10)
+        #expect(ten.meTooToday == 10)
+        #expect(ten.beliefs == nil)  // nine believers
+        #expect(ten.pledges == nil)
+        let hour = try await currentHour(store).published
+        #expect(hour.meTooPeople == 10)
+        #expect(hour.beliefs == nil)
+        await store.shutdown()
+    }
+
+    @Test func rebuildFromVoicesMatchesTheRunningCounts() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 4)
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo", country: "ES"), by: group[0].id).voice
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo", visibility: .anonymous), by: group[1].id)
+        _ = try await store.say(VoiceDraft(kind: .pledge, text: "I will. #IWill"), by: group[2].id)
+        _ = try await store.believe(voiceID: voice.id, by: group[3].id)
+        let running = (try await store.magnitudeDays(), try await store.magnitudeHours(), try await store.meTooByCountry())
+        // act
+        try await store.rebuildMagnitude()
+        // check
+        #expect(try await store.magnitudeDays() == running.0)
+        #expect(try await store.magnitudeHours() == running.1)
+        #expect(try await store.meTooByCountry() == running.2)
+        #expect(try await store.magnitude() == Magnitude(meTooPeople: 2, beliefs: 1, pledges: 1))
+        await store.shutdown()
+    }
+
+    @Test func dayBucketsFollowTheTimeEachVoiceWasWritten() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 3)
+        for person in group { _ = try await store.say(VoiceDraft(kind: .meToo, text: ""), by: person.id) }
+        // act: the first person's voice was written yesterday (moved by hand, then recounted)
+        try await store.database.write { db in
+            try await db.raw("UPDATE voices SET created_at = created_at - 86400000 WHERE account_id = \(bind: group[0].id)").run()
+        }
+        try await store.rebuildMagnitude()
+        // check
+        let days = try await store.magnitudeDays()
+        #expect(days.count == 2)
+        #expect(days.map(\.meTooPeople) == [1, 2])
+        #expect(days[1].start - days[0].start == 86_400)
+        await store.shutdown()
+    }
+}
