@@ -11,7 +11,8 @@ Runs inside a scratch package (e.g. /work/scratch-help) holding a copy of Chorus
 import argparse, collections, json, re, subprocess, sys
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--threshold", default="0.59")
+parser.add_argument("--threshold", default="0.45")
+parser.add_argument("--rule-floor", default="0")
 parser.add_argument("--c", default="8.0")
 parser.add_argument("--retrain", action="store_true")
 args = parser.parse_args()
@@ -22,9 +23,9 @@ for v in voices:
     if args.retrain:
         subprocess.run([sys.executable, "tools/train_crisis.py", "--holdout-voice", v, "--threshold", args.threshold,
                         "--c", args.c, "--out", path], check=True, stdout=subprocess.DEVNULL)
-    else:
-        # reuse the trained weights, only change the threshold
-        m = json.load(open(path)); m["threshold"] = float(args.threshold); json.dump(m, open(path, "w"))
+    # without --retrain, reuses the weights trained before and only changes the threshold and rule floor
+    m = json.load(open(path)); m["threshold"] = float(args.threshold); m["rule_floor"] = float(args.rule_floor)
+    json.dump(m, open(path, "w"))
     out = subprocess.run([".build/release/crisis-eval", "data/train/crisis-train.jsonl", v, "--model", path, "--mistakes"],
                          capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():

@@ -24,8 +24,10 @@ Usage
                                                           # leave out one writing voice of data/train (honest estimate)
   python3 tools/train_reply_guard.py --no-corpora         # hand-written data only
 
-The threshold is chosen on out-of-fold scores, folds grouped by writing voice (each voice of data/train is one fold,
-dev is split in four), so it reflects replies written in a style the model has not seen.
+The shipped threshold (0.82) and phrase threshold (0.5: a phrasebook hit is held only when the model's harm
+probability reaches it, so the model can overrule phrases used supportively) were chosen with tools/holdout_replies.py,
+which measures the whole guard (phrasebook + model) on writing voices the model was trained without. --choose instead
+picks the threshold on out-of-fold scores of the model half alone (folds grouped by writing voice, dev split in four).
 
 The feature extraction below is mirrored exactly by ReplyFeatures.swift; change both together.
 """
@@ -296,10 +298,10 @@ def report(scores, rows, threshold=None):
               f" fpr {sum(s[0] >= t for s in sup) / max(1, len(sup)):.3f}", file=sys.stderr)
 
 
-def export(model, index, threshold, path, sources, phrase_threshold=0.0):
+def export(model, index, threshold, path, sources, phrase_threshold=0.0, prune=0.02):
     vocab = sorted(index, key=index.get)
     coef = model.coef_.T  # features x labels
-    keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= 0.02]
+    keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= prune]
     payload = {
         "format": 1,
         "labels": LABELS,
@@ -323,9 +325,11 @@ def main():
     parser.add_argument("--holdout-voice", help="comma-separated writing voices of data/train to leave out")
     parser.add_argument("--out", help="where to write the model (default: the bundled resource)")
     parser.add_argument("--max-fpr", type=float, default=0.03)
-    parser.add_argument("--threshold", type=float, help="use this threshold instead of choosing one out of fold")
-    parser.add_argument("--phrase-threshold", type=float, default=0.45,
+    parser.add_argument("--threshold", type=float, default=0.82)
+    parser.add_argument("--choose", action="store_true", help="choose the threshold out of fold (model half alone)")
+    parser.add_argument("--phrase-threshold", type=float, default=0.5,
                         help="harm probability a phrasebook hit needs to be held; chosen with tools/holdout_replies.py")
+    parser.add_argument("--prune", type=float, default=0.1, help="drop features whose weights all stay below this")
     parser.add_argument("--c", type=float, default=8.0)
     args = parser.parse_args()
     random.seed(SEED)
@@ -344,18 +348,17 @@ def main():
     def factory(train_rows):
         return fit(build_examples(train_rows, corpus), args.c)
 
-    if args.threshold is None:
+    threshold = args.threshold
+    if args.choose:
         threshold, recall, fpr = choose_threshold(factory, rows, args.max_fpr)
         print(f"cross-validated (model half only): threshold {threshold:.3f}, harmful recall {recall:.3f}, supportive FPR {fpr:.3f}")
-    else:
-        threshold = args.threshold
     model, index = factory(rows)
     sources = ["data/dev/replies-dev.jsonl (Chorus, hand-written)", "data/train/replies-train.jsonl (Chorus, hand-written)"]
     if not args.no_corpora:
         sources += ["rewire-online/edos@b1f1fbc (CC0 1.0)", "t-davidson/hate-speech-and-offensive-language@cb50f7e (MIT)",
                     "ellamguest/online-misogyny-eacl2021@b3c0456 (MIT)"]
     path = args.out or args.holdout or os.path.join(REPO, "Sources/ChorusCore/Resources/reply-guard-model.json")
-    export(model, index, threshold, path, sources, min(args.phrase_threshold, threshold))
+    export(model, index, threshold, path, sources, min(args.phrase_threshold, threshold), args.prune)
 
 
 if __name__ == "__main__":

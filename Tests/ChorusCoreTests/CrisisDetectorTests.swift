@@ -165,6 +165,7 @@ struct CrisisDetectorTests {
         #expect((0...1).contains(danger) && (0...1).contains(calm))
         #expect(danger > calm)
         #expect((0.05...0.95).contains(model.threshold))
+        #expect((0...model.threshold).contains(model.ruleFloor))
     }
 
     @Test func featureTokensFoldCaseAccentsAndApostrophes() {

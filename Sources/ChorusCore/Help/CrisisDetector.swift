@@ -11,8 +11,10 @@ import Foundation
 ///
 /// The cue lists only know the phrasings someone thought of. A linear model over word and character n-grams
 /// (``CrisisModel``, trained by tools/train_crisis.py on hand-written examples in many voices) catches other ways of
-/// saying the same thing ("the letters are written", "er steht unten vor der Tür"); a text is a crisis when an
-/// unsuppressed cue fires or the model's probability reaches its tuned threshold. The detector only informs:
+/// saying the same thing ("the letters are written", "er steht unten vor der Tür"). A text is a crisis when an
+/// unsuppressed cue fires (unless the model sets a floor and scores the text below it), or when the model's
+/// probability reaches its tuned threshold and the cue lists' past-time and distance framings do not cancel it.
+/// The detector only informs:
 /// it never blocks posting. Classifying a short post takes well under a millisecond.
 public struct CrisisDetector: Sendable {
     private let cues: CompiledCues
@@ -44,8 +46,12 @@ public struct CrisisDetector: Sendable {
     public func isCrisis(_ text: String) -> Bool {
         let reading = CrisisReading(text: text, cues: cues)
         if reading.hasLaughter { return false }
-        if cuesFire(in: reading) { return true }
-        guard let model, model.probability(of: text) >= model.threshold else { return false }
+        guard let model else { return cuesFire(in: reading) }
+        if cuesFire(in: reading) {
+            // With a floor set, a cue counts unless the model is sure the text is something else (an idiom, advice).
+            return model.ruleFloor <= 0 || model.probability(of: text) >= model.ruleFloor
+        }
+        guard model.probability(of: text) >= model.threshold else { return false }
         // The cue lists' cancellations hold for the model too: a story told in the past without a "now", or a text
         // addressed to someone else, hypothetical or reported ("if you're in danger…", news, films), is not a crisis.
         if reading.mentionsPast && !reading.mentionsNow { return false }

@@ -8,11 +8,18 @@ import Foundation
 struct CrisisModel: Sendable {
     /// A text whose probability reaches this counts as a crisis.
     let threshold: Double
+    /// A text where a cue fires still needs this probability (0: the cue alone decides).
+    let ruleFloor: Double
     private let bias: Double
     private let weights: [UInt64: Float]
 
     private struct Payload: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case threshold, bias, hashes, weights
+            case ruleFloor = "rule_floor"
+        }
         let threshold: Double
+        let ruleFloor: Double?
         let bias: Double
         let hashes: [UInt64]
         let weights: [Float]
@@ -33,6 +40,7 @@ struct CrisisModel: Sendable {
         let payload = try JSONDecoder().decode(Payload.self, from: json)
         guard payload.hashes.count == payload.weights.count else { throw LoadError.malformed("hash and weight counts disagree") }
         threshold = payload.threshold
+        ruleFloor = payload.ruleFloor ?? 0
         bias = payload.bias
         var weights: [UInt64: Float] = [:]
         weights.reserveCapacity(payload.hashes.count)
