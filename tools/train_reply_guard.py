@@ -4,7 +4,9 @@
 Reproducible: fixed seeds, deterministic splits and a deterministic solver (lbfgs).
 
 Inputs
-  data/dev/replies-dev.jsonl   our hand-written replies (six labels, five languages)
+  data/dev/replies-dev.jsonl     our hand-written replies (six labels, five languages)
+  data/train/replies-train.jsonl more hand-written replies in several writing voices (teen, formal, older, sarcastic,
+                                 typo, emoji, long, short, casual); built from data/train/authoring by tools/build_train.py
   /work/shared/data/            public proxy corpora, read in place and never copied:
       edos/            rewire-online/edos @ b1f1fbc (CC0 1.0)
       davidson/        t-davidson/hate-speech-and-offensive-language @ cb50f7e (MIT)
@@ -16,9 +18,16 @@ Output
   Sources/ChorusCore/Resources/reply-guard-model.json  (hashed-feature weights, bias, threshold)
 
 Usage
-  python3 tools/train_reply_guard.py                      # train on all of dev, write the resource
-  python3 tools/train_reply_guard.py --holdout OUT.json   # train on 75 % of dev, write OUT.json for evaluation
-  python3 tools/train_reply_guard.py --no-corpora         # dev only
+  python3 tools/train_reply_guard.py                      # train on dev + train, write the resource
+  python3 tools/train_reply_guard.py --holdout OUT.json   # leave out 25 % of dev, write OUT.json for evaluation
+  python3 tools/train_reply_guard.py --holdout-voice teen --out OUT.json
+                                                          # leave out one writing voice of data/train (honest estimate)
+  python3 tools/train_reply_guard.py --no-corpora         # hand-written data only
+
+The shipped threshold (0.82) and phrase threshold (0.5: a phrasebook hit is held only when the model's harm
+probability reaches it, so the model can overrule phrases used supportively) were chosen with tools/holdout_replies.py,
+which measures the whole guard (phrasebook + model) on writing voices the model was trained without. --choose instead
+picks the threshold on out-of-fold scores of the model half alone (folds grouped by writing voice, dev split in four).
 
 The feature extraction below is mirrored exactly by ReplyFeatures.swift; change both together.
 """
@@ -104,7 +113,20 @@ def hashed(text_or_tokens):
 # ---- data -------------------------------------------------------------------------------------
 def load_dev():
     rows = [json.loads(line) for line in open(os.path.join(REPO, "data/dev/replies-dev.jsonl"), encoding="utf-8")]
-    return [r for r in rows if r.get("reply")]
+    rows = [r for r in rows if r.get("reply")]
+    for r in rows:
+        r["group"] = "dev%d" % (zlib.crc32(r["reply"].encode("utf-8")) % 4)
+    return rows
+
+
+def load_train():
+    path = os.path.join(REPO, "data/train/replies-train.jsonl")
+    if not os.path.exists(path):
+        return []
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    for r in rows:
+        r["group"] = r["voice"]
+    return rows
 
 
 def is_held_out(row):
@@ -155,9 +177,30 @@ def matrix(hash_sets, index):
     return csr_matrix((np.array(data, dtype=np.float64), np.array(indices), np.array(indptr)), shape=(len(hash_sets), len(index)))
 
 
+def typo(text, rng):
+    """A copy of `text` with a few keyboard slips (dropped, doubled or swapped letters), for robustness to typos."""
+    chars = list(text)
+    letters = [i for i, ch in enumerate(chars) if ch.isalpha()]
+    for _ in range(max(1, len(letters) // 12)):
+        if len(chars) < 4:
+            break
+        i = rng.randrange(1, len(chars) - 1)
+        if not chars[i].isalpha():
+            continue
+        kind = rng.randrange(3)
+        if kind == 0:
+            del chars[i]
+        elif kind == 1:
+            chars.insert(i, chars[i])
+        else:
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
 def build_examples(dev_rows, corpus):
-    """(hash set, label index, weight) for each dev reply, its post-"but" clause, and the corpus sample."""
+    """(hash set, label index, weight) for each reply, its post-"but" clause, a typo'd copy, and the corpus sample."""
     examples = []
+    rng = random.Random(SEED)
     for r in dev_rows:
         toks = tokens(r["reply"])
         y = LABELS.index(r["label"])
@@ -165,6 +208,7 @@ def build_examples(dev_rows, corpus):
         c = clause(toks)
         if c:
             examples.append((hashed(c), y, 0.5, True))
+        examples.append((hashed(typo(r["reply"], rng)), y, 0.3, True))
     hostile, neutral = corpus
     for text in hostile:
         examples.append((hashed(text), LABELS.index("hostile"), 0.15, False))
@@ -197,46 +241,73 @@ def fit(examples, c_value):
 
 def harm_scores(model, index, rows):
     """Mirror of ReplyGuard's model half: the higher harm of the whole reply and of its post-"but" clause."""
-    out = []
-    for r in rows:
-        toks = tokens(r["reply"])
-        probs = [model.predict_proba(matrix([hashed(toks)], index))[0]]
-        c = clause(toks)
-        if c:
-            probs.append(model.predict_proba(matrix([hashed(c)], index))[0])
-        best = max(probs, key=lambda p: 1 - p[0])
-        out.append((1 - best[0], LABELS[1 + int(np.argmax(best[1:]))]))
-    return out
+    toks = [tokens(r["reply"]) for r in rows]
+    whole = model.predict_proba(matrix([hashed(t) for t in toks], index))
+    clauses = [(i, clause(t)) for i, t in enumerate(toks)]
+    clauses = [(i, c) for i, c in clauses if c]
+    part = model.predict_proba(matrix([hashed(c) for _, c in clauses], index)) if clauses else []
+    best = list(whole)
+    for (i, _), p in zip(clauses, part):
+        if 1 - p[0] > 1 - best[i][0]:
+            best[i] = p
+    return [(1 - b[0], LABELS[1 + int(np.argmax(b[1:]))]) for b in best]
 
 
-def choose_threshold(model_factory, rows, folds=5, max_fpr=0.02):
-    """Out-of-fold harm scores over `rows`; the lowest threshold whose supportive false-positive rate stays under max_fpr."""
-    order = sorted(range(len(rows)), key=lambda i: zlib.crc32(rows[i]["reply"].encode("utf-8")))
+def fold_of_groups(rows, folds):
+    """Deals the groups (writing voices, quarters of dev) round-robin into `folds` folds: whole voices stay together."""
+    groups = sorted({r["group"] for r in rows})
+    return {g: k % folds for k, g in enumerate(groups)}
+
+
+def out_of_fold(model_factory, rows, folds=5):
+    """Harm scores of each row from a model trained without the row's fold (whole writing voices left out together)."""
+    fold = fold_of_groups(rows, folds)
     scores = [None] * len(rows)
     for f in range(folds):
-        test = [i for k, i in enumerate(order) if k % folds == f]
-        train = [i for k, i in enumerate(order) if k % folds != f]
+        test = [i for i, r in enumerate(rows) if fold[r["group"]] == f]
+        train = [i for i, r in enumerate(rows) if fold[r["group"]] != f]
+        print(f"  fold {f}: {sorted({rows[i]['group'] for i in test})}", file=sys.stderr, flush=True)
         model, index = model_factory([rows[i] for i in train])
         for i, s in zip(test, harm_scores(model, index, [rows[i] for i in test])):
             scores[i] = s
+    return scores
+
+
+def choose_threshold(model_factory, rows, max_fpr=0.03):
+    """Out-of-fold harm scores over `rows`; the lowest threshold whose supportive false-positive rate stays under max_fpr."""
+    scores = out_of_fold(model_factory, rows)
     supportive = sorted(s[0] for s, r in zip(scores, rows) if r["label"] == "supportive")
     allowed = int(max_fpr * len(supportive))
     threshold = supportive[-(allowed + 1)] + 1e-6 if allowed < len(supportive) else 0.5
     harmful = [s for s, r in zip(scores, rows) if r["label"] != "supportive"]
     recall = sum(1 for s in harmful if s[0] >= threshold) / max(1, len(harmful))
     fpr = sum(1 for s in supportive if s >= threshold) / max(1, len(supportive))
-    return min(max(threshold, 0.2), 0.8), recall, fpr
+    threshold = min(max(threshold, 0.2), 0.9)
+    report(scores, rows, threshold)
+    return threshold, recall, fpr
 
 
-def export(model, index, threshold, path, sources):
+def report(scores, rows, threshold=None):
+    """Per-group harmful recall and supportive FPR of out-of-fold scores at `threshold` (default: 0.5)."""
+    t = 0.5 if threshold is None else threshold
+    for g in sorted({r["group"] for r in rows}):
+        sel = [(s, r) for s, r in zip(scores, rows) if r["group"] == g]
+        harm = [s for s, r in sel if r["label"] != "supportive"]
+        sup = [s for s, r in sel if r["label"] == "supportive"]
+        print(f"  {g:10s} n={len(sel):4d} recall {sum(s[0] >= t for s in harm) / max(1, len(harm)):.3f}"
+              f" fpr {sum(s[0] >= t for s in sup) / max(1, len(sup)):.3f}", file=sys.stderr)
+
+
+def export(model, index, threshold, path, sources, phrase_threshold=0.0, prune=0.02):
     vocab = sorted(index, key=index.get)
     coef = model.coef_.T  # features x labels
-    keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= 0.02]
+    keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= prune]
     payload = {
         "format": 1,
         "labels": LABELS,
         "conjunctions": sorted(CONJUNCTIONS),
         "threshold": round(float(threshold), 4),
+        "phrase_threshold": round(float(phrase_threshold), 4),
         "bias": [round(float(b), 4) for b in model.intercept_],
         "hashes": [vocab[i] for i in keep],
         "weights": [round(float(v), 3) for i in keep for v in coef[i]],
@@ -251,6 +322,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--holdout", help="train on 75 %% of dev only and write the model here")
     parser.add_argument("--no-corpora", action="store_true")
+    parser.add_argument("--holdout-voice", help="comma-separated writing voices of data/train to leave out")
+    parser.add_argument("--out", help="where to write the model (default: the bundled resource)")
+    parser.add_argument("--max-fpr", type=float, default=0.03)
+    parser.add_argument("--threshold", type=float, default=0.82)
+    parser.add_argument("--choose", action="store_true", help="choose the threshold out of fold (model half alone)")
+    parser.add_argument("--phrase-threshold", type=float, default=0.5,
+                        help="harm probability a phrasebook hit needs to be held; chosen with tools/holdout_replies.py")
+    parser.add_argument("--prune", type=float, default=0.1, help="drop features whose weights all stay below this")
     parser.add_argument("--c", type=float, default=8.0)
     args = parser.parse_args()
     random.seed(SEED)
@@ -258,21 +337,28 @@ def main():
     rows = load_dev()
     if args.holdout:
         rows = [r for r in rows if not is_held_out(r)]
+    train_rows = load_train()
+    if args.holdout_voice:
+        left_out = set(args.holdout_voice.split(","))
+        train_rows = [r for r in train_rows if r["voice"] not in left_out]
+    rows += train_rows
     corpus = ([], []) if args.no_corpora else load_corpora(random.Random(SEED))
     print(f"dev rows {len(rows)}, corpus hostile {len(corpus[0])}, neutral {len(corpus[1])}", file=sys.stderr)
 
     def factory(train_rows):
         return fit(build_examples(train_rows, corpus), args.c)
 
-    threshold, recall, fpr = choose_threshold(factory, rows)
-    print(f"cross-validated (model half only): threshold {threshold:.3f}, harmful recall {recall:.3f}, supportive FPR {fpr:.3f}")
+    threshold = args.threshold
+    if args.choose:
+        threshold, recall, fpr = choose_threshold(factory, rows, args.max_fpr)
+        print(f"cross-validated (model half only): threshold {threshold:.3f}, harmful recall {recall:.3f}, supportive FPR {fpr:.3f}")
     model, index = factory(rows)
-    sources = ["data/dev/replies-dev.jsonl (Chorus, hand-written)"]
+    sources = ["data/dev/replies-dev.jsonl (Chorus, hand-written)", "data/train/replies-train.jsonl (Chorus, hand-written)"]
     if not args.no_corpora:
         sources += ["rewire-online/edos@b1f1fbc (CC0 1.0)", "t-davidson/hate-speech-and-offensive-language@cb50f7e (MIT)",
                     "ellamguest/online-misogyny-eacl2021@b3c0456 (MIT)"]
-    path = args.holdout or os.path.join(REPO, "Sources/ChorusCore/Resources/reply-guard-model.json")
-    export(model, index, threshold, path, sources)
+    path = args.out or args.holdout or os.path.join(REPO, "Sources/ChorusCore/Resources/reply-guard-model.json")
+    export(model, index, threshold, path, sources, min(args.phrase_threshold, threshold), args.prune)
 
 
 if __name__ == "__main__":

@@ -121,6 +121,72 @@ struct CrisisDetectorTests {
         #expect(quantified == nil)
     }
 
+    @Test(
+        "Crisis in indirect words, beyond the cue lists, is crisis",
+        arguments: [
+            "I've written the letters. They're on the kitchen table.",
+            "He took my phone, I'm locked in the bathroom typing on my tablet",
+            "ya no aguanto más, tengo las pastillas aquí al lado",
+            "je vais en finir ce soir, je voulais juste que quelqu'un le sache",
+            "er steht unten vor der Haustür und klingelt ununterbrochen",
+            "ele está aqui em casa agora e eu tô com medo",
+        ]
+    )
+    func indirectCrisisIsCrisis(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .crisis)
+    }
+
+    @Test(
+        "The model's hits keep the past-tense and distance cancellations",
+        arguments: [
+            "I used to type from under the bed when he was looking for me. That was years ago.",
+            "When I was 15 I swallowed a handful of pills. My mum found me in time.",
+            "If you're locked in and he took your phone, call the police from any device.",
+            "The film shows a woman hiding in the bathroom while her husband rages outside.",
+        ]
+    )
+    func modelHitsKeepCancellations(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .notCrisis)
+    }
+
+    @Test func bundledModelLoadsAndScoresInRange() throws {
+        // setup
+        let model = try #require(CrisisModel.shared)
+        // act
+        let danger = model.probability(of: "he's at my door right now and I'm scared")
+        let calm = model.probability(of: "thank you all, I'm safe and doing well")
+        // check
+        #expect((0...1).contains(danger) && (0...1).contains(calm))
+        #expect(danger > calm)
+        #expect((0.05...0.95).contains(model.threshold))
+        #expect((0...model.threshold).contains(model.ruleFloor))
+    }
+
+    @Test func featureTokensFoldCaseAccentsAndApostrophes() {
+        // setup
+        let text = "He’s at the DOOR, ¿qué hago? Straße"
+        // act
+        let tokens = CrisisFeatures.tokens(of: text)
+        // check
+        #expect(tokens == ["hes", "at", "the", "door", "que", "hago", "?", "strasse"])
+    }
+
+    @Test func classifyingIsFast() {
+        // setup
+        let texts = Array(repeating: "I can't do this anymore, he's outside and I have the pills here", count: 200)
+        let clock = ContinuousClock()
+        // act
+        let elapsed = clock.measure { for text in texts { _ = detector.isCrisis(text) } }
+        // check: well under a millisecond per text, with room for a slow, busy test machine
+        #expect(elapsed < .seconds(1))
+    }
+
     @Test func developmentSetIsClassifiedWell() throws {
         // setup
         let path = URL(fileURLWithPath: #filePath).appendingPathComponent("../../../data/dev/crisis-dev.jsonl").standardized.path
@@ -131,6 +197,16 @@ struct CrisisDetectorTests {
         #expect(examples.count >= 300)
         #expect(evaluation.precision >= 0.95)
         #expect(evaluation.recall >= 0.95)
+    }
+
+    @Test func classifyingAPostTakesWellUnderAMillisecond() {
+        // setup
+        let text = "He's banging on the door and screaming that he'll kill me. I'm hiding in the bathroom, please help."
+        _ = detector.isCrisis(text)
+        // act
+        let elapsed = ContinuousClock().measure { for _ in 0..<100 { _ = detector.isCrisis(text) } }
+        // check: generous even for debug builds on a slow machine
+        #expect(elapsed / 100 < .milliseconds(2))
     }
 }
 

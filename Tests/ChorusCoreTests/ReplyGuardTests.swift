@@ -91,6 +91,51 @@ import Testing
         #expect(verdict.label == .supportive, "\(reply)")
     }
 
+    @Test(arguments: [
+        "Well, in my day girls knew not to go to a man's flat alone.",
+        "Sure, and I'm the Pope.",
+        "Meanwhile men die at work every day and nobody trends a hashtag.",
+        "Women like you are the reason nobody takes this movement seriously.",
+        "wel u shoudnt of gone to his apartmnet",
+        "Y luego llegó un unicornio y te salvó. Precioso cuento.",
+        "Comme disait ma mère, qui joue avec le feu se brûle.",
+        "Das sind doch Geschichten, zu meiner Zeit gab es so was nicht.",
+        "Pelo menos você não se machucou, né?",
+    ])
+    func indirectHarmfulRepliesAreHeld(_ reply: String) {
+        // setup
+        let noSwearWordsNoStockPhrase = reply
+        // act
+        let verdict = Self.replyGuard.classify(noSwearWordsNoStockPhrase)
+        // check
+        #expect(verdict.isHarmful, "\(reply)")
+    }
+
+    @Test(arguments: [
+        "Men get assaulted too, I'm one of them, and I believe you completely.",
+        "I know it was years ago but it still matters and so do you.",
+        "A los hombres también nos pasa, a mí me pasó, y te creo totalmente.",
+    ])
+    func phrasesTheModelKnowsAreSupportivePassThrough(_ reply: String) {
+        // setup
+        let phraseUsedKindly = reply
+        // act
+        let verdict = Self.replyGuard.classify(phraseUsedKindly)
+        // check
+        #expect(verdict.label == .supportive, "\(reply)")
+    }
+
+    @Test func bundledModelHasSaneThresholds() throws {
+        // setup
+        let model = try ReplyModel.bundled()
+        // act
+        let thresholds = (model.threshold, model.phraseThreshold)
+        // check
+        #expect((0.2...0.95).contains(thresholds.0))
+        #expect((0...thresholds.0).contains(thresholds.1))
+        #expect(model.labels == ReplyLabel.allCases)
+    }
+
     @Test func labellingAJSONLineKeepsEveryOtherField() throws {
         // setup
         let line = ##"{"id": 7, "reply": "Why didn't you just leave?", "disclosure": "#MeToo", "meta": {"source": "test"}}"##

@@ -7,14 +7,34 @@ import Foundation
 /// door right now", "I can't go on, I have the pills here"). A signal does not count when its sentence is
 /// told in the past ("I wanted to die back then"), when a negation comes just before it ("I'm not going
 /// to hurt myself"), when it is addressed to someone else or reported ("if you're in danger call 911",
-/// news, films), or when the text laughs ("lol my mom is going to kill me"). The detector only informs:
+/// news, films), or when the text laughs ("lol my mom is going to kill me").
+///
+/// The cue lists only know the phrasings someone thought of. A linear model over word and character n-grams
+/// (``CrisisModel``, trained by tools/train_crisis.py on hand-written examples in many voices) catches other ways of
+/// saying the same thing ("the letters are written", "er steht unten vor der Tür"). A text is a crisis when an
+/// unsuppressed cue fires (unless the model sets a floor and scores the text below it), or when the model's
+/// probability reaches its tuned threshold and the cue lists' past-time and distance framings do not cancel it.
+/// The detector only informs:
 /// it never blocks posting. Classifying a short post takes well under a millisecond.
 public struct CrisisDetector: Sendable {
     private let cues: CompiledCues
+    private let model: CrisisModel?
 
-    /// A detector with the bundled cue lists (compiled once per process, then shared).
+    /// A detector with the bundled cue lists and model (loaded once per process, then shared).
     public init() {
+        self.init(model: CrisisModel.shared)
+    }
+
+    /// A detector with the bundled cue lists and a model written by tools/train_crisis.py, e.g. one trained with a
+    /// writing voice held out.
+    public init(modelAt path: String) throws {
+        self.init(model: try CrisisModel(json: Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    /// The bundled cue lists with a given model; nil leaves the cue lists alone.
+    init(model: CrisisModel?) {
         cues = CompiledCues.shared
+        self.model = model
     }
 
     /// `.crisis` when the text says its writer is in danger now or may harm themselves.
@@ -26,6 +46,20 @@ public struct CrisisDetector: Sendable {
     public func isCrisis(_ text: String) -> Bool {
         let reading = CrisisReading(text: text, cues: cues)
         if reading.hasLaughter { return false }
+        guard let model else { return cuesFire(in: reading) }
+        if cuesFire(in: reading) {
+            // With a floor set, a cue counts unless the model is sure the text is something else (an idiom, advice).
+            return model.ruleFloor <= 0 || model.probability(of: text) >= model.ruleFloor
+        }
+        guard model.probability(of: text) >= model.threshold else { return false }
+        // The cue lists' cancellations hold for the model too: a story told in the past without a "now", or a text
+        // addressed to someone else, hypothetical or reported ("if you're in danger…", news, films), is not a crisis.
+        if reading.mentionsPast && !reading.mentionsNow { return false }
+        return !reading.mentionsDistance
+    }
+
+    /// Whether an unsuppressed strong cue, two weak ones, or one weak cue and a "now" cue are in the text.
+    private func cuesFire(in reading: CrisisReading) -> Bool {
         if reading.signals(of: cues.strong).contains(where: { !reading.isSuppressed($0) }) { return true }
         let weakSignals = reading.signals(of: cues.weak).filter { !reading.isSuppressed($0) }
         switch weakSignals.count {

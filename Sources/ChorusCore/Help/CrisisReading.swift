@@ -58,6 +58,12 @@ struct CrisisReading {
 
     var mentionsNow: Bool { matches(cues.now, in: whole) }
 
+    /// Past-time framing ("back then", "when I was 16", "in 2015") somewhere in the text.
+    var mentionsPast: Bool { matches(cues.past, in: whole) }
+
+    /// Framing that puts the text at a distance from its writer (addressed to someone else, hypothetical, news, film).
+    var mentionsDistance: Bool { matches(cues.distance, in: whole) }
+
     func signals(of cues: CueSet) -> [Signal] {
         let whole = NSRange(location: 0, length: folded.length)
         return cues.candidates(for: words).flatMap { $0.matches(in: foldedText, range: whole).map(\.range) }

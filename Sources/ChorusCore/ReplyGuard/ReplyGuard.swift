@@ -6,7 +6,8 @@ import Foundation
 /// questions, minimising, hostility), which ignores phrases the writer negates, reports or quotes; and a linear model
 /// over word and character n-grams (tools/train_reply_guard.py), applied to the whole reply and to the part after a
 /// contrastive "but", so "I believe you, but what did you expect…" is judged by its harmful half. A reply is held when
-/// the phrasebook finds a harmful phrase or the model's harmful probability reaches its tuned threshold.
+/// the model's harmful probability reaches its tuned threshold, or when the phrasebook finds a harmful phrase and the
+/// model does not rule it out (its harmful probability reaches the lower phrase threshold).
 public struct ReplyGuard: Sendable {
     private let model: ReplyModel?
     private let phrasebook: ReplyPhrasebook
@@ -35,7 +36,7 @@ public struct ReplyGuard: Sendable {
         let hits = phrasebook.hits(in: text)
         if let label = hits.keys.max(by: { rank($0, hits, probabilities) < rank($1, hits, probabilities) }) {
             let harm = 1 - (probabilities?[.supportive] ?? 0)
-            return ReplyVerdict(label: label, confidence: max(0.8, harm))
+            if harm >= (model?.phraseThreshold ?? 0) { return ReplyVerdict(label: label, confidence: max(0.8, harm)) }
         }
         guard let probabilities, let model else { return ReplyVerdict(label: .supportive, confidence: 0.5) }
         let harm = 1 - (probabilities[.supportive] ?? 1)

@@ -8,14 +8,23 @@ struct ReplyModel: Sendable {
     let conjunctions: Set<String>
     /// A reply whose harmful probability reaches this is held.
     let threshold: Double
+    /// A reply with a harmful phrase is held when its harmful probability reaches this (0: always). The model vetoes
+    /// phrases it is sure are used supportively ("men get assaulted too, I'm one of them, and I believe you").
+    let phraseThreshold: Double
     private let bias: [Double]
     private let rows: [UInt64: Int32]
     private let weights: [Float]
 
     private struct Payload: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case labels, conjunctions, threshold, bias, hashes, weights
+            case phraseThreshold = "phrase_threshold"
+        }
+
         let labels: [String]
         let conjunctions: [String]
         let threshold: Double
+        let phraseThreshold: Double?
         let bias: [Double]
         let hashes: [UInt64]
         let weights: [Float]
@@ -38,6 +47,7 @@ struct ReplyModel: Sendable {
         self.labels = labels
         self.conjunctions = Set(payload.conjunctions)
         self.threshold = payload.threshold
+        self.phraseThreshold = payload.phraseThreshold ?? 0
         self.bias = payload.bias
         self.weights = payload.weights
         var rows: [UInt64: Int32] = [:]

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The linear n-gram model trained by tools/train_crisis.py and shipped as crisis-model.json: the probability that a
+/// text says its writer is in danger now or may harm themselves.
+///
+/// It complements the cue lists: they know exact phrasings, the model knows many ways of saying the same thing
+/// ("the letters are written", "er steht unten vor der Tür"), learnt from hand-written examples.
+struct CrisisModel: Sendable {
+    /// A text whose probability reaches this counts as a crisis.
+    let threshold: Double
+    /// A text where a cue fires still needs this probability (0: the cue alone decides).
+    let ruleFloor: Double
+    private let bias: Double
+    private let weights: [UInt64: Float]
+
+    private struct Payload: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case threshold, bias, hashes, weights
+            case ruleFloor = "rule_floor"
+        }
+        let threshold: Double
+        let ruleFloor: Double?
+        let bias: Double
+        let hashes: [UInt64]
+        let weights: [Float]
+    }
+
+    enum LoadError: Error { case missingResource(String), malformed(String) }
+
+    /// The shipped model, loaded once per process (nil if the resource is missing or broken).
+    static let shared: CrisisModel? = try? bundled()
+
+    /// Loads the shipped model from the module bundle.
+    static func bundled(named name: String = "crisis-model") throws -> CrisisModel {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json") else { throw LoadError.missingResource(name) }
+        return try CrisisModel(json: Data(contentsOf: url))
+    }
+
+    init(json: Data) throws {
+        let payload = try JSONDecoder().decode(Payload.self, from: json)
+        guard payload.hashes.count == payload.weights.count else { throw LoadError.malformed("hash and weight counts disagree") }
+        threshold = payload.threshold
+        ruleFloor = payload.ruleFloor ?? 0
+        bias = payload.bias
+        var weights: [UInt64: Float] = [:]
+        weights.reserveCapacity(payload.hashes.count)
+        for (hash, weight) in zip(payload.hashes, payload.weights) { weights[hash] = weight }
+        self.weights = weights
+    }
+
+    /// The probability that `text` is a crisis (logistic over the L2-normalised binary features it contains).
+    func probability(of text: String) -> Double {
+        var seen = Set<UInt64>()
+        seen.reserveCapacity(256)
+        var sum = 0.0
+        var count = 0
+        CrisisFeatures.forEachHash(of: CrisisFeatures.tokens(of: text)) { hash in
+            guard let weight = weights[hash], seen.insert(hash).inserted else { return }
+            sum += Double(weight)
+            count += 1
+        }
+        let score = bias + (count > 0 ? sum / Double(count).squareRoot() : 0)
+        return 1 / (1 + Foundation.exp(-score))
+    }
+}
+
+/// Tokens and hashed word and character n-gram features of a text, for ``CrisisModel``.
+///
+/// Mirrors `tokens()`, `features()` and `fnv1a()` in tools/train_crisis.py; change both together. Tokens are lower
+/// case, without accents or apostrophes, "?" kept as a token. Features: word unigrams ("w|"), word bigrams with a
+/// start marker ("b|"), character 3- to 5-grams of each space-padded word ("c|"), hashed with 64-bit FNV-1a and
+/// cut to 52 bits.
+enum CrisisFeatures {
+    static let hashMask: UInt64 = (1 << 52) - 1
+
+    /// "He's at the DOOR?" -> ["hes", "at", "the", "door", "?"].
+    static func tokens(of text: String) -> [String] {
+        var tokens: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            if !current.isEmpty {
+                tokens.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        let folded = text.lowercased().replacingOccurrences(of: "ß", with: "ss").decomposedStringWithCanonicalMapping
+        for scalar in folded.unicodeScalars {
+            switch scalar {
+            case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
+                continue
+            case "?":
+                flush()
+                tokens.append("?")
+            default:
+                if scalar.properties.generalCategory == .nonspacingMark {
+                    continue
+                } else if isWordScalar(scalar) {
+                    current.append(scalar)
+                } else {
+                    flush()
+                }
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            return (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || (scalar >= "A" && scalar <= "Z")
+        }
+        switch scalar.properties.generalCategory {
+        case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// Calls `body` once per feature occurrence (duplicates included; the model skips repeats).
+    static func forEachHash(of tokens: [String], _ body: (UInt64) -> Void) {
+        var previous = "^"
+        var scalars: [Unicode.Scalar] = []
+        for token in tokens {
+            var word = FNV("w|")
+            word.add(token)
+            body(word.value)
+            var pair = FNV("b|")
+            pair.add(previous)
+            pair.add(" ")
+            pair.add(token)
+            body(pair.value)
+            previous = token
+            if token == "?" { continue }
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(" ")
+            scalars.append(contentsOf: token.unicodeScalars)
+            scalars.append(" ")
+            for n in 3...5 where scalars.count >= n {
+                for start in 0...(scalars.count - n) {
+                    var gram = FNV("c|")
+                    for index in start..<(start + n) { gram.add(scalars[index]) }
+                    body(gram.value)
+                }
+            }
+        }
+    }
+
+    /// 64-bit FNV-1a over UTF-8 bytes.
+    struct FNV {
+        private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        var value: UInt64 { state & CrisisFeatures.hashMask }
+
+        init(_ prefix: StaticString) {
+            prefix.withUTF8Buffer { for byte in $0 { add(byte: byte) } }
+        }
+
+        mutating func add(byte: UInt8) {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01b3
+        }
+
+        mutating func add(_ text: String) {
+            for byte in text.utf8 { add(byte: byte) }
+        }
+
+        mutating func add(_ scalar: Unicode.Scalar) {
+            for byte in String(scalar).utf8 { add(byte: byte) }
+        }
+    }
+}
