@@ -28,6 +28,7 @@ import Testing
             #expect(second.status == .conflict)
             #expect(second.body.contains("already said"))
             #expect(page.body.contains("1 person believes you"))
+            #expect(!page.body.contains("action=\"/voices/\(voiceID)/believe\""), "the survivor is not offered to believe herself")
             #expect(after.body.contains("Be the first to say I believe you"))
         }
     }

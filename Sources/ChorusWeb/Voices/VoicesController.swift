@@ -129,7 +129,7 @@ struct VoicesController {
             "voice": VoiceView.values(root, words: words),
             "replies": replies.map { HeldReplyView.values($0, words: words, language: language) },
             "can_reply": context.account != nil && root.replyPolicy != .nobody && root.replyPolicy != .believeOnly,
-            "policy_note": root.replyPolicy == .everyone ? "" : words["policy_note_\(root.replyPolicy.rawValue)"],
+            "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
         ]
         // The writer of a reply the crisis detector flagged sees help at once, above the thread.
