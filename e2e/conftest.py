@@ -46,6 +46,10 @@ class WebPerson:
         assert response.status_code == 201, response.text[:500]
         return response
 
+    def sign_up_and_say(self, text):
+        self.sign_up()
+        return self.say_me_too(text)
+
     def say_me_too(self, text="", warning="", visibility="public"):
         response = self.post("/say", {"text": text, "content_warning": warning, "visibility": visibility, "reply_policy": "everyone"})
         assert response.status_code == 201, response.text[:500]
