@@ -44,12 +44,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
+from ngram_features import features, fnv1a
+
 LABELS = ["supportive", "blaming", "disbelief", "why_question", "minimizing", "hostile"]
 CONJUNCTIONS = {
     "but", "though", "however", "although", "pero", "aunque", "mais", "cependant", "pourtant",
     "aber", "doch", "jedoch", "trotzdem", "mas", "porem", "contudo", "entretanto",
 }
-HASH_MASK = (1 << 52) - 1
 SEED = 20171015
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = "/work/shared/data"
@@ -83,26 +84,6 @@ def clause(toks):
     return toks[last + 1:]
 
 
-def features(toks):
-    feats = set()
-    for i, t in enumerate(toks):
-        feats.add("w|" + t)
-        feats.add("b|" + (toks[i - 1] if i > 0 else "^") + " " + t)
-        if t == "?":
-            continue
-        padded = " " + t + " "
-        for n in (3, 4, 5):
-            for j in range(len(padded) - n + 1):
-                feats.add("c|" + padded[j:j + n])
-    return feats
-
-
-def fnv1a(feature):
-    h = 0xcbf29ce484222325
-    for byte in feature.encode("utf-8"):
-        h ^= byte
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h & HASH_MASK
 
 
 def hashed(text_or_tokens):

@@ -54,7 +54,7 @@ struct CrisisModel: Sendable {
         seen.reserveCapacity(256)
         var sum = 0.0
         var count = 0
-        CrisisFeatures.forEachHash(of: CrisisFeatures.tokens(of: text)) { hash in
+        NGramFeatures.forEachHash(of: CrisisFeatures.tokens(of: text)) { hash in
             guard let weight = weights[hash], seen.insert(hash).inserted else { return }
             sum += Double(weight)
             count += 1
@@ -67,12 +67,8 @@ struct CrisisModel: Sendable {
 /// Tokens and hashed word and character n-gram features of a text, for ``CrisisModel``.
 ///
 /// Mirrors `tokens()`, `features()` and `fnv1a()` in tools/train_crisis.py; change both together. Tokens are lower
-/// case, without accents or apostrophes, "?" kept as a token. Features: word unigrams ("w|"), word bigrams with a
-/// start marker ("b|"), character 3- to 5-grams of each space-padded word ("c|"), hashed with 64-bit FNV-1a and
-/// cut to 52 bits.
+/// case, without accents or apostrophes, "?" kept as a token. Features are `NGramFeatures`, as for the reply guard.
 enum CrisisFeatures {
-    static let hashMask: UInt64 = (1 << 52) - 1
-
     /// "He's at the DOOR?" -> ["hes", "at", "the", "door", "?"].
     static func tokens(of text: String) -> [String] {
         var tokens: [String] = []
@@ -112,58 +108,6 @@ enum CrisisFeatures {
         switch scalar.properties.generalCategory {
         case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
-        }
-    }
-
-    /// Calls `body` once per feature occurrence (duplicates included; the model skips repeats).
-    static func forEachHash(of tokens: [String], _ body: (UInt64) -> Void) {
-        var previous = "^"
-        var scalars: [Unicode.Scalar] = []
-        for token in tokens {
-            var word = FNV("w|")
-            word.add(token)
-            body(word.value)
-            var pair = FNV("b|")
-            pair.add(previous)
-            pair.add(" ")
-            pair.add(token)
-            body(pair.value)
-            previous = token
-            if token == "?" { continue }
-            scalars.removeAll(keepingCapacity: true)
-            scalars.append(" ")
-            scalars.append(contentsOf: token.unicodeScalars)
-            scalars.append(" ")
-            for n in 3...5 where scalars.count >= n {
-                for start in 0...(scalars.count - n) {
-                    var gram = FNV("c|")
-                    for index in start..<(start + n) { gram.add(scalars[index]) }
-                    body(gram.value)
-                }
-            }
-        }
-    }
-
-    /// 64-bit FNV-1a over UTF-8 bytes.
-    struct FNV {
-        private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
-        var value: UInt64 { state & CrisisFeatures.hashMask }
-
-        init(_ prefix: StaticString) {
-            prefix.withUTF8Buffer { for byte in $0 { add(byte: byte) } }
-        }
-
-        mutating func add(byte: UInt8) {
-            state ^= UInt64(byte)
-            state = state &* 0x0000_0100_0000_01b3
-        }
-
-        mutating func add(_ text: String) {
-            for byte in text.utf8 { add(byte: byte) }
-        }
-
-        mutating func add(_ scalar: Unicode.Scalar) {
-            for byte in String(scalar).utf8 { add(byte: byte) }
         }
     }
 }

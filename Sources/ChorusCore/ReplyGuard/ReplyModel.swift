@@ -60,7 +60,7 @@ struct ReplyModel: Sendable {
     func probabilities<Tokens: Collection<String>>(of tokens: Tokens) -> [ReplyLabel: Double] {
         var found: [Int32] = []
         found.reserveCapacity(256)
-        ReplyFeatures.forEachHash(of: tokens) { hash in
+        NGramFeatures.forEachHash(of: tokens) { hash in
             if let row = rows[hash] { found.append(row) }
         }
         found.sort()

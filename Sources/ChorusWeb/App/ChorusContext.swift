@@ -6,6 +6,8 @@ public struct ChorusContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in account, from the session cookie (web) or a bearer token (API).
     public var account: Account?
+    /// A suspended person's account: signed out everywhere except the page where they read why and appeal.
+    public var suspendedAccount: Account?
     /// The raw session token, when signed in through the web.
     public var sessionToken: String?
     /// The token every form must send back, tied to this browser.

@@ -39,8 +39,8 @@ struct MagnitudeChart {
             """
             <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(Self.width) \(Self.height)" width="100%" \
             role="img" aria-labelledby="\(id)-title \(id)-desc" preserveAspectRatio="xMidYMid meet">
-            <title id="\(id)-title">\(Self.escape(title))</title>
-            <desc id="\(id)-desc">\(Self.escape(description))</desc>
+            <title id="\(id)-title">\(VoiceHTML.escape(title))</title>
+            <desc id="\(id)-desc">\(VoiceHTML.escape(description))</desc>
             """
         )
         for step in 0...4 {
@@ -59,18 +59,18 @@ struct MagnitudeChart {
                 let height = plotHeight * Double(value) / Double(scale)
                 parts.append(
                     "<rect x=\"\(Self.fmt(x))\" y=\"\(Self.fmt(baseline - height))\" width=\"\(Self.fmt(barWidth))\" height=\"\(Self.fmt(height))\" "
-                        + "fill=\"#6b3fa0\"><title>\(Self.escape(bar.label)): \(value.formatted())</title></rect>"
+                        + "fill=\"#6b3fa0\"><title>\(VoiceHTML.escape(bar.label)): \(value.formatted())</title></rect>"
                 )
             } else {
                 parts.append(
                     "<rect x=\"\(Self.fmt(x))\" y=\"\(Self.fmt(baseline - 6))\" width=\"\(Self.fmt(barWidth))\" height=\"6\" fill=\"none\" "
-                        + "stroke=\"#8a8499\" stroke-dasharray=\"2 2\"><title>\(Self.escape(bar.label)): \(Self.escape(suppressedLabel))</title></rect>"
+                        + "stroke=\"#8a8499\" stroke-dasharray=\"2 2\"><title>\(VoiceHTML.escape(bar.label)): \(VoiceHTML.escape(suppressedLabel))</title></rect>"
                 )
             }
             if index % max(labelEvery, 1) == 0 || index == bars.count - 1 {
                 parts.append(
                     "<text x=\"\(Self.fmt(x + barWidth / 2))\" y=\"\(Self.height - 10)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a4458\">"
-                        + "\(Self.escape(bar.label))</text>"
+                        + "\(VoiceHTML.escape(bar.label))</text>"
                 )
             }
         }
@@ -91,22 +91,6 @@ struct MagnitudeChart {
     }
 
     static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    /// Text and attribute values, escaped for XML.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }
 
 /// The embeddable badge: "N people said me too", as a small standalone SVG.
@@ -116,7 +100,7 @@ enum MagnitudeBadge {
         let labelWidth = 14 + label.count * 7
         let textWidth = 14 + text.count * 7
         let width = labelWidth + textWidth
-        let escaped = MagnitudeChart.escape(text)
+        let escaped = VoiceHTML.escape(text)
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="22" viewBox="0 0 \(width) 22" role="img" aria-labelledby="badge-title">

@@ -14,11 +14,13 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/") { return try await next(request, context) }
         var context = context
-        if let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty,
-            let account = try await store.account(sessionToken: token), !account.isSuspended
-        {
-            context.account = account
-            context.sessionToken = token
+        if let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty, let account = try await store.account(sessionToken: token) {
+            if account.isSuspended {
+                context.suspendedAccount = account
+            } else {
+                context.account = account
+                context.sessionToken = token
+            }
         }
         let existing = request.cookies[Self.csrfCookie]?.value ?? ""
         context.csrfToken = existing.count == 43 ? existing : Secrets.token()

@@ -17,12 +17,10 @@ struct AppealsController {
     /// The signed-in account, suspended or not.
     private func person(_ request: Request, _ context: ChorusContext) async throws -> (Account, ChorusContext) {
         if let account = context.account { return (account, context) }
-        if let token = request.cookies[SessionMiddleware.sessionCookie]?.value, !token.isEmpty,
-            let account = try await store.account(sessionToken: token), account.isSuspended
-        {
+        if let account = context.suspendedAccount {
             var context = context
             context.account = account
-            context.sessionToken = token
+            context.sessionToken = request.cookies[SessionMiddleware.sessionCookie]?.value
             return (account, context)
         }
         throw SignInRequired(returnTo: request.uri.path)

@@ -23,9 +23,7 @@ struct ModerationNoticeMiddleware: RouterMiddleware {
         var context = context
         guard let account = context.account else {
             // The session middleware treats a suspended person as signed out; they are still told where to read why.
-            if let token = request.cookies[SessionMiddleware.sessionCookie]?.value, !token.isEmpty, request.uri.path != "/account/moderation",
-                let suspended = try await store.account(sessionToken: token), suspended.isSuspended
-            {
+            if context.suspendedAccount != nil, request.uri.path != "/account/moderation" {
                 let words = pages.words(context, request)
                 context.notices.append(
                     PageNotice(text: words["mod_notice_suspended"], link: "/account/moderation", linkText: words["mod_notice_actions_link"]))

@@ -48,21 +48,8 @@ struct Localization: Sendable {
     func language(account: Account?, request: Request) -> String {
         if let chosen = account?.language, languages[chosen] != nil { return chosen }
         if let cookie = request.cookies[Self.languageCookie]?.value, languages[cookie] != nil { return cookie }
-        return preferred(acceptLanguage: request.headers[.acceptLanguage])
+        let preferred = Language.from(acceptLanguage: request.headers[.acceptLanguage]).rawValue
+        return languages[preferred] != nil ? preferred : "en"
     }
 
-    /// The best supported language in an `Accept-Language` header, by q-value.
-    func preferred(acceptLanguage: String?) -> String {
-        guard let header = acceptLanguage else { return "en" }
-        var best: (code: String, q: Double)?
-        for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let tag = pieces.first, !tag.isEmpty else { continue }
-            let code = String(tag.prefix(2)).lowercased()
-            var q = 1.0
-            for piece in pieces.dropFirst() where piece.hasPrefix("q=") { q = Double(piece.dropFirst(2)) ?? 0 }
-            if languages[code] != nil, q > (best?.q ?? 0) { best = (code, q) }
-        }
-        return best?.code ?? "en"
-    }
 }

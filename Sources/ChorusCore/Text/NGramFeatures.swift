@@ -1,9 +1,10 @@
-/// Hashed word and character n-gram features of a token sequence.
+/// Hashed word and character n-gram features of a token sequence, shared by the reply guard's and the crisis
+/// detector's models.
 ///
-/// Mirrors `features()` and `fnv1a()` in tools/train_reply_guard.py: word unigrams ("w|"), word bigrams with a start
+/// Mirrors `features()` and `fnv1a()` in tools/train_reply_guard.py and tools/train_crisis.py: word unigrams ("w|"), word bigrams with a start
 /// marker ("b|"), and character 3- to 5-grams of each space-padded word ("c|"), each hashed with 64-bit FNV-1a
 /// and cut to 52 bits (so the hashes survive JSON as exact numbers).
-enum ReplyFeatures {
+enum NGramFeatures {
     static let hashMask: UInt64 = (1 << 52) - 1
 
     /// Calls `body` once per feature occurrence (duplicates included; the model removes them).
@@ -38,7 +39,7 @@ enum ReplyFeatures {
     /// 64-bit FNV-1a over UTF-8 bytes.
     struct FNV {
         private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
-        var value: UInt64 { state & ReplyFeatures.hashMask }
+        var value: UInt64 { state & NGramFeatures.hashMask }
 
         init(_ prefix: StaticString) {
             prefix.withUTF8Buffer { for byte in $0 { add(byte: byte) } }
