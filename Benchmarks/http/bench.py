@@ -2,11 +2,13 @@
 """Chorus HTTP benchmarks, each figure a ratio of the ceiling (a plain Hummingbird "hello" in the same binary),
 measured in the same run with the same load tool and connection count. Medians over rounds.
 
-    python3 Benchmarks/http/bench.py [--engine sqlite|postgres] [--rounds 3] [--seconds 8] [--connections 64]
+    python3 Benchmarks/http/bench.py [--engine sqlite|postgres] [--voices 10000] [--rounds 3] [--seconds 8] [--connections 64]
+                                     [--sse 1000 10000]
 
 Needs wrk (apt-get install wrk) and, for PostgreSQL, CHORUS_PG_URL (source scripts/postgres.sh; start_postgres).
 """
 import argparse
+import resource
 import json
 import os
 import re
@@ -72,58 +74,109 @@ def main():
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--voices", type=int, default=10_000, help="voices seeded with `chorus seed` before the run")
+    parser.add_argument("--sse", type=int, nargs="*", default=[1_000, 10_000], help="SSE subscriber counts for the fan-out test")
+    parser.add_argument("--binary", default=None, help="a release `chorus` (default: build one in .build-release)")
+    parser.add_argument("--json", default=None, help="also write the results here")
     options = parser.parse_args()
+    # The server holds one file per SSE subscriber.
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
 
-    subprocess.run(["swift", "build", "-c", "release", "--product", "chorus", "--scratch-path", ".build-release"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = os.path.join(ROOT, ".build-release/release/chorus")
+    binary = options.binary or build_release()
     data = tempfile.mkdtemp(prefix="chorus-bench-")
-    serve = [binary, "serve", "--port", "19080", "--data-dir", data, "--bcrypt-cost", "4", "--log-level", "warning"]
+    database = ["--data-dir", data]
     if options.engine == "postgres":
         admin = os.environ["CHORUS_PG_URL"]
         subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS chorus_bench", "-qc", "CREATE DATABASE chorus_bench"], check=True)
-        serve += ["--database-url", admin + "/chorus_bench"]
+        database = ["--database-url", admin + "/chorus_bench"]
+    people = max(10, min(options.voices // 10, 100_000))
+    started = time.time()
+    subprocess.run([binary, "seed", "--voices", str(options.voices), "--people", str(people), "--days", "60", *database], check=True,
+                   stdout=subprocess.DEVNULL)
+    seed_seconds = time.time() - started
+    size = database_size(options.engine, data)
+
+    serve = [binary, "serve", "--port", "19080", *database, "--bcrypt-cost", "4", "--log-level", "warning",
+             "--posting-limit", "1000000000", "--rate-limits", "off"]
     ceiling = subprocess.Popen([binary, "ceiling", "--port", "19090"])
     chorus = subprocess.Popen(serve)
     try:
         wait_up("http://127.0.0.1:19090/hello")
         wait_up("http://127.0.0.1:19080/health")
         base = "http://127.0.0.1:19080"
+        time.sleep(2)
         idle_rss = rss_mib(chorus.pid)
 
-        # Seed: accounts with tokens through the real API, and some voices to read.
+        # Accounts with tokens through the real API, three hot voices with a thread of replies each.
         app = http("POST", base + "/api/v1/apps", {"client_name": "bench", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write"})
-        tokens = []
-        for number in range(options.accounts):
-            tokens.append(create_account_token(base, app, f"bench{number}"))
+        tokens = [create_account_token(base, app, f"bench{number}") for number in range(options.accounts)]
         tokens_file = os.path.join(data, "tokens.txt")
         with open(tokens_file, "w") as handle:
             handle.write("\n".join(tokens) + "\n")
         hot = [http("POST", base + "/api/v1/statuses", {"status": f"hot voice {n} #MeToo"}, tokens[n])["id"] for n in range(3)]
-        for n in range(40):
-            http("POST", base + "/api/v1/statuses", {"status": f"seed {n} #MeToo"}, tokens[n % len(tokens)])
+        for n in range(20):
+            http("POST", base + "/api/v1/statuses", {"status": f"I believe you ({n}).", "in_reply_to_id": hot[0]}, tokens[10 + n])
         env = {"CHORUS_TOKENS": tokens_file, "CHORUS_HOT_VOICES": ",".join(hot)}
 
-        scenarios = [
-            ("ceiling: GET /hello", "http://127.0.0.1:19090/hello", None),
-            ("me too via API (durable POST /api/v1/statuses)", base, "post_status.lua"),
-            ("I believe you on 3 hot voices (favourite/unfavourite)", base, "favourite.lua"),
+        ceiling_run = ("ceiling: GET /hello", "http://127.0.0.1:19090/hello", None)
+        reads = [
             ("hashtag timeline, 20 voices", base + "/api/v1/timelines/tag/metoo?limit=20", None),
-            ("a voice's thread (context)", base + f"/api/v1/statuses/{hot[0]}/context", None),
+            ("a voice's thread (context, 20 replies)", base + f"/api/v1/statuses/{hot[0]}/context", None),
             ("GET /api/v1/chorus/magnitude", base + "/api/v1/chorus/magnitude", None),
             ("home page (HTML)", base + "/", None),
         ]
-        results = {name: [] for name, _, _ in scenarios}
-        peak_rss = {}
-        for _ in range(options.rounds):
-            for name, url, script in scenarios:
-                results[name].append(wrk(url, options.seconds, options.connections, script, env))
-                if not name.startswith("ceiling"):
-                    peak_rss[name] = max(peak_rss.get(name, 0), rss_mib(chorus.pid))
-        report(options, results, idle_rss, peak_rss)
+        writes = [
+            ("me too via API (durable POST /api/v1/statuses)", base, "post_status.lua"),
+            ("I believe you on 3 hot voices (favourite/unfavourite)", base, "favourite.lua"),
+        ]
+        results, peak_rss = {}, {}
+        # Reads first, so they see the seeded size, then writes; the ceiling is measured in every round of both.
+        for phase in (reads, writes):
+            for _ in range(options.rounds):
+                for name, url, script in [ceiling_run] + phase:
+                    results.setdefault(name, []).append(wrk(url, options.seconds, options.connections, script, env))
+                    if not name.startswith("ceiling"):
+                        peak_rss[name] = max(peak_rss.get(name, 0), rss_mib(chorus.pid))
+        fanout = []
+        for subscribers in options.sse:
+            fanout.append(sse_fanout(base, subscribers, chorus.pid))
+        report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size)
+        if options.json:
+            with open(options.json, "w") as handle:
+                json.dump({"options": vars(options), "results": results, "idle_rss": idle_rss, "peak_rss": peak_rss, "fanout": fanout,
+                           "seed_seconds": seed_seconds, "database_bytes": size}, handle, indent=1)
     finally:
         chorus.terminate()
         ceiling.terminate()
+        chorus.wait(timeout=30)
+        if options.engine == "sqlite":
+            subprocess.run(["rm", "-rf", data])
+
+
+def build_release():
+    subprocess.run(["swift", "build", "-c", "release", "--product", "chorus", "--scratch-path", ".build-release"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(ROOT, ".build-release/release/chorus")
+
+
+def database_size(engine, data):
+    """Bytes on disk after seeding (SQLite: the file and its WAL; PostgreSQL: pg_database_size)."""
+    if engine == "postgres":
+        out = subprocess.run(["psql", os.environ["CHORUS_PG_URL"] + "/chorus_bench", "-Atc", "SELECT pg_database_size('chorus_bench')"],
+                             capture_output=True, text=True, check=True).stdout
+        return int(out.strip())
+    return sum(os.path.getsize(os.path.join(data, name)) for name in os.listdir(data) if name.startswith("chorus.sqlite"))
+
+
+def sse_fanout(base, subscribers, pid):
+    """Opens `subscribers` SSE streams (several client processes), makes one change, and times each receipt."""
+    script = os.path.join(ROOT, "Benchmarks/magnitude/sse_fanout.py")
+    out = subprocess.run([sys.executable, script, "--url", base, "--subscribers", str(subscribers), "--rounds", "3", "--processes", "4",
+                          "--server-pid", str(pid)], capture_output=True, text=True)
+    rounds = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    if not rounds:
+        print(out.stderr[-2000:], file=sys.stderr)
+    return {"subscribers": subscribers, "rounds": rounds}
 
 
 def create_account_token(base, app, handle):
@@ -140,9 +193,10 @@ def create_account_token(base, app, handle):
     return token["access_token"]
 
 
-def report(options, results, idle_rss, peak_rss):
+def report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size):
     ceiling = statistics.median(r["rate"] for r in results["ceiling: GET /hello"])
-    print(f"\nEngine: {options.engine}; {options.connections} connections, wrk -t2, {options.seconds} s x {options.rounds} rounds (medians)\n")
+    print(f"\nEngine: {options.engine}; {options.voices:,} seeded voices; {options.connections} connections, wrk -t2, "
+          f"{options.seconds} s x {options.rounds} rounds (medians)\n")
     print("| scenario | req/s | ratio to ceiling | p50 ms | p99 ms | non-2xx/3xx | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, rounds in results.items():
@@ -153,6 +207,18 @@ def report(options, results, idle_rss, peak_rss):
         rss = f"{peak_rss[name]:.0f}" if name in peak_rss else "–"
         print(f"| {name} | {rate:,.0f} | {rate / ceiling:.0%} | {p50:.2f} | {p99:.2f} | {errors} | {rss} |")
     print(f"\nIdle RSS after start: {idle_rss:.1f} MiB")
+    print(f"Seeding {options.voices:,} voices: {seed_seconds:.0f} s; database on disk: {size / 2**20:,.0f} MiB "
+          f"({size / 2**20 / max(options.voices, 1) * 1e6:,.0f} MiB per million voices)")
+    if fanout:
+        print("\n| SSE subscribers | received within 1 s (per round) | p50 ms | slowest ms | peak RSS MiB |")
+        print("|---:|---|---:|---:|---:|")
+        for entry in fanout:
+            rounds = entry["rounds"]
+            within = ", ".join(str(r["received_within_1s"]) for r in rounds)
+            p50 = statistics.median(r["p50_ms"] or 0 for r in rounds) if rounds else 0
+            slowest = max((r["max_ms"] or 0) for r in rounds) if rounds else 0
+            rss = max((r.get("server_rss_mib") or 0) for r in rounds) if rounds else 0
+            print(f"| {entry['subscribers']:,} | {within} | {p50:.0f} | {slowest:.0f} | {rss:.0f} |")
 
 
 if __name__ == "__main__":

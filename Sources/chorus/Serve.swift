@@ -36,12 +36,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHORUS_LOG_LEVEL"] ?? "info"
 
-    @Option(help: "Limits per client: standard, off, or e.g. signin=10/300,signup=5/3600,posting=30/600 (count/seconds).")
+    @Option(
+        help: "Limits per client (api: per account): standard, off, or e.g. signin=10/300,signup=5/3600,posting=30/600,api=300/300 (count/seconds).")
     var rateLimits: String = ProcessInfo.processInfo.environment["CHORUS_RATE_LIMITS"] ?? "standard"
 
     func validate() throws {
         guard RateLimits.parse(rateLimits) != nil else {
-            throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600.")
+            throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600,api=300/300.")
         }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
         guard Logger.Level(rawValue: logLevel) != nil else {

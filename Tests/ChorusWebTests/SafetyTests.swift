@@ -191,7 +191,8 @@ import Testing
         #expect(before.count == 64)
         #expect(fingerprints.fingerprint(ipAddress: "127.0.0.1") != fingerprints.fingerprint(ipAddress: "127.0.0.2"))
         #expect(
-            RateLimits.parse("signin=10/300,posting=off") == RateLimits(signIn: .init(10, per: 300), signUp: RateLimits.standard.signUp, posting: nil)
+            RateLimits.parse("signin=10/300,posting=off")
+                == RateLimits(signIn: .init(10, per: 300), signUp: RateLimits.standard.signUp, posting: nil, api: RateLimits.standard.api)
         )
         #expect(RateLimits.parse("signin=ten") == nil)
         #expect(RateLimits.parse("off") == .off)

@@ -8,21 +8,25 @@ extension ChorusStore {
     /// current window's count plus the previous window's, weighted by how much of it the sliding window still covers.
     /// Unlike a fixed window, it does not reset all at once at a boundary.
     public func count(_ limit: Limit, key: String, now: Int64 = ChorusDatabase.now()) async throws {
+        try await database.write { db in try await Self.count(db, limit, key: key, now: now) }
+    }
+
+    /// Counts one event inside the caller's transaction, so a refused write leaves no count and a counted one is
+    /// stored with what it counted.
+    public static func count(_ db: any SQLDatabase, _ limit: Limit, key: String, now: Int64 = ChorusDatabase.now()) async throws {
         let windowStart = now - now % limit.window
         let name = limit.name + ":" + key
-        let counts = try await database.write { db in
-            let current =
-                try await db.raw(
-                    """
-                    INSERT INTO rate_counts (key, window_start, count) VALUES (\(bind: name), \(bind: windowStart), 1)
-                    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1
-                    RETURNING count
-                    """
-                ).first()?.int("count") ?? 1
-            return (current, try await Self.previousCount(db, name: name, windowStart: windowStart, window: limit.window))
-        }
-        if Self.estimate(counts, limit: limit, now: now) > Double(limit.count) {
-            throw LimitReached(limit: limit, retryAfter: Self.retryAfter(limit: limit, now: now))
+        let current =
+            try await db.raw(
+                """
+                INSERT INTO rate_counts (key, window_start, count) VALUES (\(bind: name), \(bind: windowStart), 1)
+                ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1
+                RETURNING count
+                """
+            ).first()?.int("count") ?? 1
+        let counts = (current, try await previousCount(db, name: name, windowStart: windowStart, window: limit.window))
+        if estimate(counts, limit: limit, now: now) > Double(limit.count) {
+            throw LimitReached(limit: limit, retryAfter: retryAfter(limit: limit, now: now))
         }
     }
 

@@ -11,11 +11,17 @@ public struct WrittenVoice: Sendable {
 
 extension ChorusStore {
     /// Stores a voice and updates every total in the same transaction.
-    public func say(_ draft: VoiceDraft, by accountID: Int64, screening: VoiceScreening = .clear) async throws -> WrittenVoice {
+    ///
+    /// `limits` are counted in the same transaction: a voice over a limit is refused with `LimitReached` and
+    /// leaves nothing behind, not even the count.
+    public func say(
+        _ draft: VoiceDraft, by accountID: Int64, screening: VoiceScreening = .clear, limits: [(limit: Limit, key: String)] = []
+    ) async throws -> WrittenVoice {
         let draft = try draft.validated()
         let now = ChorusDatabase.now()
         let id = VoiceID.make(at: now)
         return try await database.write { db in
+            for (limit, key) in limits { try await Self.count(db, limit, key: key, now: now) }
             var threadRoot = id
             var answered: Int64?
             var policy = draft.replyPolicy

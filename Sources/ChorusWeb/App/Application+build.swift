@@ -40,9 +40,10 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
-    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: services.config.rateLimits), pages: services.pages))
+    let limiter = RateLimiter(limits: services.config.rateLimits)
+    router.add(middleware: RateLimitMiddleware(limiter: limiter, pages: services.pages))
     router.add(middleware: FormMiddleware())
-    router.add(middleware: BearerAuthMiddleware(store: services.store))
+    router.add(middleware: BearerAuthMiddleware(store: services.store, limiter: limiter))
     router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
     router.add(middleware: ModerationNoticeMiddleware(store: services.store, pages: services.pages))
 

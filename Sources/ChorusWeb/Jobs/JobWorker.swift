@@ -23,12 +23,17 @@ public struct JobWorker: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var isReaching = true
             while !Task.isCancelled {
                 do {
                     try await JobKinds.scheduleHousekeeping(store)
                     while try await store.runNextJob(worker: String(name), handlers: handlers) {}
+                    if !isReaching { logger.notice("The job worker reaches the database again.") }
+                    isReaching = true
                 } catch {
-                    logger.warning("The job worker could not reach the database; retrying: \(String(reflecting: error))")
+                    // Said once per outage, not on every retry.
+                    if isReaching { logger.warning("The job worker could not reach the database; retrying: \(String(reflecting: error))") }
+                    isReaching = false
                 }
                 try? await Task.sleep(for: idle)
             }

@@ -1,24 +1,53 @@
 import ChorusCore
 import ChorusStore
+import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Signs API requests in from an OAuth bearer token (`Authorization: Bearer …`, or `access_token` for streaming).
 /// The web session cookie never authenticates `/api/`: a page on another site can't act for a person.
+/// API requests are counted per account (per client without a token), as Mastodon does: 300 per 5 minutes by
+/// default, told in `X-RateLimit-*` headers, then a calm 429 with `Retry-After`.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = ChorusContext
     let store: ChorusStore
+    let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/"), let token = Self.token(in: request) else { return try await next(request, context) }
-        guard let grant = try await store.grant(token: token) else {
-            throw HTTPError(.unauthorized, message: "The access token is invalid. Please sign in through your app again.")
-        }
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         var context = context
-        context.account = grant.account
-        context.scopes = Set(grant.scopes.values)
-        context.tokenID = grant.tokenID
-        context.applicationID = grant.app.id
-        return try await next(request, context)
+        if let token = Self.token(in: request) {
+            guard let grant = try await store.grant(token: token) else {
+                throw HTTPError(.unauthorized, message: "The access token is invalid. Please sign in through your app again.")
+            }
+            context.account = grant.account
+            context.scopes = Set(grant.scopes.values)
+            context.tokenID = grant.tokenID
+            context.applicationID = grant.app.id
+        }
+        let client = context.account.map { "account:\($0.id)" } ?? "client:" + context.clientFingerprint
+        guard let window = limiter.count(.api, client: client) else { return try await next(request, context) }
+        if let wait = window.wait {
+            let minutes = max(1, (wait + 59) / 60)
+            var response = ErrorMiddleware.json(
+                status: .tooManyRequests,
+                message:
+                    "This app has made many requests in a short time. Please wait about \(minutes) minute\(minutes == 1 ? "" : "s"), then try again."
+            )
+            response.headers[.retryAfter] = String(wait)
+            Self.describe(window, in: &response.headers)
+            return response
+        }
+        var response = try await next(request, context)
+        Self.describe(window, in: &response.headers)
+        return response
+    }
+
+    /// Mastodon's rate-limit headers, so apps can slow down before they are refused.
+    static func describe(_ window: RateLimiter.Window, in headers: inout HTTPFields) {
+        headers[.xRateLimitLimit] = String(window.limit.count)
+        headers[.xRateLimitRemaining] = String(window.remaining)
+        headers[.xRateLimitReset] = Date(timeIntervalSinceNow: Double(window.resetsIn)).formatted(.iso8601)
     }
 
     static func token(in request: Request) -> String? {
@@ -33,6 +62,12 @@ struct BearerAuthMiddleware: RouterMiddleware {
         if let token = request.uri.queryParameters["access_token"], !token.isEmpty { return String(token) }
         return nil
     }
+}
+
+extension HTTPField.Name {
+    static let xRateLimitLimit = Self("X-RateLimit-Limit")!
+    static let xRateLimitRemaining = Self("X-RateLimit-Remaining")!
+    static let xRateLimitReset = Self("X-RateLimit-Reset")!
 }
 
 extension ChorusContext {

@@ -15,19 +15,23 @@ public struct RateLimits: Sendable, Equatable {
     public var signIn: Limit?
     public var signUp: Limit?
     public var posting: Limit?
+    /// Mastodon API requests per account (per client when no token is given).
+    public var api: Limit?
 
-    public init(signIn: Limit?, signUp: Limit?, posting: Limit?) {
+    public init(signIn: Limit?, signUp: Limit?, posting: Limit?, api: Limit? = nil) {
         self.signIn = signIn
         self.signUp = signUp
         self.posting = posting
+        self.api = api
     }
 
     /// Enough for any person, too few for guessing passwords or flooding: 10 sign-ins per 5 minutes, 5 new accounts per hour,
-    /// 30 voices, replies or pledges per 10 minutes.
-    public static let standard = RateLimits(signIn: .init(10, per: 300), signUp: .init(5, per: 3600), posting: .init(30, per: 600))
-    public static let off = RateLimits(signIn: nil, signUp: nil, posting: nil)
+    /// 30 voices, replies or pledges per 10 minutes, and Mastodon's 300 API requests per 5 minutes.
+    public static let standard = RateLimits(
+        signIn: .init(10, per: 300), signUp: .init(5, per: 3600), posting: .init(30, per: 600), api: .init(300, per: 300))
+    public static let off = RateLimits(signIn: nil, signUp: nil, posting: nil, api: nil)
 
-    /// `standard`, `off`, or `signin=10/300,signup=5/3600,posting=30/600` (any subset; the rest stay standard).
+    /// `standard`, `off`, or `signin=10/300,signup=5/3600,posting=30/600,api=300/300` (any subset; the rest stay standard).
     public static func parse(_ text: String) -> RateLimits? {
         switch text.lowercased() {
         case "", "standard": return .standard
@@ -46,53 +50,83 @@ public struct RateLimits: Sendable, Equatable {
             case "signin": limits.signIn = limit
             case "signup": limits.signUp = limit
             case "posting": limits.posting = limit
+            case "api": limits.api = limit
             default: return nil
             }
         }
         return limits
     }
 
+    /// The longest window of any limit, in seconds: older windows can be forgotten.
+    var longestWindow: Int { [signIn, signUp, posting, api].compactMap { $0?.seconds }.max() ?? 0 }
+
     func limit(for action: RateLimitedAction) -> Limit? {
         switch action {
         case .signIn: signIn
         case .signUp: signUp
         case .posting: posting
+        case .api: api
         }
     }
 }
 
 /// What is limited.
 enum RateLimitedAction: String, Sendable {
-    case signIn, signUp, posting
+    case signIn, signUp, posting, api
 }
 
 /// Counts attempts per client fingerprint and action in fixed windows, in memory only.
 final class RateLimiter: Sendable {
     let limits: RateLimits
     private let clock: @Sendable () -> Date
-    private let windows: Mutex<[String: (start: Date, count: Int)]>
+    private let windows: Mutex<Windows>
+
+    /// Open windows by action and client, and when they were last swept of finished ones.
+    private struct Windows {
+        var open: [String: (start: Date, count: Int)] = [:]
+        var sweptAt = Date.distantPast
+    }
 
     init(limits: RateLimits, clock: @escaping @Sendable () -> Date = Date.init) {
         self.limits = limits
         self.clock = clock
-        self.windows = Mutex([:])
+        self.windows = Mutex(Windows())
     }
 
     /// Counts one attempt. Returns nil when it may go ahead, or the seconds to wait.
     func attempt(_ action: RateLimitedAction, client: String) -> Int? {
+        count(action, client: client)?.wait
+    }
+
+    /// What is left of one window after an attempt.
+    struct Window: Equatable {
+        let limit: RateLimits.Limit
+        /// Attempts left in the window.
+        let remaining: Int
+        /// Seconds until the window starts again.
+        let resetsIn: Int
+        /// Seconds to wait when this attempt was refused.
+        let wait: Int?
+    }
+
+    /// Counts one attempt and tells how much of the window is left; nil when the action is not limited.
+    func count(_ action: RateLimitedAction, client: String) -> Window? {
         guard let limit = limits.limit(for: action) else { return nil }
         let now = clock()
         let key = action.rawValue + ":" + client
-        return windows.withLock { (windows: inout [String: (start: Date, count: Int)]) -> Int? in
-            if windows.count > 50_000 { windows = windows.filter { now.timeIntervalSince($0.value.start) < 3600 * 24 } }
-            var window = windows[key] ?? (now, 0)
-            if now.timeIntervalSince(window.start) >= Double(limit.seconds) { window = (now, 0) }
-            guard window.count < limit.count else {
-                return max(1, Int((Double(limit.seconds) - now.timeIntervalSince(window.start)).rounded(.up)))
+        let longest = Double(limits.longestWindow)
+        return windows.withLock { (windows: inout Windows) -> Window in
+            if windows.open.count > 50_000, now.timeIntervalSince(windows.sweptAt) > 60 {
+                windows.open = windows.open.filter { now.timeIntervalSince($0.value.start) < longest }
+                windows.sweptAt = now
             }
+            var window = windows.open[key] ?? (now, 0)
+            if now.timeIntervalSince(window.start) >= Double(limit.seconds) { window = (now, 0) }
+            let resetsIn = max(1, Int((Double(limit.seconds) - now.timeIntervalSince(window.start)).rounded(.up)))
+            guard window.count < limit.count else { return Window(limit: limit, remaining: 0, resetsIn: resetsIn, wait: resetsIn) }
             window.count += 1
-            windows[key] = window
-            return nil
+            windows.open[key] = window
+            return Window(limit: limit, remaining: limit.count - window.count, resetsIn: resetsIn, wait: nil)
         }
     }
 }

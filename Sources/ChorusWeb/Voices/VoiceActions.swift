@@ -9,15 +9,15 @@ struct VoiceActions: Sendable {
 
     /// Screens, stores and announces a voice. A held reply is stored but announced to no one.
     func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
-        try await store.count(Limit.posting.allowing(services.config.postingLimit), key: String(account.id))
+        var limits = [(limit: Limit.posting.allowing(services.config.postingLimit), key: String(account.id))]
         var screening = services.screening.screen(draft)
         if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
             screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
             if !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
-                try await store.count(.newAccountRepliesToOneVoice, key: String(parent.threadRoot))
+                limits.append((.newAccountRepliesToOneVoice, String(parent.threadRoot)))
             }
         }
-        let written = try await store.say(draft, by: account.id, screening: screening)
+        let written = try await store.say(draft, by: account.id, screening: screening, limits: limits)
         let voice = written.voice
         if voice.state == .visible {
             services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
