@@ -11,7 +11,7 @@ start_postgres() {
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DIR"; as=(runuser -u postgres --); fi
   "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U chorus --auth=trust -E UTF8 >/dev/null
   "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m '" start >/dev/null
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m ' ${CHORUS_PG_OPTIONS:-}" start >/dev/null
   export CHORUS_PG_URL="postgres://chorus@127.0.0.1:$PG_PORT"
   echo "PostgreSQL is running on port $PG_PORT"
 }

@@ -64,7 +64,61 @@ def wrk(url, seconds, connections, script=None, env=None):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rate": rate, "p50": latency("50"), "p99": latency("99"), "errors": int(errors.group(1)) if errors else 0}
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rate": rate, "p50": latency("50"), "p99": latency("99"), "errors": int(errors.group(1)) if errors else 0, "requests": requests}
+
+
+def cpu_seconds(pids):
+    """User + system CPU time of these processes, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids():
+    pids = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/comm") as comm:
+                    if comm.read().strip() == "postgres":
+                        pids.append(int(name))
+            except OSError:
+                pass
+    return pids
+
+
+class DatabaseMeter:
+    """Statements, WAL bytes and CPU the database spends, read around one load run (PostgreSQL), so each request's
+    cost can be divided out. On SQLite the database works inside the Chorus process; only bytes on disk are read."""
+
+    def __init__(self, engine, data):
+        self.engine, self.data = engine, data
+        self.url = os.environ.get("CHORUS_PG_URL", "") + "/chorus_bench"
+        if engine == "postgres":
+            self.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", check=False)
+
+    def sql(self, query, check=True):
+        out = subprocess.run(["psql", self.url, "-Atc", query], capture_output=True, text=True)
+        if check and out.returncode != 0:
+            raise SystemExit(out.stderr)
+        return out.stdout.strip()
+
+    def reading(self):
+        if self.engine != "postgres":
+            return {"bytes": database_size("sqlite", self.data)}
+        statements = self.sql("SELECT COALESCE(SUM(calls), 0) FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat%' "
+                              "AND query NOT ILIKE '%pg_database_size%' AND query NOT ILIKE '%pg_current_wal%'", check=False)
+        wal = self.sql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        size = self.sql("SELECT pg_database_size('chorus_bench')")
+        return {"statements": int(statements or 0) if (statements or "0").isdigit() else None, "wal": int(float(wal)), "bytes": int(size),
+                "cpu": cpu_seconds(postgres_pids())}
 
 
 def main():
@@ -114,8 +168,9 @@ def main():
         with open(tokens_file, "w") as handle:
             handle.write("\n".join(tokens) + "\n")
         hot = [http("POST", base + "/api/v1/statuses", {"status": f"hot voice {n} #MeToo"}, tokens[n])["id"] for n in range(3)]
+        # Nine new accounts answer (more would meet the limit on replies from new accounts), and the survivor thanks them.
         for n in range(20):
-            http("POST", base + "/api/v1/statuses", {"status": f"I believe you ({n}).", "in_reply_to_id": hot[0]}, tokens[10 + n])
+            http("POST", base + "/api/v1/statuses", {"status": f"I believe you ({n}).", "in_reply_to_id": hot[0]}, tokens[10 + n if n < 9 else 0])
         env = {"CHORUS_TOKENS": tokens_file, "CHORUS_HOT_VOICES": ",".join(hot)}
 
         ceiling_run = ("ceiling: GET /hello", "http://127.0.0.1:19090/hello", None)
@@ -131,10 +186,20 @@ def main():
         ]
         results, peak_rss = {}, {}
         # Reads first, so they see the seeded size, then writes; the ceiling is measured in every round of both.
+        meter = DatabaseMeter(options.engine, data)
         for phase in (reads, writes):
             for _ in range(options.rounds):
                 for name, url, script in [ceiling_run] + phase:
-                    results.setdefault(name, []).append(wrk(url, options.seconds, options.connections, script, env))
+                    pid = ceiling.pid if name.startswith("ceiling") else chorus.pid
+                    cpu_before, db_before = cpu_seconds([pid]), meter.reading()
+                    run = wrk(url, options.seconds, options.connections, script, env)
+                    cpu_after, db_after = cpu_seconds([pid]), meter.reading()
+                    done = max(run["requests"], 1)
+                    run["cpu_ms"] = (cpu_after - cpu_before) * 1000 / done
+                    for key in ("statements", "wal", "bytes", "cpu"):
+                        if db_before.get(key) is not None and db_after.get(key) is not None:
+                            run["db_" + key] = (db_after[key] - db_before[key]) / done
+                    results.setdefault(name, []).append(run)
                     if not name.startswith("ceiling"):
                         peak_rss[name] = max(peak_rss.get(name, 0), rss_mib(chorus.pid))
         fanout = []
@@ -206,6 +271,17 @@ def report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size):
         errors = sum(r["errors"] for r in rounds)
         rss = f"{peak_rss[name]:.0f}" if name in peak_rss else "–"
         print(f"| {name} | {rate:,.0f} | {rate / ceiling:.0%} | {p50:.2f} | {p99:.2f} | {errors} | {rss} |")
+    print("\nCost per request (medians over rounds): CPU of the Chorus process, and what the database did for it")
+    print("\n| scenario | Chorus CPU ms/request | database CPU ms/request | statements/request | WAL bytes/request | database bytes/request |")
+    print("|---|---:|---:|---:|---:|---:|")
+
+    def cost(rounds, key, digits):
+        values = [r[key] for r in rounds if r.get(key) is not None]
+        return f"{statistics.median(values):,.{digits}f}" if values else "–"
+
+    for name, rounds in results.items():
+        print(f"| {name} | {cost(rounds, 'cpu_ms', 3)} | {cost([{'x': r['db_cpu'] * 1000} for r in rounds if 'db_cpu' in r], 'x', 3)} | "
+              f"{cost(rounds, 'db_statements', 1)} | {cost(rounds, 'db_wal', 0)} | {cost(rounds, 'db_bytes', 0)} |")
     print(f"\nIdle RSS after start: {idle_rss:.1f} MiB")
     print(f"Seeding {options.voices:,} voices: {seed_seconds:.0f} s; database on disk: {size / 2**20:,.0f} MiB "
           f"({size / 2**20 / max(options.voices, 1) * 1e6:,.0f} MiB per million voices)")

@@ -50,7 +50,7 @@ struct MagnitudeChart {
                 "<line x1=\"\(Self.left)\" y1=\"\(Self.fmt(y))\" x2=\"\(Self.width - 8)\" y2=\"\(Self.fmt(y))\" stroke=\"#d8d4e0\" stroke-width=\"1\"/>"
             )
             parts.append(
-                "<text x=\"\(Self.left - 6)\" y=\"\(Self.fmt(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#4a4458\">\(value.formatted())</text>"
+                "<text x=\"\(Self.left - 6)\" y=\"\(Self.fmt(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#4a4458\">\(value.groupedText)</text>"
             )
         }
         for (index, bar) in bars.enumerated() {
@@ -59,7 +59,7 @@ struct MagnitudeChart {
                 let height = plotHeight * Double(value) / Double(scale)
                 parts.append(
                     "<rect x=\"\(Self.fmt(x))\" y=\"\(Self.fmt(baseline - height))\" width=\"\(Self.fmt(barWidth))\" height=\"\(Self.fmt(height))\" "
-                        + "fill=\"#6b3fa0\"><title>\(VoiceHTML.escape(bar.label)): \(value.formatted())</title></rect>"
+                        + "fill=\"#6b3fa0\"><title>\(VoiceHTML.escape(bar.label)): \(value.groupedText)</title></rect>"
                 )
             } else {
                 parts.append(

@@ -38,7 +38,7 @@ struct MagnitudeController {
         let days = try await store.magnitudeDays(now: now)
         let countries = CountryCount.published(try await store.meTooByCountry())
         let fewer = words["magnitude_fewer"]
-        func shown(_ count: Int?) -> String { count.map { $0.formatted() } ?? fewer }
+        func shown(_ count: Int?) -> String { count.map { $0.groupedText } ?? fewer }
         func rows(_ points: [MagnitudePoint], _ period: MagnitudePeriod) -> [[String: Any]] {
             points.reversed().map { point in
                 let published = point.published
@@ -61,17 +61,17 @@ struct MagnitudeController {
             "hours_chart": hourChart.svg, "days_chart": dayChart.svg,
             "hours_summary": Self.summary(hours, .hour, words), "days_summary": Self.summary(days, .day, words),
             "hours": rows(hours, .hour), "days": rows(days, .day),
-            "countries": countries.shown.map { ["name": CountryChoice.name(of: $0.country, language: language), "people": $0.people.formatted()] },
+            "countries": countries.shown.map { ["name": CountryChoice.name(of: $0.country, language: language), "people": $0.people.groupedText] },
             "minimum_cell": Magnitude.minimumCell, "base_url": services.config.baseURL,
         ]
-        if let other = countries.other { values["other_countries"] = other.formatted() }
+        if let other = countries.other { values["other_countries"] = other.groupedText }
         return pages.render("magnitude", values, request: request, context: context)
     }
 
     /// "N people said me too today", or the words for fewer than the minimum.
     static func todayLine(_ totals: PublishedMagnitude, _ words: Words) -> String {
         guard let today = totals.meTooToday else { return words["magnitude_today_fewer"] }
-        return words.format("magnitude_today", ["n": today.formatted()])
+        return words.format("magnitude_today", ["n": today.groupedText])
     }
 
     /// What the person who just said *me too* reads. Below the minimum cell the exact total is not given: saying
@@ -79,7 +79,7 @@ struct MagnitudeController {
     static func notAlone(_ count: Int, _ words: Words) -> String {
         if count <= 1 { return words["not_alone_first"] }
         guard count >= Magnitude.minimumCell else { return words["not_alone_few"] }
-        return words.format("not_alone", ["n": count.formatted()])
+        return words.format("not_alone", ["n": count.groupedText])
     }
 
     /// One sentence saying what the chart shows, for people who do not see it.
@@ -88,7 +88,7 @@ struct MagnitudeController {
         guard let busiest = shown.max(by: { $0.1 < $1.1 }) else { return words["magnitude_summary_\(period.rawValue)_none"] }
         return words.format(
             "magnitude_summary_\(period.rawValue)",
-            ["n": busiest.1.formatted(), "when": label(busiest.0, period), "shown": shown.count.formatted(), "all": points.count.formatted()])
+            ["n": busiest.1.groupedText, "when": label(busiest.0, period), "shown": shown.count.groupedText, "all": points.count.groupedText])
     }
 
     /// `21 Nov 14:00` for an hour, `2026-11-21` for a day (UTC).
@@ -108,12 +108,12 @@ struct MagnitudeController {
         let trends = try await store.trendingTags(limit: 5)
         return [
             "today_line": todayLine(totals, words),
-            "metoo_count": totals.meTooPeople.map { $0.formatted() } ?? words["magnitude_fewer"],
-            "believe_count": totals.beliefs.map { $0.formatted() } ?? words["magnitude_fewer"],
-            "pledge_count": totals.pledges.map { $0.formatted() } ?? words["magnitude_fewer"],
+            "metoo_count": totals.meTooPeople.map { $0.groupedText } ?? words["magnitude_fewer"],
+            "believe_count": totals.beliefs.map { $0.groupedText } ?? words["magnitude_fewer"],
+            "pledge_count": totals.pledges.map { $0.groupedText } ?? words["magnitude_fewer"],
             "has_trending": !trends.isEmpty,
             "trending": trends.map { tag -> [String: Any] in
-                ["name": tag.name, "people": words.format("trending_people", ["n": (tag.history.first?.accounts ?? 0).formatted()])]
+                ["name": tag.name, "people": words.format("trending_people", ["n": (tag.history.first?.accounts ?? 0).groupedText])]
             },
         ]
     }
@@ -149,7 +149,7 @@ struct MagnitudeController {
     func badge(_ request: Request, _ context: ChorusContext) async throws -> Response {
         let words = pages.words(context, request)
         let totals = try await store.publishedMagnitude()
-        let text = totals.meTooPeople.map { words.format("badge_text", ["n": $0.formatted()]) } ?? words["badge_text_fewer"]
+        let text = totals.meTooPeople.map { words.format("badge_text", ["n": $0.groupedText]) } ?? words["badge_text_fewer"]
         return Response(
             status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "public, max-age=60"],
             body: .init(byteBuffer: ByteBuffer(string: MagnitudeBadge.svg(text: text))))

@@ -34,10 +34,9 @@ enum MagnitudeJSON {
 
     /// `2026-11-21` for a day, `2026-11-21T14:00:00Z` for an hour.
     static func timestamp(_ seconds: Int64, period: MagnitudePeriod) -> String {
-        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
         switch period {
-        case .day: return date.formatted(.iso8601.year().month().day())
-        case .hour: return date.formatted(.iso8601)
+        case .day: return Timestamp.day(milliseconds: seconds * 1000)
+        case .hour: return Timestamp.iso8601(milliseconds: seconds * 1000, fractional: false)
         }
     }
 

@@ -47,7 +47,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
     static func describe(_ window: RateLimiter.Window, in headers: inout HTTPFields) {
         headers[.xRateLimitLimit] = String(window.limit.count)
         headers[.xRateLimitRemaining] = String(window.remaining)
-        headers[.xRateLimitReset] = Date(timeIntervalSinceNow: Double(window.resetsIn)).formatted(.iso8601)
+        headers[.xRateLimitReset] = Timestamp.iso8601(milliseconds: ChorusDatabase.now() + Int64(window.resetsIn) * 1000)
     }
 
     static func token(in request: Request) -> String? {

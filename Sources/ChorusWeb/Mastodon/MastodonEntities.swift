@@ -9,17 +9,12 @@ struct MastodonEntities: Sendable {
     var store: ChorusStore { services.store }
     var baseURL: String { services.config.baseURL }
 
-    static func iso(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-    }
+    static func iso(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds) }
 
     /// The day only (Mastodon gives accounts' `created_at` at midnight, and `last_status_at` as a date).
     static func day(_ milliseconds: Int64) -> Int64 { milliseconds / 86_400_000 * 86_400_000 }
 
-    static func dateOnly(_ milliseconds: Int64) -> String { String(iso(day(milliseconds)).prefix(10)) }
+    static func dateOnly(_ milliseconds: Int64) -> String { Timestamp.day(milliseconds: milliseconds) }
 
     var avatarURL: String { baseURL + "/static/avatar.png" }
     var headerURL: String { baseURL + "/static/header.png" }

@@ -44,18 +44,13 @@ struct VoiceView {
         switch count {
         case 0: return words["believe_none"]
         case 1: return words["believe_one"]
-        default: return words.format("believe_many", ["n": count.formatted()])
+        default: return words.format("believe_many", ["n": count.groupedText])
         }
     }
 
-    static func iso(_ milliseconds: Int64) -> String {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(.iso8601)
-    }
+    static func iso(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds, fractional: false) }
 
-    static func dateText(_ milliseconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        return date.formatted(.dateTime.year().month(.abbreviated).day().hour().minute().timeZone(.iso8601(.short)))
-    }
+    static func dateText(_ milliseconds: Int64) -> String { Timestamp.readable(milliseconds: milliseconds) }
 
     /// The "older" link of a list page.
     static func olderLink(_ voices: [Voice], limit: Int, base: String) -> String? {

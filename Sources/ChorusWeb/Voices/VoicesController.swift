@@ -30,8 +30,8 @@ struct VoicesController {
         let magnitude = try await store.magnitude()
         let voices = try await store.newestVoices(kinds: [.meToo], viewer: context.account?.id, page: .init(limit: 20))
         var values: [String: Any] = [
-            "metoo_count": magnitude.meTooPeople.formatted(), "believe_count": magnitude.beliefs.formatted(),
-            "pledge_count": magnitude.pledges.formatted(), "voices": voices.map { VoiceView.values($0, words: words) },
+            "metoo_count": magnitude.meTooPeople.groupedText, "believe_count": magnitude.beliefs.groupedText,
+            "pledge_count": magnitude.pledges.groupedText, "voices": voices.map { VoiceView.values($0, words: words) },
             "campaign_tags": Hashtags.campaignTags.map { ["name": $0, "path": Hashtags.normalise($0)] },
         ]
         values.merge(try await MagnitudeController.homeValues(store, words)) { _, magnitude in magnitude }
