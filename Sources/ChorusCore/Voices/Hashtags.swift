@@ -22,6 +22,8 @@ public enum Hashtags {
     /// The normalised form used for storage and lookup: case- and accent-insensitive, so #YoTambién = #yotambien.
     public static func normalise(_ tag: String) -> String {
         let trimmed = tag.hasPrefix("#") ? String(tag.dropFirst()) : tag
+        // Plain ASCII (most tags) needs only lower case; folding accents and widths is for the rest.
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) { return trimmed.lowercased() }
         return trimmed.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
     }

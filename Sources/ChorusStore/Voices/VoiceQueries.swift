@@ -6,9 +6,16 @@ extension ChorusStore {
     /// A voice is seen by others only when it is listed, visible and its author is not suspended; its author always sees it.
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
     /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
-    static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil) -> SQLQueryString {
+    ///
+    /// `through` names a table with a `voice_id` column, aliased `lead`, that is read first: a hashtag's newest voices
+    /// are then read from its index in order (`order: "lead.voice_id"`), whatever the number of voices.
+    static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil, through: String? = nil) -> SQLQueryString {
         let reader = viewer ?? -1
         let widened: SQLQueryString = extra.map { (extra: SQLQueryString) -> SQLQueryString in " OR (\(extra))" } ?? ""
+        // CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as a plain join.
+        let source: SQLQueryString =
+            through.map { "FROM \(unsafeRaw: $0) lead CROSS JOIN voices v JOIN accounts a ON a.id = v.account_id WHERE v.id = lead.voice_id AND " }
+            ?? "FROM voices v JOIN accounts a ON a.id = v.account_id WHERE "
         return """
             SELECT v.id, v.kind, v.visibility, v.state, v.text, v.content_warning, v.language, v.in_reply_to_id, v.thread_root_id,
                    v.reply_policy, v.believe_count, v.reply_count, v.guard_label, v.crisis, v.created_at,
@@ -18,8 +25,7 @@ extension ChorusStore {
                    CASE WHEN v.account_id = \(bind: reader) THEN 1 ELSE 0 END AS is_mine,
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
-            FROM voices v JOIN accounts a ON a.id = v.account_id
-            WHERE ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
+            \(source)((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
             """ + blocksAndMutes(viewer: viewer)
     }
 
@@ -53,22 +59,23 @@ extension ChorusStore {
     }
 
     /// Appends the cursor conditions and order of a page, newest first (oldest first for `min_id`, reversed after).
-    static func paged(_ query: SQLQueryString, _ page: PageRequest) -> SQLQueryString {
+    /// One page in id order. `order` is the column the ids are read from (the voices', or a leading table's).
+    static func paged(_ query: SQLQueryString, _ page: PageRequest, order: String = "v.id") -> SQLQueryString {
         var query = query
-        if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND v.id < "); query.appendInterpolation(bind: maxID) }
-        if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND v.id > "); query.appendInterpolation(bind: sinceID) }
+        if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND \(order) < "); query.appendInterpolation(bind: maxID) }
+        if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND \(order) > "); query.appendInterpolation(bind: sinceID) }
         if let minID = page.minID {
-            query.appendInterpolation(unsafeRaw: " AND v.id > ")
+            query.appendInterpolation(unsafeRaw: " AND \(order) > ")
             query.appendInterpolation(bind: minID)
-            query.appendInterpolation(unsafeRaw: " ORDER BY v.id ASC LIMIT \(page.limit)")
+            query.appendInterpolation(unsafeRaw: " ORDER BY \(order) ASC LIMIT \(page.limit)")
         } else {
-            query.appendInterpolation(unsafeRaw: " ORDER BY v.id DESC LIMIT \(page.limit)")
+            query.appendInterpolation(unsafeRaw: " ORDER BY \(order) DESC LIMIT \(page.limit)")
         }
         return query
     }
 
-    static func voices(_ db: any SQLDatabase, _ query: SQLQueryString, _ page: PageRequest) async throws -> [Voice] {
-        let voices = try await db.raw(paged(query, page)).all().map(Self.voice(from:))
+    static func voices(_ db: any SQLDatabase, _ query: SQLQueryString, _ page: PageRequest, order: String = "v.id") async throws -> [Voice] {
+        let voices = try await db.raw(paged(query, page, order: order)).all().map(Self.voice(from:))
         return page.minID == nil ? voices : voices.reversed()
     }
 
@@ -126,11 +133,10 @@ extension ChorusStore {
     /// Listed voices carrying a hashtag (normalised).
     public func voices(tag: String, viewer: Int64?, page: PageRequest = .init()) async throws -> [Voice] {
         try await database.read { db in
-            var query = Self.voiceSelect(viewer: viewer)
-            query.appendInterpolation(unsafeRaw: " AND v.visibility <> 'only_me' AND v.id IN (SELECT voice_id FROM voice_tags WHERE tag = ")
+            var query = Self.voiceSelect(viewer: viewer, through: "voice_tags")
+            query.appendInterpolation(unsafeRaw: " AND v.visibility <> 'only_me' AND lead.tag = ")
             query.appendInterpolation(bind: Hashtags.normalise(tag))
-            query.appendInterpolation(unsafeRaw: ")")
-            return try await Self.voices(db, query, page)
+            return try await Self.voices(db, query, page, order: "lead.voice_id")
         }
     }
 

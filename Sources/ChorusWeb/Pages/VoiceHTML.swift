@@ -3,19 +3,31 @@ import Foundation
 
 /// Text as people typed it, made safe for a page: every character escaped, hashtags linked, line breaks kept.
 enum VoiceHTML {
+    /// Every character that means something in HTML, as an entity. Runs of other characters are copied whole.
     static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+        out.reserveCapacity(text.utf8.count + 16)
+        let utf8 = text.utf8
+        var run = utf8.startIndex
+        var index = run
+        while index != utf8.endIndex {
+            let entity: String? =
+                switch utf8[index] {
+                case UInt8(ascii: "&"): "&amp;"
+                case UInt8(ascii: "<"): "&lt;"
+                case UInt8(ascii: ">"): "&gt;"
+                case UInt8(ascii: "\""): "&quot;"
+                case UInt8(ascii: "'"): "&#39;"
+                default: nil
+                }
+            if let entity {
+                out += Substring(utf8[run..<index])
+                out += entity
+                run = utf8.index(after: index)
             }
+            index = utf8.index(after: index)
         }
+        out += Substring(utf8[run..<index])
         return out
     }
 
