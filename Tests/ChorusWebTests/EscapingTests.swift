@@ -34,3 +34,13 @@ import Testing
         }
     }
 }
+
+@Suite struct VoiceParagraphTests {
+    @Test func blankLinesMakeParagraphsAndSingleBreaksStay() {
+        #expect(VoiceHTML.render("one\ntwo\n\nthree") == "<p>one<br>two</p><p>three</p>")
+        #expect(VoiceHTML.render("one\r\ntwo\r\n\r\nthree\r\n") == "<p>one<br>two</p><p>three</p>")
+        #expect(VoiceHTML.render("\n\n\nalone\n\n\n") == "<p>alone</p>")
+        #expect(VoiceHTML.render("") == "")
+        #expect(VoiceHTML.render("#MeToo <b>") == "<p><a href=\"/tags/metoo\" class=\"hashtag\">#MeToo</a> &lt;b&gt;</p>")
+    }
+}

@@ -41,6 +41,7 @@ public enum Hashtags {
 
     /// Each hashtag as typed (without `#`) with its range in `text`, for linking.
     public static func occurrences(in text: String) -> [(range: Range<String.Index>, name: String)] {
+        guard text.utf8.contains(UInt8(ascii: "#")) else { return [] }
         var found: [(Range<String.Index>, String)] = []
         var index = text.startIndex
         while index < text.endIndex {

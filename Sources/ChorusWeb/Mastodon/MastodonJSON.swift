@@ -19,46 +19,50 @@ indirect enum JSON: Sendable, Equatable {
     /// An id as Mastodon sends it: a string, or null.
     static func id(_ value: Int64?) -> JSON { value.map { .string(String($0)) } ?? .null }
 
-    func serialized() -> String {
-        var out = ""
+    func serialized() -> String { String(buffer: bytes()) }
+
+    /// The JSON text, written straight into the bytes a response sends.
+    func bytes() -> ByteBuffer {
+        var out = ByteBuffer()
+        out.reserveCapacity(1024)
         write(to: &out)
         return out
     }
 
-    private func write(to out: inout String) {
+    private func write(to out: inout ByteBuffer) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
+        case .null: out.writeStaticString("null")
+        case .bool(let value): out.writeStaticString(value ? "true" : "false")
+        case .int(let value): out.writeString(String(value))
         case .string(let value): Self.quote(value, into: &out)
         case .array(let values):
-            out += "["
+            out.writeStaticString("[")
             for (index, value) in values.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.writeStaticString(",") }
                 value.write(to: &out)
             }
-            out += "]"
+            out.writeStaticString("]")
         case .object(let pairs):
-            out += "{"
+            out.writeStaticString("{")
             for (index, pair) in pairs.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.writeStaticString(",") }
                 Self.quote(pair.0, into: &out)
-                out += ":"
+                out.writeStaticString(":")
                 pair.1.write(to: &out)
             }
-            out += "}"
+            out.writeStaticString("}")
         }
     }
 
     /// Writes `text` as a JSON string. Runs of characters that need no escape are copied whole, byte for byte.
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
+    private static func quote(_ text: String, into out: inout ByteBuffer) {
+        out.writeStaticString("\"")
         let utf8 = text.utf8
         var run = utf8.startIndex
         var index = run
         while index != utf8.endIndex {
             let byte = utf8[index]
-            var escape: String?
+            var escape: StaticString?
             var width = 1
             switch byte {
             case UInt8(ascii: "\""): escape = "\\\""
@@ -69,7 +73,7 @@ indirect enum JSON: Sendable, Equatable {
             case UInt8(ascii: "<"): escape = "\\u003c"
             case UInt8(ascii: ">"): escape = "\\u003e"
             case UInt8(ascii: "&"): escape = "\\u0026"
-            case 0..<0x20: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            case 0..<0x20: escape = controlEscapes[Int(byte)]
             case 0xE2:
                 // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript.
                 let next = utf8.index(after: index)
@@ -83,17 +87,24 @@ indirect enum JSON: Sendable, Equatable {
             default: break
             }
             if let escape {
-                out += Substring(utf8[run..<index])
-                out += escape
+                out.writeBytes(utf8[run..<index])
+                out.writeStaticString(escape)
                 index = utf8.index(index, offsetBy: width)
                 run = index
             } else {
                 index = utf8.index(after: index)
             }
         }
-        out += Substring(utf8[run..<index])
-        out += "\""
+        out.writeBytes(utf8[run..<index])
+        out.writeStaticString("\"")
     }
+
+    /// `\u0000` to `\u001f`.
+    private static let controlEscapes: [StaticString] = [
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\u0008", "\\u0009", "\\u000a",
+        "\\u000b", "\\u000c", "\\u000d", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015",
+        "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    ]
 
     /// Adds or replaces a key of an object.
     func with(_ key: String, _ value: JSON) -> JSON {
@@ -124,7 +135,7 @@ enum APIResponse {
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         var headers = extra
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: value.bytes()))
     }
 
     /// A page of items with Mastodon's `Link` header: `rel="next"` for older items, `rel="prev"` for newer ones.

@@ -42,7 +42,24 @@ enum VoiceHTML {
             cursor = occurrence.range.upperBound
         }
         html += escape(String(text[cursor...]))
-        let paragraphs = html.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
-        return paragraphs.filter { !$0.isEmpty }.map { "<p>" + $0.replacingOccurrences(of: "\n", with: "<br>") + "</p>" }.joined()
+        return paragraphs(html)
+    }
+
+    /// Lines separated by a blank line are paragraphs; a single line break stays a `<br>`.
+    static func paragraphs(_ html: String) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count + 16)
+        var lines: [Substring] = []
+        func close() {
+            if !lines.isEmpty { out += "<p>" + lines.joined(separator: "<br>") + "</p>" }
+            lines.removeAll(keepingCapacity: true)
+        }
+        // By bytes: "\r\n" is one Character, and a line may end either way.
+        for bytes in html.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
+            if line.isEmpty { close() } else { lines.append(line) }
+        }
+        close()
+        return out
     }
 }
