@@ -44,3 +44,15 @@ import Testing
         #expect(VoiceHTML.render("#MeToo <b>") == "<p><a href=\"/tags/metoo\" class=\"hashtag\">#MeToo</a> &lt;b&gt;</p>")
     }
 }
+
+@Suite struct SecretsTests {
+    @Test func tokensAre43Base64URLCharactersAndNeverRepeat() {
+        let tokens = (0..<1000).map { _ in Secrets.token() }
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy(alphabet.contains) })
+        #expect(Set(tokens).count == 1000)
+        // Each token decodes to 32 bytes, as standard base64 with padding put back.
+        let standard = tokens[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "="
+        #expect(Data(base64Encoded: standard)?.count == 32)
+    }
+}

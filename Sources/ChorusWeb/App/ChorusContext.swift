@@ -1,5 +1,6 @@
 import ChorusCore
 import Hummingbird
+import NIOCore
 
 /// What every request carries through Chorus: who is signed in, the form they sent, and their language.
 public struct ChorusContext: RequestContext {
@@ -23,12 +24,16 @@ public struct ChorusContext: RequestContext {
     /// Short notices shown at the top of the next page (a report's outcome, a moderator's decision).
     var notices: [PageNotice] = []
 
+    /// The peer, held only while the request lasts, to compute the fingerprint when a limit needs it.
+    private let peer: SocketAddress?
+
     /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`).
-    public let clientFingerprint: String
+    /// Computed only when a limit asks, not for every request.
+    public var clientFingerprint: String { AddressFingerprint.shared.fingerprint(peer) }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.clientFingerprint = AddressFingerprint.shared.fingerprint(source.channel.remoteAddress)
+        self.peer = source.channel.remoteAddress
     }
 
     /// Stories can be long: 64 KiB is plenty for any form or API body Chorus accepts.

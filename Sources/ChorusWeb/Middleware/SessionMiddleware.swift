@@ -39,8 +39,18 @@ enum Secrets {
     /// 32 random bytes, base64url without padding (43 characters).
     static func token() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(33)
+        for _ in 0..<4 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        // base64url without padding: 32 bytes are 42 groups of 6 bits and 2 bits more.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        bytes.append(0)
+        var text: [UInt8] = []
+        text.reserveCapacity(43)
+        for group in stride(from: 0, to: 33, by: 3) {
+            let value = UInt32(bytes[group]) << 16 | UInt32(bytes[group + 1]) << 8 | UInt32(bytes[group + 2])
+            for shift in [18, 12, 6, 0] where text.count < 43 { text.append(alphabet[Int(value >> UInt32(shift) & 0x3F)]) }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

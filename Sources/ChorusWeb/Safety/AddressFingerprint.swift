@@ -43,7 +43,8 @@ public final class AddressFingerprint: Sendable {
             if state.day != today { state = (SymmetricKey(size: .bits256), today) }
             return Array(HMAC<SHA256>.authenticationCode(for: bytes, using: state.key))
         }
-        return code.map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        return String(decoding: code.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     /// The day the current key belongs to (rate limit windows reset with it).
