@@ -4,6 +4,7 @@ import SQLKit
 /// How voices are read: one SELECT shape, and one rule for who may see what.
 extension ChorusStore {
     /// A voice is seen by others only when it is listed, visible and its author is not suspended; its author always sees it.
+    /// Nobody sees the voices of an account being erased (the job that erases them may not have run yet).
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
     /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
     static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil) -> SQLQueryString {
@@ -19,7 +20,7 @@ extension ChorusStore {
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
             FROM voices v JOIN accounts a ON a.id = v.account_id
-            WHERE ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
+            WHERE a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
             """ + blocksAndMutes(viewer: viewer)
     }
 

@@ -40,16 +40,19 @@ public struct JobWorker: Service {
 public enum JobKinds {
     public static let purgeSessions = "sessions.purge"
 
-    static let handlers: [String: JobHandler] = [
+    static let handlers: [String: JobHandler] = ChorusStore.jobHandlers.merging([
         purgeSessions: { _, db in
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: ChorusDatabase.now())").run()
             try await ChorusStore.purgeRateCounts(db, before: ChorusDatabase.now() - 2 * 3_600_000)
+            // Finished jobs are kept a day, for the operator to look at.
+            try await db.raw("DELETE FROM jobs WHERE state = 'done' AND finished_at < \(bind: ChorusDatabase.now() - 86_400_000)").run()
         }
-    ]
+    ]) { _, web in web }
 
     /// Recurring work is queued once per period under a unique key, however many workers ask.
     static func scheduleHousekeeping(_ store: ChorusStore) async throws {
         let hour = ChorusDatabase.now() / 3_600_000
         try await store.enqueue(kind: purgeSessions, uniqueKey: "\(purgeSessions):\(hour)")
+        try await store.scheduleRecurringJobs()
     }
 }
