@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusStore
 import ChorusTestSupport
+import Foundation
 import SQLKit
 import Testing
 
@@ -21,7 +22,7 @@ import Testing
     func race(_ store: ChorusStore) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in ["a", "b"] {
-                group.addTask { while try await store.runNextJob(worker: worker, handlers: ChorusStore.jobHandlers) {} }
+                group.addTask { while try await store.runNextJob(worker: worker, handlers: store.jobHandlers) {} }
             }
             try await group.waitForAll()
         }
@@ -30,7 +31,7 @@ import Testing
     /// Runs one job kind to its limit with the backoff skipped, as `JobTests` does.
     func runToLimit(_ store: ChorusStore, attempts: Int) async throws {
         for _ in 0..<attempts {
-            _ = try await store.runNextJob(worker: "w", handlers: ChorusStore.jobHandlers)
+            _ = try await store.runNextJob(worker: "w", handlers: store.jobHandlers)
             try await store.database.write { db in try await db.raw("UPDATE jobs SET run_at = 0 WHERE state = 'queued'").run() }
         }
     }
@@ -187,6 +188,62 @@ import Testing
         #expect(job.state == .failed)
         #expect(job.attempts == 2)
         #expect(job.lastError != nil)
+        await store.shutdown()
+    }
+
+    @Test func exportArchiveIsPreparedByTheJobAndOnlyItsOwnerCanDownloadIt() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, ["ana", "bea"])
+        let (ana, bea) = (group[0], group[1])
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "me too, archived"), by: ana.id)
+        // act
+        let asked = try await store.requestExport(accountID: ana.id)
+        let askedAgain = try await store.requestExport(accountID: ana.id)
+        let whilePreparing = try await store.exportArchiveFile(id: asked.id, accountID: ana.id)
+        try await store.runPendingJobs()
+        let archives = try await store.exportArchives(accountID: ana.id)
+        let file = try #require(try await store.exportArchiveFile(id: asked.id, accountID: ana.id))
+        let byBea = try await store.exportArchiveFile(id: asked.id, accountID: bea.id)
+        let exported = try JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any]
+        try await store.deleteAccount(id: ana.id, voices: .erase)
+        try await store.runPendingJobs()
+        // check
+        #expect(asked.state == .preparing)
+        #expect(askedAgain.id == asked.id)
+        #expect(whilePreparing == nil)
+        #expect(archives.map(\.state) == [.ready])
+        let expiresAt = try #require(archives.first?.expiresAt)
+        #expect(abs(expiresAt - ChorusDatabase.now() - ChorusStore.exportLifetime) < 60_000)
+        #expect((exported?["voices"] as? [[String: Any]])?.first?["text"] as? String == "me too, archived")
+        #expect(byBea == nil)
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM data_exports") == 0)
+        await store.shutdown()
+    }
+
+    @Test func eachExportIsBuiltOnceWhenTwoWorkersRace() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, ["e1", "e2", "e3", "e4"])
+        for person in group { try await store.requestExport(accountID: person.id) }
+        // act
+        try await race(store)
+        // check
+        #expect(try await store.jobCounts(kind: ChorusStore.JobKind.buildExport) == [.done: 4])
+        for person in group { #expect(try await store.exportArchives(accountID: person.id).map(\.state) == [.ready]) }
+        await store.shutdown()
+    }
+
+    @Test func exportJobThatThrowsEndsFailedAfterItsLimit() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let id = try await store.enqueue(kind: ChorusStore.JobKind.buildExport, payload: "no archive", maxAttempts: 2)
+        // act
+        try await runToLimit(store, attempts: 4)
+        // check
+        let job = try #require(try await store.job(id: id))
+        #expect(job.state == .failed)
+        #expect(job.attempts == 2)
         await store.shutdown()
     }
 }

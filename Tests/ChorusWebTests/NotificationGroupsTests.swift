@@ -174,3 +174,43 @@ import Testing
         await setup.store.shutdown()
     }
 }
+
+/// A person's archive, prepared by a job and downloaded from the settings page; the download at once still works.
+@Suite struct DataArchiveTests {
+    @Test func archiveIsPreparedThenDownloadedFromTheSettingsPage() async throws {
+        // setup: no worker in this instance, so the test decides when the job runs
+        let setup = try await makeAppWithStore { config in config.runsJobs = false }
+        try await setup.app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            _ = try await ana.sayMeToo("kept in my archive")
+            // act
+            let asked = try await ana.post("/account/exports", [])
+            let preparing = try await ana.get("/account")
+            try await setup.store.runPendingJobs()
+            let ready = try await ana.get("/account")
+            let link = try #require(
+                ready.body.range(of: #"/account/exports/\d+"#, options: .regularExpression).map { String(ready.body[$0]) })
+            let download = try await ana.get(link)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            let byBea = try await bea.get(link)
+            let atOnce = try await ana.get("/account/export")
+            // check
+            #expect(asked.status == .accepted)
+            #expect(asked.body.contains("We are preparing your archive"))
+            #expect(preparing.body.contains("We are preparing your archive. It is usually ready"))
+            #expect(ready.body.contains("Download your archive"))
+            #expect(ready.body.contains("available until"))
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentDisposition]?.contains("attachment") == true)
+            let archive = try JSONSerialization.jsonObject(with: Data(download.body.utf8)) as? [String: Any]
+            #expect((archive?["voices"] as? [[String: Any]])?.count == 1)
+            #expect(byBea.status == .notFound)
+            #expect(byBea.body.contains("no longer here"))
+            #expect(atOnce.status == .ok)
+            #expect(atOnce.body.contains("kept in my archive"))
+        }
+        await setup.store.shutdown()
+    }
+}

@@ -77,6 +77,7 @@ extension ChorusStore {
         "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
         "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
         "DELETE FROM reports WHERE reporter_id = :account",
+        "DELETE FROM data_exports WHERE account_id = :account",
         // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
         """
         UPDATE moderation_actions SET appeal_text = NULL,

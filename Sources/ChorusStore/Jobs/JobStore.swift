@@ -52,7 +52,7 @@ extension ChorusStore {
     /// tests and tools that want a request's deferred work done before they look. Returns how many were taken.
     @discardableResult
     public func runPendingJobs(worker: String = "inline", extra: [String: JobHandler] = [:]) async throws -> Int {
-        let handlers = Self.jobHandlers.merging(extra) { _, new in new }
+        let handlers = jobHandlers.merging(extra) { _, new in new }
         var taken = 0
         while try await runNextJob(worker: worker, handlers: handlers) { taken += 1 }
         return taken

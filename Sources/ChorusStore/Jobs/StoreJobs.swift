@@ -8,13 +8,18 @@ extension ChorusStore {
         public static let eraseAccount = "account.erase"
         /// Materialises the trending hashtags.
         public static let recomputeTrends = "trends.recompute"
+        /// Prepares a person's data archive (payload: the archive id).
+        public static let buildExport = "export.build"
     }
 
-    /// The store's job handlers; each does its work in the transaction that marks the job done.
-    public static let jobHandlers: [String: JobHandler] = [
-        JobKind.eraseAccount: { job, db in try await eraseAccountData(db, payload: job.payload) },
-        JobKind.recomputeTrends: { _, db in try await recomputeTrends(db) },
-    ]
+    /// The store's job handlers; each does its writes in the transaction that marks the job done.
+    public var jobHandlers: [String: JobHandler] {
+        [
+            JobKind.eraseAccount: { job, db in try await Self.eraseAccountData(db, payload: job.payload) },
+            JobKind.recomputeTrends: { _, db in try await Self.recomputeTrends(db) },
+            JobKind.buildExport: buildExportHandler,
+        ]
+    }
 
     /// Queues the store's recurring jobs for the current period (once, however many workers ask).
     public func scheduleRecurringJobs(now: Int64 = ChorusDatabase.now()) async throws {

@@ -3,7 +3,8 @@ extension Migration {
     /// - `accounts.erasing`: an account whose voices are being erased by a job; its voices are hidden at once.
     /// - `notifications.group_key`: beliefs and replies about one voice (and follows of one day) share a key.
     /// - `trend_snapshots`: trending hashtags as the last job computed them, read instead of recomputed.
-    static let m0008ErasureTrendsAndNotificationGroups = Migration(number: 8, name: "erasure_trends_and_notification_groups") { _ in
+    /// - `data_exports`: archives of a person's data, prepared by a job and downloadable for a week.
+    static let m0008DeferredWorkAndNotificationGroups = Migration(number: 8, name: "deferred_work_and_notification_groups") { _ in
         [
             "ALTER TABLE accounts ADD COLUMN erasing BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE notifications ADD COLUMN group_key TEXT",
@@ -25,6 +26,18 @@ extension Migration {
             )
             """,
             "INSERT INTO trend_snapshots (id, computed_at, stale, tags) VALUES (1, 0, 1, '[]')",
+            """
+            CREATE TABLE data_exports (
+                id BIGINT PRIMARY KEY,
+                account_id BIGINT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'preparing',
+                content TEXT,
+                created_at BIGINT NOT NULL,
+                ready_at BIGINT,
+                expires_at BIGINT
+            )
+            """,
+            "CREATE INDEX data_exports_by_account ON data_exports (account_id, id)",
         ]
     }
 }
