@@ -81,6 +81,12 @@ import Testing
             let dismissed = try await ana.post("/api/v2/notifications/\(key)/dismiss")
             let afterDismiss = try await ana.get("/api/v1/notifications?limit=40")
             let missing = try await ana.get("/api/v2/notifications/favourite-123")
+            let unread = try await ana.get("/api/v2/notifications/unread_count")
+            let firstPage = try await ana.get("/api/v2/notifications?limit=1")
+            let next = try #require(
+                firstPage.headers[HTTPField.Name("Link")!]?.components(separatedBy: "<").dropFirst().first?.components(separatedBy: ">").first)
+            let nextURL = try #require(URLComponents(string: next))
+            let secondPage = try await ana.get(nextURL.percentEncodedPath + "?" + (nextURL.percentEncodedQuery ?? ""))
             // check
             #expect(individual.list.count == 13)
             #expect(individual.list.filter { $0["type"] as? String == "favourite" }.allSatisfy { $0["group_key"] as? String == key })
@@ -107,6 +113,11 @@ import Testing
             #expect(dismissed.status == .ok)
             #expect(afterDismiss.list.compactMap { $0["type"] as? String } == ["follow", "mention", "mention"])
             #expect(missing.status == .notFound)
+            #expect(unread["count"] as? Int == 0)
+            let firstTypes = (firstPage.object["notification_groups"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+            let secondTypes = (secondPage.object["notification_groups"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+            #expect(firstTypes == ["follow"])
+            #expect(secondTypes == ["mention"])
         }
     }
 
