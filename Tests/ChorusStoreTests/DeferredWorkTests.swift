@@ -118,6 +118,27 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func bigAccountIsErasedInChainedJobsDoneOnceByTwoWorkers() async throws {
+        // setup: 60 beliefs and 150 voices: more than one job's share (100), so the work is handed on twice
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, ["ana", "bea"])
+        let (ana, bea) = (group[0], group[1])
+        var beas: [Voice] = []
+        for _ in 0..<60 { beas.append(try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: bea.id).voice) }
+        for voice in beas { _ = try await store.believe(voiceID: voice.id, by: ana.id) }
+        for index in 0..<150 { _ = try await store.say(VoiceDraft(kind: .meToo, text: "me too #Many\(index % 3)"), by: ana.id) }
+        try await store.deleteAccount(id: ana.id, voices: .erase)
+        // act
+        try await race(store)
+        // check
+        #expect(try await store.jobCounts(kind: ChorusStore.JobKind.eraseAccount) == [.done: 3])
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE account_id = \(ana.id)") == 0)
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM beliefs") == 0)
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE believe_count <> 0") == 0)
+        #expect(try await store.magnitude() == Magnitude(meTooPeople: 1, beliefs: 0, pledges: 0))
+        await store.shutdown()
+    }
+
     @Test func erasureJobThatThrowsEndsFailedAfterItsLimit() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

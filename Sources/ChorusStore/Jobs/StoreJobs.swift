@@ -15,7 +15,7 @@ extension ChorusStore {
     /// The store's job handlers; each does its writes in the transaction that marks the job done.
     public var jobHandlers: [String: JobHandler] {
         [
-            JobKind.eraseAccount: { job, db in try await Self.eraseAccountData(db, payload: job.payload) },
+            JobKind.eraseAccount: { job, db in try await Self.eraseAccountData(db, job: job) },
             JobKind.recomputeTrends: { _, db in try await Self.recomputeTrends(db) },
             JobKind.buildExport: buildExportHandler,
         ]
