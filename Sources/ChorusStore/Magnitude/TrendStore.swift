@@ -62,15 +62,15 @@ extension ChorusStore {
     /// How often the trends job runs; a snapshot older than two periods is not trusted.
     public static let trendPeriod: Int64 = 60_000
 
-    /// The trending hashtags as the last job computed them. A snapshot that is stale (a hashtag crossed the minimum
-    /// since: publishing it a minute late, or keeping one that fell below, would be wrong), too old (no worker ran)
-    /// or from another day is not used: they are then computed now.
+    /// The trending hashtags as the last job computed them. A snapshot behind `changes` (a hashtag crossed the
+    /// minimum since: publishing it a minute late, or keeping one that fell below, would be wrong), too old (no worker
+    /// ran) or from another day is not used: they are then computed now.
     public func currentTrends(limit: Int) async throws -> [TrendingTag] {
         let now = ChorusDatabase.now()
         let row = try await database.read { db in
-            try await db.raw("SELECT computed_at, stale, tags FROM trend_snapshots WHERE id = 1").first()
+            try await db.raw("SELECT computed_at, changes, computed_changes, tags FROM trend_snapshots WHERE id = 1").first()
         }
-        if let row, try row.int64("stale") <= 0 {
+        if let row, try row.int64("computed_changes") >= row.int64("changes") {
             let computedAt = try row.int64("computed_at")
             let sameDay = MagnitudePeriod.day.start(ofMilliseconds: computedAt) == MagnitudePeriod.day.start(ofMilliseconds: now)
             if computedAt >= now - 2 * Self.trendPeriod, sameDay,
@@ -82,25 +82,26 @@ extension ChorusStore {
         return try await trendingTags(limit: limit, now: now)
     }
 
-    /// The job: scores today's hashtags and stores the top 20. A hashtag that crossed the minimum while it ran keeps
-    /// the snapshot stale (writers add to `stale`; the job takes back only what it saw), so nothing is lost.
+    /// The job: scores today's hashtags and stores the top 20, marked with the count of crossings it saw before it
+    /// read. A crossing while it ran leaves the snapshot behind `changes` (so not used), and a job that saw less than
+    /// the stored snapshot does not overwrite it: two jobs running at once never hide a crossing.
     static func recomputeTrends(_ db: any SQLDatabase) async throws {
-        let seen = try await db.raw("SELECT stale FROM trend_snapshots WHERE id = 1").first()?.int64("stale") ?? 0
+        let seen = try await db.raw("SELECT changes FROM trend_snapshots WHERE id = 1").first()?.int64("changes") ?? 0
         let now = ChorusDatabase.now()
         let tags = try await computeTrendingTags(db, limit: 20, now: now)
         let json = String(decoding: try JSONEncoder().encode(tags.map(StoredTrend.init)), as: UTF8.self)
         try await db.raw(
             """
-            UPDATE trend_snapshots SET computed_at = \(bind: now), tags = \(bind: json),
-                stale = CASE WHEN stale > \(bind: seen) THEN stale - \(bind: seen) ELSE 0 END WHERE id = 1
+            UPDATE trend_snapshots SET computed_at = \(bind: now), tags = \(bind: json), computed_changes = \(bind: seen)
+            WHERE id = 1 AND computed_changes <= \(bind: seen)
             """
         ).run()
     }
 
-    /// A hashtag reached or fell below the minimum number of people today: the snapshot is not used until the job
-    /// has run again, which is queued now (at most one every 5 seconds).
+    /// A hashtag reached or fell below the minimum number of people: the snapshot is not used until the job has
+    /// run again, which is queued now (at most one every 5 seconds).
     static func trendInputsCrossedMinimum(_ db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE trend_snapshots SET stale = stale + 1 WHERE id = 1").run()
+        try await db.raw("UPDATE trend_snapshots SET changes = changes + 1 WHERE id = 1").run()
         let now = ChorusDatabase.now()
         try await enqueue(db, kind: JobKind.recomputeTrends, uniqueKey: "\(JobKind.recomputeTrends):soon:\(now / 5_000)")
     }

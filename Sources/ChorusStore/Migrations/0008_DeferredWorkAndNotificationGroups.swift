@@ -21,11 +21,12 @@ extension Migration {
             CREATE TABLE trend_snapshots (
                 id BIGINT PRIMARY KEY,
                 computed_at BIGINT NOT NULL,
-                stale BIGINT NOT NULL DEFAULT 1,
+                changes BIGINT NOT NULL DEFAULT 1,
+                computed_changes BIGINT NOT NULL DEFAULT 0,
                 tags TEXT NOT NULL DEFAULT '[]'
             )
             """,
-            "INSERT INTO trend_snapshots (id, computed_at, stale, tags) VALUES (1, 0, 1, '[]')",
+            "INSERT INTO trend_snapshots (id, computed_at, changes, computed_changes, tags) VALUES (1, 0, 1, 0, '[]')",
             """
             CREATE TABLE data_exports (
                 id BIGINT PRIMARY KEY,
