@@ -52,6 +52,8 @@ import Testing
         try await store.deleteAccount(id: ana.id, voices: .erase)
         let hiddenVoice = try await store.voice(id: voice.id, viewer: nil)
         let hiddenFromBea = try await store.voice(id: voice.id, viewer: bea.id)
+        let replyInTheThread = try await store.voice(id: reply.id, viewer: nil)
+        let newest = try await store.newestVoices(viewer: nil)
         let session = try await store.account(sessionToken: "ana-session")
         let handle = try await store.account(handle: "ana")
         let beasNotifications = try await store.notifications(accountID: bea.id)
@@ -61,6 +63,8 @@ import Testing
         // check: hidden and signed out in the request; the rows and their counts go with the job
         #expect(hiddenVoice == nil)
         #expect(hiddenFromBea == nil)
+        #expect(replyInTheThread == nil)
+        #expect(newest.map(\.id) == [beasVoice.id])
         #expect(session == nil)
         #expect(handle == nil)
         #expect(beasNotifications.isEmpty)
