@@ -207,6 +207,8 @@ import Testing
             try await bea.signUp("bea")
             let byBea = try await bea.get(link)
             let atOnce = try await ana.get("/account/export")
+            var answers: [HTTPResponse.Status] = []
+            for _ in 0..<5 { answers.append(try await ana.post("/account/exports", []).status) }
             // check
             #expect(asked.status == .accepted)
             #expect(asked.body.contains("We are preparing your archive"))
@@ -221,6 +223,7 @@ import Testing
             #expect(byBea.body.contains("no longer here"))
             #expect(atOnce.status == .ok)
             #expect(atOnce.body.contains("kept in my archive"))
+            #expect(answers == [.accepted, .accepted, .accepted, .accepted, .tooManyRequests])
         }
         await setup.store.shutdown()
     }

@@ -110,9 +110,16 @@ struct SettingsController {
         )
     }
 
+    /// Archives one person may ask for: enough to try again, not enough to keep the workers busy for nothing.
+    static let archiveLimit = Limit(
+        name: "archive", count: 5, window: 60 * 60_000,
+        message: "You have asked for several archives in the last hour. The last one is on this page; you can ask again in a little while."
+    )
+
     /// "Prepare my archive": a job builds it; the settings page shows it being prepared, then a download link.
     @Sendable func requestArchive(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
+        try await store.count(Self.archiveLimit, key: String(account.id))
         try await store.requestExport(accountID: account.id)
         return try await settingsPage(request, context, notice: pages.words(context, request)["archive_preparing_notice"], status: .accepted)
     }
