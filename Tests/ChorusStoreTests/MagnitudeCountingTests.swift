@@ -102,6 +102,7 @@ import Testing
         _ = try await store.believe(voiceID: voice.id, by: group[1].id)
         // act
         try await store.deleteAccount(id: group[1].id, voices: .erase)
+        try await store.runPendingJobs()
         // check
         #expect(try await today(store).beliefs == 0)
         #expect(try await today(store).meTooPeople == 1)

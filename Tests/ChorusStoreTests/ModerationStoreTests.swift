@@ -102,6 +102,7 @@ import Testing
         let magnitude = try await store.magnitude()
         let believers = try await store.believers(voiceID: voice.id)
         try await store.deleteAccount(id: bob.id, voices: .erase)
+        try await store.runPendingJobs()
         // check
         #expect(believed.readerBelieves)
         #expect(believed.believeCount == 0)

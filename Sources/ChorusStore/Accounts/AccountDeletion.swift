@@ -10,39 +10,108 @@ public enum VoicesOnDeletion: String, Sendable, CaseIterable {
 }
 
 extension ChorusStore {
-    /// Deletes an account in one transaction. The handle is freed; nothing that identifies the person is kept.
+    /// Deletes an account. In the request's one transaction the person is signed out everywhere, can no longer sign
+    /// in, their handle is freed and nothing of theirs is shown any more (kept voices become "someone"'s at once,
+    /// erased ones are hidden); a job then erases the rows themselves, with the totals, and commits with its
+    /// completion, so it is done once. Nothing that identifies the person is kept.
     public func deleteAccount(id: Int64, voices: VoicesOnDeletion) async throws {
         try await database.write { db in
             try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: id)").run()
             try await db.raw("DELETE FROM recovery_codes WHERE account_id = \(bind: id)").run()
-            try await db.raw("DELETE FROM follows WHERE follower_id = \(bind: id) OR followed_id = \(bind: id)").run()
-            for statement in Self.accountDeletionHooks {
-                try await db.raw(SQLQueryString(statement.replacingOccurrences(of: ":account", with: String(id)))).run()
-            }
-            switch voices {
-            case .erase:
-                let believed = try await db.raw("SELECT voice_id FROM beliefs WHERE account_id = \(bind: id) AND silent = 0").all().map {
-                    try $0.int64("voice_id")
-                }
-                for voiceID in believed {
-                    try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
-                }
-                try await Self.recordBeliefsErased(by: id, db)
-                try await db.raw("DELETE FROM beliefs WHERE account_id = \(bind: id)").run()
-                try await Self.add(-believed.count, to: .beliefs, db)
-                try await Self.deleteVoices(db, where: "thread_root_id IN (SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id)")
-                try await Self.deleteVoices(db, where: "account_id = \(id)")
-            case .keepAnonymously:
+            try await db.raw("DELETE FROM oauth_tokens WHERE account_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM oauth_codes WHERE account_id = \(bind: id)").run()
+            if voices == .keepAnonymously {
                 try await db.raw("UPDATE voices SET visibility = 'anonymous' WHERE account_id = \(bind: id) AND visibility = 'public'").run()
-                try await Self.deleteVoices(db, where: "account_id = \(id) AND visibility = 'only_me'")
             }
             try await db.raw(
                 """
                 UPDATE accounts SET handle = \(bind: "deleted-\(id)"), display_handle = 'someone', display_name = '', password_hash = '',
-                    country = NULL, language = NULL, deleted_at = \(bind: ChorusDatabase.now()) WHERE id = \(bind: id)
+                    country = NULL, language = NULL, deleted_at = \(bind: ChorusDatabase.now()),
+                    erasing = \(bind: voices == .erase ? 1 : 0) WHERE id = \(bind: id) AND deleted_at IS NULL
                 """
             ).run()
+            try await Self.enqueue(
+                db, kind: JobKind.eraseAccount, payload: "\(id) \(voices.rawValue)", uniqueKey: "\(JobKind.eraseAccount):\(id)", maxAttempts: 10)
         }
+    }
+
+    /// How many beliefs or voices one erasure job takes out before it hands the rest to the next job: a big
+    /// account is erased in short transactions that never hold the counters for long.
+    static let erasureChunk = 100
+
+    /// The job's part of a deletion: every row the account left, with the totals they were counted in, a chunk at a
+    /// time. A job that leaves work queues the next one in its own transaction, so the chain is never broken nor
+    /// doubled; each chunk is safe to run again (what is gone is not found twice), though the job system runs it once.
+    static func eraseAccountData(_ db: any SQLDatabase, job: Job) async throws {
+        let parts = job.payload.split(separator: " ")
+        guard parts.count == 2, let id = Int64(parts[0]), let voices = VoicesOnDeletion(rawValue: String(parts[1])) else {
+            throw Refusal(.unprocessable, "This erasure job's payload “\(job.payload)” is not “account-id erase|keep_anonymously”.")
+        }
+        var budget = erasureChunk
+        while budget > 0 {
+            let erased = try await eraseStep(db, accountID: id, voices: voices, limit: budget)
+            if erased == 0 { break }
+            budget -= erased
+        }
+        if budget <= 0 {
+            try await Self.enqueue(
+                db, kind: JobKind.eraseAccount, payload: job.payload, uniqueKey: "\(JobKind.eraseAccount):\(id):after:\(job.id)", maxAttempts: 10)
+            return
+        }
+        try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM recovery_codes WHERE account_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM follows WHERE follower_id = \(bind: id) OR followed_id = \(bind: id)").run()
+        for statement in Self.accountDeletionHooks {
+            try await db.raw(SQLQueryString(statement.replacingOccurrences(of: ":account", with: String(id)))).run()
+        }
+        if voices == .keepAnonymously {
+            try await db.raw("UPDATE voices SET visibility = 'anonymous' WHERE account_id = \(bind: id) AND visibility = 'public'").run()
+        }
+    }
+
+    /// Erases up to `limit` of what is left, in order: the account's beliefs, then the threads it started (with
+    /// everyone's replies), then its other voices (only its only-me ones when the rest are kept). Returns how many
+    /// beliefs or voices (threads count once) it took out; 0 when nothing is left.
+    private static func eraseStep(_ db: any SQLDatabase, accountID id: Int64, voices: VoicesOnDeletion, limit: Int) async throws -> Int {
+        let limit = String(limit)
+        func ids(_ query: String) async throws -> String? {
+            let found = try await db.raw(SQLQueryString(query)).all().map { String(try $0.int64("id")) }
+            return found.isEmpty ? nil : found.joined(separator: ", ")
+        }
+        switch voices {
+        case .erase:
+            let beliefs = try await db.raw(
+                "SELECT id, voice_id, silent, created_at FROM beliefs WHERE account_id = \(bind: id) ORDER BY id LIMIT \(unsafeRaw: limit)"
+            ).all()
+            if !beliefs.isEmpty {
+                var counted = 0
+                for belief in beliefs {
+                    if try belief.int64("silent") == 0 {
+                        counted += 1
+                        try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: try belief.int64("voice_id"))").run()
+                    }
+                    try await recordBeliefTakenBack(by: id, givenAt: try belief.int64("created_at"), db)
+                }
+                let list = try beliefs.map { String(try $0.int64("id")) }.joined(separator: ", ")
+                try await db.raw("DELETE FROM beliefs WHERE id IN (\(unsafeRaw: list))").run()
+                try await add(-counted, to: .beliefs, db)
+                return beliefs.count
+            }
+            if let roots = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id ORDER BY id LIMIT \(limit)") {
+                try await deleteVoices(db, where: "thread_root_id IN (\(roots))")
+                return roots.split(separator: ",").count
+            }
+            if let own = try await ids("SELECT id FROM voices WHERE account_id = \(id) ORDER BY id LIMIT \(limit)") {
+                try await deleteVoices(db, where: "id IN (\(own))")
+                return own.split(separator: ",").count
+            }
+        case .keepAnonymously:
+            if let journal = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND visibility = 'only_me' ORDER BY id LIMIT \(limit)") {
+                try await deleteVoices(db, where: "id IN (\(journal))")
+                return journal.split(separator: ",").count
+            }
+        }
+        return 0
     }
 
     /// Statements later features add to account deletion (`:account` is replaced by the account id).
@@ -55,6 +124,7 @@ extension ChorusStore {
         "DELETE FROM blocks WHERE blocker_id = :account OR blocked_id = :account",
         "DELETE FROM mutes WHERE muter_id = :account OR muted_id = :account",
         "DELETE FROM reports WHERE reporter_id = :account",
+        "DELETE FROM data_exports WHERE account_id = :account",
         // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
         """
         UPDATE moderation_actions SET appeal_text = NULL,

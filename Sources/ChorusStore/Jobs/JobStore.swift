@@ -26,18 +26,36 @@ extension ChorusStore {
     @discardableResult
     public func enqueue(kind: String, payload: String = "", uniqueKey: String? = nil, runAt: Int64? = nil, maxAttempts: Int = 5) async throws -> Int64
     {
+        try await database.write { db in
+            try await Self.enqueue(db, kind: kind, payload: payload, uniqueKey: uniqueKey, runAt: runAt, maxAttempts: maxAttempts)
+        }
+    }
+
+    /// Queues a job inside a caller's transaction, so the job exists exactly when the caller's write commits.
+    @discardableResult
+    static func enqueue(
+        _ db: any SQLDatabase, kind: String, payload: String = "", uniqueKey: String? = nil, runAt: Int64? = nil, maxAttempts: Int = 5
+    ) async throws -> Int64 {
         let now = ChorusDatabase.now()
         let id = VoiceID.make(at: now)
-        try await database.write { db in
-            try await db.raw(
-                """
-                INSERT INTO jobs (id, kind, payload, unique_key, run_at, max_attempts, created_at)
-                VALUES (\(bind: id), \(bind: kind), \(bind: payload), \(bind: uniqueKey), \(bind: runAt ?? now), \(bind: Int64(maxAttempts)), \(bind: now))
-                ON CONFLICT (unique_key) DO NOTHING
-                """
-            ).run()
-        }
+        try await db.raw(
+            """
+            INSERT INTO jobs (id, kind, payload, unique_key, run_at, max_attempts, created_at)
+            VALUES (\(bind: id), \(bind: kind), \(bind: payload), \(bind: uniqueKey), \(bind: runAt ?? now), \(bind: Int64(maxAttempts)), \(bind: now))
+            ON CONFLICT (unique_key) DO NOTHING
+            """
+        ).run()
         return id
+    }
+
+    /// Runs every job that is ready now, one after another, with the store's own handlers (and `extra` ones); for
+    /// tests and tools that want a request's deferred work done before they look. Returns how many were taken.
+    @discardableResult
+    public func runPendingJobs(worker: String = "inline", extra: [String: JobHandler] = [:]) async throws -> Int {
+        let handlers = jobHandlers.merging(extra) { _, new in new }
+        var taken = 0
+        while try await runNextJob(worker: worker, handlers: handlers) { taken += 1 }
+        return taken
     }
 
     /// Takes the next ready job, if any, and runs `handler` on it. Returns whether a job was taken.

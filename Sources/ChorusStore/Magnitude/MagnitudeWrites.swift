@@ -180,14 +180,20 @@ extension ChorusStore {
         }
         // The decay runs from the last time a new account joined in, when the score last rose.
         let lastAccountAt = newAccount > 0 ? milliseconds : 0
-        try await db.raw(
+        let accounts = try await db.raw(
             """
             INSERT INTO tag_days (tag, day, uses, accounts, last_account_at)
             VALUES (\(bind: tag), \(bind: day), \(bind: change), \(bind: newAccount), \(bind: lastAccountAt))
             ON CONFLICT (tag, day) DO UPDATE SET uses = tag_days.uses + excluded.uses, accounts = tag_days.accounts + excluded.accounts,
                 last_account_at = CASE WHEN excluded.last_account_at > tag_days.last_account_at
                     THEN excluded.last_account_at ELSE tag_days.last_account_at END
+            RETURNING accounts
             """
-        ).run()
+        ).first()?.int64("accounts")
+        // Reaching the minimum, or falling below it, changes what may be published: the trends snapshot is redone.
+        let minimum = Int64(TrendScore.minimumAccounts)
+        if let accounts, (newAccount > 0 && accounts == minimum) || (newAccount < 0 && accounts == minimum - 1) {
+            try await trendInputsCrossedMinimum(db)
+        }
     }
 }

@@ -25,6 +25,7 @@ public enum Migrations {
         .m0005Moderation,
         .m0006Jobs,
         .m0007RateLimits,
+        .m0008DeferredWorkAndNotificationGroups,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

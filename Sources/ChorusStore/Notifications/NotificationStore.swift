@@ -17,20 +17,31 @@ public struct ChorusNotification: Sendable, Equatable {
     public var from: Account?
     public var voiceID: Int64?
     public var createdAt: Int64
+    /// Shared by notifications about the same thing: beliefs in one voice, replies to one voice, follows of one day.
+    public var groupKey: String
+
+    public init(id: Int64, kind: Kind, from: Account?, voiceID: Int64?, createdAt: Int64, groupKey: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.from = from
+        self.voiceID = voiceID
+        self.createdAt = createdAt
+        self.groupKey = groupKey ?? "ungrouped-\(id)"
+    }
 }
 
 /// Notifications are written by the store itself, from ids it already holds: the author of an anonymous voice is
 /// found here and never returned, and an anonymous replier is never recorded.
 extension ChorusStore {
     static func insertNotification(
-        _ db: any SQLDatabase, kind: ChorusNotification.Kind, to recipient: Int64, from sender: Int64?, voiceID: Int64?
+        _ db: any SQLDatabase, kind: ChorusNotification.Kind, to recipient: Int64, from sender: Int64?, voiceID: Int64?, groupKey: String
     ) async throws -> Int64 {
         let now = ChorusDatabase.now()
         let id = VoiceID.make(at: now)
         try await db.raw(
             """
-            INSERT INTO notifications (id, account_id, type, from_account_id, voice_id, created_at)
-            VALUES (\(bind: id), \(bind: recipient), \(bind: kind.rawValue), \(bind: sender), \(bind: voiceID), \(bind: now))
+            INSERT INTO notifications (id, account_id, type, from_account_id, voice_id, created_at, group_key)
+            VALUES (\(bind: id), \(bind: recipient), \(bind: kind.rawValue), \(bind: sender), \(bind: voiceID), \(bind: now), \(bind: groupKey))
             """
         ).run()
         return id
@@ -43,7 +54,8 @@ extension ChorusStore {
             guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first() else { return nil }
             let author = try row.int64("account_id")
             guard author != believer else { return nil }
-            _ = try await Self.insertNotification(db, kind: .favourite, to: author, from: believer, voiceID: voiceID)
+            _ = try await Self.insertNotification(
+                db, kind: .favourite, to: author, from: believer, voiceID: voiceID, groupKey: "favourite-\(voiceID)")
             return author
         }
     }
@@ -63,7 +75,8 @@ extension ChorusStore {
         guard reply.state == .visible, reply.visibility.isListed, let answered = answeredAccountID, answered != replier else { return nil }
         return try await database.write { db in
             _ = try await Self.insertNotification(
-                db, kind: .mention, to: answered, from: reply.visibility == .public ? replier : nil, voiceID: reply.id)
+                db, kind: .mention, to: answered, from: reply.visibility == .public ? replier : nil, voiceID: reply.id,
+                groupKey: "mention-\(reply.inReplyTo ?? reply.id)")
             return answered
         }
     }
@@ -74,23 +87,28 @@ extension ChorusStore {
             let existing = try await db.raw(
                 "SELECT id FROM notifications WHERE type = 'follow' AND account_id = \(bind: followed) AND from_account_id = \(bind: follower)"
             ).first()
-            if existing == nil { _ = try await Self.insertNotification(db, kind: .follow, to: followed, from: follower, voiceID: nil) }
+            if existing == nil {
+                _ = try await Self.insertNotification(
+                    db, kind: .follow, to: followed, from: follower, voiceID: nil, groupKey: "follow-\(ChorusDatabase.now() / 86_400_000)")
+            }
         }
     }
 
     /// A person's notifications, newest first; those about voices since deleted are left out.
     public func notifications(
-        accountID: Int64, kinds: Set<ChorusNotification.Kind>? = nil, page: PageRequest = .init(), id: Int64? = nil
+        accountID: Int64, kinds: Set<ChorusNotification.Kind>? = nil, page: PageRequest = .init(), id: Int64? = nil, ids: [Int64]? = nil
     ) async throws -> [ChorusNotification] {
         try await database.read { db in
             var query: SQLQueryString = """
-                SELECT n.id AS notification_id, n.type, n.voice_id, n.created_at AS notified_at, n.from_account_id,
+                SELECT n.id AS notification_id, n.type, n.voice_id, n.created_at AS notified_at, n.from_account_id, n.group_key,
                        \(unsafeRaw: Self.accountColumns)
                 FROM notifications n LEFT JOIN accounts a ON a.id = n.from_account_id AND a.deleted_at IS NULL
-                WHERE n.account_id = \(bind: accountID)
-                  AND (n.voice_id IS NULL OR EXISTS (SELECT 1 FROM voices v WHERE v.id = n.voice_id))
+                WHERE n.account_id = \(bind: accountID) AND \(unsafeRaw: Self.notificationShown)
                 """
             if let id { query.appendInterpolation(unsafeRaw: " AND n.id = "); query.appendInterpolation(bind: id) }
+            if let ids {
+                query.appendInterpolation(unsafeRaw: ids.isEmpty ? " AND 1 = 0" : " AND n.id IN (\(ids.map(String.init).joined(separator: ", ")))")
+            }
             if let kinds {
                 let list = kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
                 query.appendInterpolation(unsafeRaw: kinds.isEmpty ? " AND 1 = 0" : " AND n.type IN (\(list))")
@@ -111,12 +129,19 @@ extension ChorusStore {
                 if try row.optionalInt64("from_account_id") != nil, from == nil { return nil }
                 return ChorusNotification(
                     id: try row.int64("notification_id"), kind: kind, from: from, voiceID: try row.optionalInt64("voice_id"),
-                    createdAt: try row.int64("notified_at")
+                    createdAt: try row.int64("notified_at"), groupKey: try row.optionalString("group_key")
                 )
             }
             return page.minID == nil ? found : found.reversed()
         }
     }
+
+    /// Whether a notification (`n`) is still shown: its voice is there (and not being erased with its author's
+    /// account), and whoever it is from has not deleted their account.
+    static let notificationShown = """
+        (n.voice_id IS NULL OR EXISTS (SELECT 1 FROM voices v JOIN accounts va ON va.id = v.account_id WHERE v.id = n.voice_id AND va.erasing = 0))
+        AND (n.from_account_id IS NULL OR EXISTS (SELECT 1 FROM accounts fa WHERE fa.id = n.from_account_id AND fa.deleted_at IS NULL))
+        """
 
     public func notification(id: Int64, accountID: Int64) async throws -> ChorusNotification? {
         try await notifications(accountID: accountID, page: .init(limit: 1), id: id).first

@@ -4,6 +4,8 @@ import SQLKit
 /// How voices are read: one SELECT shape, and one rule for who may see what.
 extension ChorusStore {
     /// A voice is seen by others only when it is listed, visible and its author is not suspended; its author always sees it.
+    /// Nobody sees the voices of an account being erased, nor the replies in its threads (the job that erases them
+    /// may not have run yet).
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
     /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
     ///
@@ -25,9 +27,15 @@ extension ChorusStore {
                    CASE WHEN v.account_id = \(bind: reader) THEN 1 ELSE 0 END AS is_mine,
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
-            \(source)((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
-            """ + blocksAndMutes(viewer: viewer)
+            \(source)a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
+            """ + notInAnErasedThread + blocksAndMutes(viewer: viewer)
     }
+
+    /// Replies in a thread started by an account being erased go with it: hidden at once, erased by the job.
+    static let notInAnErasedThread: SQLQueryString = """
+         AND (v.thread_root_id = v.id OR NOT EXISTS (
+            SELECT 1 FROM voices tr JOIN accounts ta ON ta.id = tr.account_id WHERE tr.id = v.thread_root_id AND ta.erasing = 1))
+        """
 
     static func voice(from row: any SQLRow) throws -> Voice {
         let author: VoiceAuthor

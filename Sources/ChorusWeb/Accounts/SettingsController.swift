@@ -15,6 +15,8 @@ struct SettingsController {
         router.post("/account/password", use: changePassword)
         router.post("/account/recovery-codes", use: newRecoveryCodes)
         router.get("/account/export", use: export)
+        router.post("/account/exports", use: requestArchive)
+        router.get("/account/exports/{id}", use: downloadArchive)
         router.post("/account/delete", use: deleteAccount)
     }
 
@@ -34,6 +36,14 @@ struct SettingsController {
             "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: account.country, words: words),
             "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
         ]
+        values["archives"] = try await store.exportArchives(accountID: account.id).map { archive -> [String: Any] in
+            var entry: [String: Any] = ["preparing": archive.state == .preparing]
+            if archive.state == .ready, let expiresAt = archive.expiresAt {
+                entry["link"] = "/account/exports/\(archive.id)"
+                entry["until"] = words.format("archive_until", ["date": VoiceView.dateText(expiresAt)])
+            }
+            return entry
+        }
         if let notice { values["notice"] = notice }
         if let error { values["error"] = error }
         return pages.render("settings", values, request: request, context: context, status: status)
@@ -89,9 +99,7 @@ struct SettingsController {
 
     @Sendable func export(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(try await store.exportData(accountID: account.id))
+        let data = try await store.exportData(accountID: account.id).encoded()
         return Response(
             status: .ok,
             headers: [
@@ -99,6 +107,37 @@ struct SettingsController {
                 .contentDisposition: "attachment; filename=\"chorus-\(account.handle).json\"",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    /// Archives one person may ask for: enough to try again, not enough to keep the workers busy for nothing.
+    static let archiveLimit = Limit(
+        name: "archive", count: 5, window: 60 * 60_000,
+        message: "You have asked for several archives in the last hour. The last one is on this page; you can ask again in a little while."
+    )
+
+    /// "Prepare my archive": a job builds it; the settings page shows it being prepared, then a download link.
+    @Sendable func requestArchive(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        try await store.count(Self.archiveLimit, key: String(account.id))
+        try await store.requestExport(accountID: account.id)
+        return try await settingsPage(request, context, notice: pages.words(context, request)["archive_preparing_notice"], status: .accepted)
+    }
+
+    @Sendable func downloadArchive(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        guard let id = context.parameters.get("id", as: Int64.self), let file = try await store.exportArchiveFile(id: id, accountID: account.id)
+        else {
+            throw Refusal(.notFound, pages.words(context, request)["archive_gone"])
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"chorus-\(account.handle)-archive.json\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: file))
         )
     }
 

@@ -24,6 +24,11 @@ public struct AppConfig: Sendable {
     public var postingLimit: Int = Limit.posting.count
     /// Limits on sign-in, sign-up and posting per client (keyed on an in-memory fingerprint, never an address).
     public var rateLimits: RateLimits = .standard
+    /// Live pushes of notifications about one voice (its beliefs, its replies) are coalesced: at most one per voice per
+    /// this window on each stream, the newest held back sent when it ends, so a flood never buzzes a phone 500 times.
+    public var notificationPushWindow: Duration = .seconds(60)
+    /// How often a quiet stream gets a heartbeat (and held-back notifications are looked at).
+    public var streamHeartbeat: Duration = .seconds(15)
     /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
     public var logger: Logger?
 

@@ -60,12 +60,14 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     MastodonStatusesController(services: services).addRoutes(to: router)
     MastodonTimelinesController(services: services).addRoutes(to: router)
     MastodonNotificationsController(services: services).addRoutes(to: router)
+    MastodonGroupedNotificationsController(services: services).addRoutes(to: router)
     MastodonStreaming(services: services).addRoutes(to: router)
     HelpController(services: services).addRoutes(to: router)
     ResourcesModerationController(services: services).addRoutes(to: router)
     CrisisModerationController(services: services).addRoutes(to: router)
     ModerationRoutes.add(to: router, services: services)
     MagnitudeController(services: services).addRoutes(to: router)
+    NotificationsController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router

@@ -16,7 +16,7 @@ public struct JobWorker: Service {
 
     public init(store: ChorusStore, logger: Logger, idle: Duration = .milliseconds(500)) {
         self.store = store
-        self.handlers = JobKinds.handlers
+        self.handlers = JobKinds.handlers(store)
         self.logger = logger
         self.idle = idle
     }
@@ -45,10 +45,17 @@ public struct JobWorker: Service {
 public enum JobKinds {
     public static let purgeSessions = "sessions.purge"
 
-    static let handlers: [String: JobHandler] = [
+    static func handlers(_ store: ChorusStore) -> [String: JobHandler] {
+        store.jobHandlers.merging(web) { _, web in web }
+    }
+
+    static let web: [String: JobHandler] = [
         purgeSessions: { _, db in
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: ChorusDatabase.now())").run()
             try await ChorusStore.purgeRateCounts(db, before: ChorusDatabase.now() - 2 * 3_600_000)
+            // Finished jobs are kept a day, for the operator to look at.
+            try await db.raw("DELETE FROM jobs WHERE state = 'done' AND finished_at < \(bind: ChorusDatabase.now() - 86_400_000)").run()
+            try await db.raw("DELETE FROM data_exports WHERE expires_at < \(bind: ChorusDatabase.now())").run()
         }
     ]
 
@@ -56,5 +63,6 @@ public enum JobKinds {
     static func scheduleHousekeeping(_ store: ChorusStore) async throws {
         let hour = ChorusDatabase.now() / 3_600_000
         try await store.enqueue(kind: purgeSessions, uniqueKey: "\(purgeSessions):\(hour)")
+        try await store.scheduleRecurringJobs()
     }
 }

@@ -105,7 +105,7 @@ struct MagnitudeController {
     /// The values the home page adds: today's line and the trending hashtags.
     static func homeValues(_ store: ChorusStore, _ words: Words) async throws -> [String: Any] {
         let totals = try await store.publishedMagnitude()
-        let trends = try await store.trendingTags(limit: 5)
+        let trends = try await store.currentTrends(limit: 5)
         return [
             "today_line": todayLine(totals, words),
             "metoo_count": totals.meTooPeople.map { $0.groupedText } ?? words["magnitude_fewer"],

@@ -157,6 +157,12 @@ struct MastodonEntities: Sendable {
     }
 
     /// Notifications as their recipient sees them. An anonymous replier is shown as `someone`.
+    /// The key `/api/v2/notifications` groups by default: beliefs in one voice and follows of one day; replies stay
+    /// ungrouped, as Mastodon's mentions.
+    static func groupKey(_ notification: ChorusNotification) -> String {
+        MastodonGroupedNotificationsController.defaultGrouped.contains(notification.kind) ? notification.groupKey : "ungrouped-\(notification.id)"
+    }
+
     func notifications(_ list: [ChorusNotification], recipient: Int64) async throws -> [JSON] {
         let voices = try await store.voices(ids: list.compactMap(\.voiceID), viewer: recipient)
         let statuses = try await self.statuses(voices)
@@ -172,7 +178,7 @@ struct MastodonEntities: Sendable {
             let from = notification.from.flatMap { summaries[$0.id] }.map(account) ?? someone
             var json: JSON = [
                 "id": .id(notification.id), "type": .string(notification.kind.rawValue),
-                "created_at": .string(Self.iso(notification.createdAt)), "group_key": .string("ungrouped-\(notification.id)"),
+                "created_at": .string(Self.iso(notification.createdAt)), "group_key": .string(Self.groupKey(notification)),
                 "account": from,
             ]
             if notification.voiceID != nil { json = json.with("status", status) }

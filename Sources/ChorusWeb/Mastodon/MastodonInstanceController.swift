@@ -163,7 +163,7 @@ struct MastodonInstanceController {
         let params = try await APIParams.read(request, context: context)
         let limit = min(max(try params.int("limit") ?? 10, 1), 20)
         let offset = max(try params.int("offset") ?? 0, 0)
-        let tags = try await store.trendingTags(limit: limit + offset).dropFirst(offset)
+        let tags = try await store.currentTrends(limit: limit + offset).dropFirst(offset)
         return APIResponse.json(.array(tags.map { entities.tag($0.name, history: $0.history) }))
     }
 

@@ -64,12 +64,16 @@ final class StreamDispatcher: Sendable {
     let account: Account?
     /// The newest notification already sent on this connection.
     let notificationCursor = Mutex<Int64>(Int64.max)
+    /// Notifications about one voice pushed at most once per window; see `AppConfig.notificationPushWindow`.
+    let pushes: NotificationPushes
 
     var store: ChorusStore { services.store }
 
     init(services: ChorusServices, account: Account?) {
         self.services = services
         self.account = account
+        let window = services.config.notificationPushWindow.components
+        self.pushes = NotificationPushes(window: window.seconds * 1000 + window.attoseconds / 1_000_000_000_000_000)
     }
 
     func prepare() async throws {
@@ -117,16 +121,27 @@ final class StreamDispatcher: Sendable {
             let fresh = try await store.notifications(accountID: account.id, page: .init(minID: since, limit: 40))
             guard let newest = fresh.first?.id else { return [] }
             notificationCursor.withLock { $0 = max($0, newest) }
-            let entities = try await MastodonEntities(services: services).notifications(fresh.reversed(), recipient: account.id)
-            for json in entities {
+            let oldestFirst = Array(fresh.reversed())
+            let entities = try await MastodonEntities(services: services).notifications(oldestFirst, recipient: account.id)
+            let keyed = zip(oldestFirst, entities).map { (key: $0.groupKey, payload: $1.serialized()) }
+            for payload in pushes.admit(keyed, now: ChorusDatabase.now()) {
                 for subscription in targets {
-                    out.append(StreamMessage(subscription: subscription, event: "notification", payload: json.serialized()))
+                    out.append(StreamMessage(subscription: subscription, event: "notification", payload: payload))
                 }
             }
         case .magnitude:
             break
         }
         return out
+    }
+
+    /// Held-back notifications whose window has ended, for a stream's heartbeat.
+    func duePushes(subscriptions: Set<StreamSubscription>) -> [StreamMessage] {
+        let targets = subscriptions.filter { $0.kind == .user || $0.kind == .userNotification }
+        guard account != nil, !targets.isEmpty else { return [] }
+        return pushes.due(now: ChorusDatabase.now()).flatMap { payload in
+            targets.map { StreamMessage(subscription: $0, event: "notification", payload: payload) }
+        }
     }
 
     /// Whether a voice belongs on this reader's home timeline.
@@ -204,7 +219,7 @@ struct MastodonStreaming {
             name: kind.rawValue, tag: request.uri.queryParameters["tag"].map(String.init), signedIn: account != nil)
         let dispatcher = StreamDispatcher(services: services, account: account)
         try await dispatcher.prepare()
-        let ticks = services.live.ticks()
+        let ticks = services.live.ticks(every: services.config.streamHeartbeat)
         let logger = context.logger
         return Response(
             status: .ok,
@@ -229,6 +244,9 @@ struct MastodonStreaming {
             switch tick {
             case .heartbeat:
                 try await writer.write(ByteBuffer(string: ":thump\n\n"))
+                for message in dispatcher.duePushes(subscriptions: [subscription]) {
+                    try await writer.write(ByteBuffer(string: "event: \(message.event)\ndata: \(message.payload)\n\n"))
+                }
             case .event(let event):
                 let messages: [StreamMessage]
                 do {
@@ -274,7 +292,7 @@ struct MastodonStreaming {
             {
                 subscriptions.value.withLock { _ = $0.insert(first) }
             }
-            let ticks = services.live.ticks()
+            let ticks = services.live.ticks(every: services.config.streamHeartbeat)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await message in inbound.messages(maxSize: 16 * 1024) {
@@ -293,9 +311,14 @@ struct MastodonStreaming {
                 }
                 group.addTask {
                     for await tick in ticks.stream {
-                        guard case .event(let event) = tick else { continue }
                         let current = subscriptions.value.withLock { $0 }
-                        guard let messages = try? await dispatcher.messages(for: event, subscriptions: current) else { continue }
+                        let messages: [StreamMessage]
+                        switch tick {
+                        case .heartbeat: messages = dispatcher.duePushes(subscriptions: current)
+                        case .event(let event):
+                            guard let found = try? await dispatcher.messages(for: event, subscriptions: current) else { continue }
+                            messages = found
+                        }
                         for message in messages {
                             let json: JSON = [
                                 "stream": .array(message.subscription.names.map(JSON.string)), "event": .string(message.event),
@@ -346,5 +369,57 @@ extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+/// Coalesces one stream's notification pushes per group (a voice's beliefs, a voice's replies, a day's follows): the
+/// first is sent at once, the rest within `window` milliseconds are held, and only the newest held one is sent when the
+/// window ends. Ungrouped notifications are always sent. Every notification is still in the list and grouped APIs.
+final class NotificationPushes: Sendable {
+    struct State {
+        var lastSent: [String: Int64] = [:]
+        var held: [String: String] = [:]
+    }
+
+    let window: Int64
+    let state = Mutex(State())
+
+    init(window: Int64) { self.window = window }
+
+    /// The payloads to send now, oldest first, from notifications that just arrived (oldest first).
+    func admit(_ arrived: [(key: String, payload: String)], now: Int64) -> [String] {
+        state.withLock { state in
+            var out: [String] = []
+            for (key, payload) in arrived {
+                if key.hasPrefix("ungrouped-") {
+                    out.append(payload)
+                } else if let last = state.lastSent[key], now - last < window {
+                    state.held[key] = payload
+                } else {
+                    state.lastSent[key] = now
+                    state.held[key] = nil
+                    out.append(payload)
+                }
+            }
+            out.append(contentsOf: Self.release(&state, now: now, window: window))
+            return out
+        }
+    }
+
+    /// Held payloads whose window has ended.
+    func due(now: Int64) -> [String] {
+        state.withLock { Self.release(&$0, now: now, window: window) }
+    }
+
+    private static func release(_ state: inout State, now: Int64, window: Int64) -> [String] {
+        var out: [String] = []
+        for (key, payload) in state.held.sorted(by: { $0.key < $1.key }) where now - (state.lastSent[key] ?? 0) >= window {
+            out.append(payload)
+            state.lastSent[key] = now
+            state.held[key] = nil
+        }
+        // Groups quiet for a whole window are forgotten, so a long-lived stream holds only what is recent.
+        state.lastSent = state.lastSent.filter { now - $0.value < window || state.held[$0.key] != nil }
+        return out
     }
 }
