@@ -52,6 +52,9 @@ CONJUNCTIONS = {
     "aber", "doch", "jedoch", "trotzdem", "mas", "porem", "contudo", "entretanto",
 }
 SEED = 20171015
+# Feature scheme (tools/ngram_features.py, NGramFeatures.Scheme in Swift): 2 = word uni/bi/trigrams and character
+# n-grams across word boundaries, so sarcastic set phrases ("and i'm the queen", "yeah right") are features.
+SCHEME = 2
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = "/work/shared/data"
 
@@ -88,7 +91,7 @@ def clause(toks):
 
 def hashed(text_or_tokens):
     toks = tokens(text_or_tokens) if isinstance(text_or_tokens, str) else text_or_tokens
-    return {fnv1a(f) for f in features(toks)}
+    return {fnv1a(f) for f in features(toks, SCHEME)}
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -285,6 +288,7 @@ def export(model, index, threshold, path, sources, phrase_threshold=0.0, prune=0
     keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= prune]
     payload = {
         "format": 1,
+        "features": SCHEME,
         "labels": LABELS,
         "conjunctions": sorted(CONJUNCTIONS),
         "threshold": round(float(threshold), 4),
