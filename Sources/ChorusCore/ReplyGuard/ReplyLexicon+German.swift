@@ -9,6 +9,9 @@ extension ReplyLexicon {
             "ihn angemacht", "nachstes mal", "!nachstes mal nicht", "lektion gelernt", "passiert eben", "passiert halt",
             "verantwortung fur ihre", "selbst verantwortung", "tu nicht so uberrascht", "da nicht sein",
             "!nicht mit ihm", "schlechte entscheidungen", "gesunder menschenverstand", "nachdenken bevor",
+            "nachstes mal bleib/vielleicht/pass/trink/geh/besser/lieber", "glas * im auge",
+            "glas nie unbeaufsichtigt", "daraus gelernt", "gehoren immer zwei", "menschenverstand", "schlauer sein",
+            "besser schutzen", "leichtsinnig", "erwarten dass nichts passiert",
         ],
         .disbelief: [
             "!glaube kein wort", "!glaub kein wort", "!glaube ich nicht", "!glaub ich nicht", "!ich glaube dir nicht",
@@ -20,11 +23,18 @@ extension ReplyLexicon {
             "ich kenne ihn", "!so war das nicht", "schwer zu glauben", "schwer fallt zu glauben",
             "fallt mir * schwer zu glauben", "schone geschichte", "nette geschichte", "reue am morgen", "reue",
             "echten opfern", "ich glaube es wenn", "glaub ich erst wenn",
+            "und ich bin * papst/konigin/batman/astronaut/konig", "ja ne is klar", "ja klar und", "jaja und",
+            "wie zufallig", "komisches timing", "aussage gegen aussage", "schweine konnen fliegen", "bezweifle",
+            "sehr glaubwurdig", "total glaubwurdig", "einfach so glauben",
         ],
         .whyQuestion: [
             "!warum/wieso/weshalb/weswegen _ du", "!warum/wieso/weshalb nicht", "!warum/wieso/weshalb erst jetzt",
             "!wie kommt es dass du", "!warum/wieso/weshalb hast/bist/warst/hattest/gehst/bleibst/bliebst",
             "!was hast du da gemacht", "!was wolltest du * dort",
+            "hast du * nein gesagt", "klar nein gesagt", "hast du dich gewehrt", "hattest du getrunken",
+            "wie viel hast/hattest du", "was hattest du * an", "was hast du um/bei/in/da/dort * gemacht",
+            "was hat dich * gebracht/abgehalten", "hoffnungen gemacht ?", "wozu bist du",
+            "!und du hast nicht/nix/nichts", "!du hast es nicht angezeigt",
         ],
         .minimizing: [
             "manner werden auch", "!nicht alle manner", "notallmen", "nur ein witz", "nur spass", "war ein witz",
@@ -38,6 +48,10 @@ extension ReplyLexicon {
             "passiert jedem", "gehort zum leben", "nur ein kuss", "nur angefasst", "nur beruhrt", "nur deinen arm",
             "reg dich ab", "beruhig dich", "zu empfindlich", "peinlichen moment*", "ist jahre her", "klaps",
             "falsch beschuldigt werden", "einfach nur freundlich", "nur betrunken",
+            "karriere * ruinieren", "leben * zerstoren", "familie kaputt", "vorsicht mit * vorwurfen/anschuldigungen",
+            "uber einen kamm", "andere zeiten", "grossere probleme", "hinter sich lassen",
+            "!nicht der/kein weltuntergang", "missverstandnis", "bloder abend", "blodem abend", "das ganze drama",
+            "verharmlost",
         ],
         .hostile: [
             "schlampe*", "hure", "nutte", "fotze", "miststuck", "bitch",
@@ -49,6 +63,10 @@ extension ReplyLexicon {
             "ich hatte das gleiche gemacht", "wer wurde dich", "heul doch", "heul leiser", "heulgeschichte",
             "feminazi*", "feministinnen wie du", "krebsgeschwur", "hassliche frauen", "wie erbarmlich", "erbarmlich",
             "lol", "haha*", "was fur ein witz", "aufmerksamkeitsgeil*",
+            "heul weiter", "heul lauter", "buhu", "in die kuche", "hauptfigur", "kleines opfer", "opferrolle",
+            "opfer show", "aufmerksamkeitshure", "weiss wo du", "in welcher strasse", "wo du arbeitest",
+            "wirst sehen was", "passieren unfalle", "auf meinen schoss", "schick mir ein foto", "bist * heiss",
+            "leicht zu haben", "such dir ein leben", "likes sammelt",
         ],
     ]
 }

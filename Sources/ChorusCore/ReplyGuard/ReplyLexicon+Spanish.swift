@@ -11,6 +11,9 @@ extension ReplyLexicon {
             "algo hiciste", "responsables de su", "responsabilidad * seguridad", "!no te hagas la sorprendida",
             "a que ibas", "te pusiste en", "le diste alas", "bien merecido", "te lo merecias", "que ibas a esperar",
             "malas decisiones", "sentido comun",
+            "vigilar la copa", "vigila tu copa", "la copa sola", "hayas aprendido", "dos no bailan",
+            "buscarse problemas", "ser mas listas", "tienen que protegerse", "protegerte mejor",
+            "esperar que no pase nada",
         ],
         .disbelief: [
             "!no me creo", "!no te creo", "!no creo nada", "!no creo que", "fotos o no paso", "o no paso",
@@ -23,12 +26,19 @@ extension ReplyLexicon {
             "nunca haria eso", "!no haria eso", "lo conozco", "!no es lo que paso", "me cuesta * creer*",
             "dificil de creer", "si claro", "bonito cuento", "cuento chino", "arrepentimiento", "victimas reales",
             "me lo creere cuando",
+            "y yo soy * papa/reina/rey/batman/astronauta/presidente/millonaria/millonario", "los cerdos vuelan",
+            "claro que si guapi", "que conveniente", "muy conveniente", "tu palabra contra", "una sola version",
+            "me arrepenti", "te arrepientes", "lo dudo", "muy creible", "tenemos que creerte",
         ],
         .whyQuestion: [
             "!por que no", "!por que te", "!por que le/lo/la/les", "!por que *aste/*iste/*abas/*ias",
             "!por que seguiste", "!por que fuiste", "!por que esperaste", "!por que lo cuentas/dices", "!por que ahora",
             "!por que tanto tiempo", "!como es que no", "!como es que te", "!y por que", "!pero por que",
             "!porque no lo denunciaste", "!porque no te fuiste", "!para que fuiste", "!que hacias alli/ahi/sola",
+            "!como es que seguiste/volviste/nadie/aguantaste", "le dijiste que no", "dijiste que no claramente",
+            "te defendiste", "intentaste * apartarlo", "habias bebido", "cuanto bebiste", "cuanto habias",
+            "que hacias en", "que llevabas puesto ?", "y no llamaste", "que te hizo subir/ir/quedarte",
+            "que te impidio", "le diste pie", "seguiste volviendo", "y no se te ocurrio",
         ],
         .minimizing: [
             "a los hombres tambien", "los hombres tambien * acosan/violan/abusan", "y que pasa con los hombres",
@@ -42,6 +52,10 @@ extension ReplyLexicon {
             "todo el mundo pasa", "le pasa a todo el mundo", "parte de la vida", "solo un beso", "solo fue un beso",
             "solo te toco", "solo te rozo", "fue hace anos", "calmate", "relajate", "momento incomodo",
             "siendo simpatico", "muy sensible", "sensiblera", "tu drama", "dramatica", "hombres acusados",
+            "arruinar* * vida/carrera", "destroz* * hombre/inocentes", "hundir * familia",
+            "cuidado con * acusaciones", "mismo saco", "otros tiempos", "problemas * mas graves", "dejarlo atras",
+            "palmadita", "!no es el fin del mundo", "malentendido", "mala noche", "tanto drama",
+            "cultura de la cancelacion", "banaliza*", "pasar pagina",
         ],
         .hostile: [
             "puta", "putas", "zorra", "zorras", "guarra", "perra", "golfa", "furcia", "fulana",
@@ -53,6 +67,10 @@ extension ReplyLexicon {
             "yo tambien lo haria", "quien querria tocarte", "quien te va a", "llora mas", "feminazi*",
             "feministas como tu", "!no eres mas que", "son un cancer", "es un cancer", "que patetica", "que ridicula",
             "jaja*", "jeje*",
+            "buaa*", "victimita", "victima profesional", "sindrome de protagonista", "a la cocina", "buscona",
+            "en que calle", "sabe/sabemos donde trabajas", "en mis piernas", "sientate aqui", "mandame una foto",
+            "estas buena", "sigue asi y veras", "pasan accidentes", "payasa", "ganas de protagonismo",
+            "necesidad de atencion", "se te ve facil", "busca likes", "vergenza ajena", "verguenza ajena",
         ],
     ]
 }

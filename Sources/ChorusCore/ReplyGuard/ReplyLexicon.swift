@@ -29,8 +29,11 @@ enum ReplyLexicon {
         "perguntar", "perguntas", "perguntarao", "explicacao",
     ]
 
-    /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters".
-    static let concessions: Set<String> = ["even", "whether", "aunque", "incluso", "meme", "mesmo", "selbst"]
+    /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters", "*peu importe*
+    /// combien tu as bu", "*egal*, was du anhattest", "*da igual* lo que bebieras".
+    static let concessions: Set<String> = [
+        "even", "whether", "aunque", "incluso", "meme", "mesmo", "selbst", "importe", "egal", "igual",
+    ]
 
     /// Negations and concessions together.
     static let turning = negations.union(concessions)
