@@ -31,7 +31,9 @@ def main():
     parser.add_argument("--chorus", default=os.path.join(T.REPO, ".build/debug/chorus"))
     parser.add_argument("--scores", help="cache of the out-of-fold scores (reused when it exists)")
     parser.add_argument("--c", type=float, default=8.0)
+    parser.add_argument("--no-augment", action="store_true")
     args = parser.parse_args()
+    T.AUGMENT = not args.no_augment
     rows = T.load_dev() + T.load_train()
     if args.scores and os.path.exists(args.scores):
         scores = json.load(open(args.scores))
