@@ -332,7 +332,7 @@ def main():
     parser.add_argument("--max-fpr", type=float, default=0.03)
     parser.add_argument("--threshold", type=float, default=0.86)
     parser.add_argument("--choose", action="store_true", help="choose the threshold out of fold (model half alone)")
-    parser.add_argument("--phrase-threshold", type=float, default=0.6,
+    parser.add_argument("--phrase-threshold", type=float, default=0.5,
                         help="harm probability a phrasebook hit needs to be held; chosen with tools/choose_reply_thresholds.py")
     parser.add_argument("--prune", type=float, default=0.1, help="drop features whose weights all stay below this")
     parser.add_argument("--c", type=float, default=8.0)

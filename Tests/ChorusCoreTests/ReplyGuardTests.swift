@@ -136,6 +136,17 @@ import Testing
         #expect(model.labels == ReplyLabel.allCases)
     }
 
+    @Test func aWordThatMustNotFollowKeepsAdviceApartFromReassurance() {
+        // setup
+        let phrasebook = ReplyPhrasebook()
+        // act
+        let advice = phrasebook.hits(in: ReplyText("La próxima vez, quédate con tus amigas."))
+        let reassurance = phrasebook.hits(in: ReplyText("La próxima vez que alguien te diga que fue culpa tuya, acuérdate de nosotras."))
+        // check
+        #expect(advice[.blaming] == 1)
+        #expect(reassurance.isEmpty)
+    }
+
     @Test func phraseFeaturesMatchTheTrainingScript() {
         // setup: values printed by tools/ngram_features.py, features(toks, 2), hashed with fnv1a
         let tokens = ["yeah", "right", "?"]

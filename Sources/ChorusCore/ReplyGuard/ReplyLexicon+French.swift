@@ -7,7 +7,7 @@ extension ReplyLexicon {
             "une partie de la faute", "!tu naurais pas du", "!naurais pas du", "tu aurais du ten douter",
             "tu aurais du etre", "tu aurais du faire attention", "plus prudente", "habillee comme ca",
             "shabiller comme ca", "habillee comme", "cette tenue", "cette jupe", "tu las provoque", "tu las * allume",
-            "la prochaine fois", "lecon retenue", "bien fait pour toi", "cest bien fait", "fallait pas",
+            "la prochaine fois ~quon/que/qu/ou", "lecon retenue", "bien fait pour toi", "cest bien fait", "fallait pas",
             "assumer la responsabilite", "assume", "ce qui arrive quand", "ne fais pas la surprise",
             "fais pas la surprise", "mauvais choix", "bon sens", "tu savais ce que",
             "surveiller son verre", "surveille ton verre", "verre sans surveillance", "servi de lecon",

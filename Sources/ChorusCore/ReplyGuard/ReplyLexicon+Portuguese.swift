@@ -6,7 +6,7 @@ extension ReplyLexicon {
             "!nao devia/deveria ter/estar/ir/ido/aceitar/sair/beber/confiar", "voce devia ter imaginado",
             "devia ter tomado", "mais cuidado", "vestida daquele jeito", "vestida assim", "se vestir assim",
             "com aquela roupa", "essa roupa", "voce provocou", "provocou ele", "deu mole", "pediu por isso",
-            "procurou por isso", "voce procurou isso", "voce se colocou", "se colocou nessa", "da proxima vez",
+            "procurou por isso", "voce procurou isso", "voce se colocou", "se colocou nessa", "da proxima vez ~que",
             "licao aprendida", "bem feito", "quem mandou", "e isso que acontece", "isso que da", "se responsabilizar",
             "!nao se faca de surpresa", "!nao se faz de surpresa", "escolhas ruins", "bom senso", "voce sabia o que",
             "da proxima vez fica/talvez/nao/toma/evita/bebe/cuidado", "de olho no copo", "copo sozinho",

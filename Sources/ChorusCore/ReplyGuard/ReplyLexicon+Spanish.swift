@@ -7,7 +7,7 @@ extension ReplyLexicon {
             "!no tendrias que haber", "!no debiste", "deberias haberlo sabido", "tendrias que haber tenido",
             "tendrias que haberlo", "deberias haber tenido", "mas cuidado", "vestida asi", "vestirse asi",
             "vistiendote asi", "con esa ropa", "esa falda", "lo provocaste", "le provocaste", "provocandolo",
-            "la proxima vez", "leccion aprendida", "eso te pasa por", "eso pasa cuando", "algo habras hecho",
+            "la proxima vez ~que", "leccion aprendida", "eso te pasa por", "eso pasa cuando", "algo habras hecho",
             "algo hiciste", "responsables de su", "responsabilidad * seguridad", "!no te hagas la sorprendida",
             "a que ibas", "te pusiste en", "le diste alas", "bien merecido", "te lo merecias", "que ibas a esperar",
             "malas decisiones", "sentido comun",

@@ -26,7 +26,7 @@ enum ReplyLexicon {
         "preguntas", "explicacion", "dit", "disent", "dire", "disait", "demande", "demandent", "demander",
         "demanderont", "explication", "dexplication", "sagt", "sagen", "gesagt", "sagte", "sagten", "fragt", "fragen",
         "fragten", "gefragt", "erklarung", "schuldest", "diz", "dizem", "disse", "disseram", "dizer", "perguntam",
-        "perguntar", "perguntas", "perguntarao", "explicacao",
+        "perguntar", "perguntas", "perguntarao", "explicacao", "disser", "disserem", "call", "calls",
     ]
 
     /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters", "*peu importe*
