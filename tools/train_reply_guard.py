@@ -24,12 +24,14 @@ Usage
                                                           # leave out one writing voice of data/train (honest estimate)
   python3 tools/train_reply_guard.py --no-corpora         # hand-written data only
 
-The shipped threshold (0.82) and phrase threshold (0.5: a phrasebook hit is held only when the model's harm
-probability reaches it, so the model can overrule phrases used supportively) were chosen with tools/holdout_replies.py,
-which measures the whole guard (phrasebook + model) on writing voices the model was trained without. --choose instead
-picks the threshold on out-of-fold scores of the model half alone (folds grouped by writing voice, dev split in four).
+The shipped threshold and phrase threshold (a phrasebook hit is held only when the model's harm probability reaches
+the phrase threshold, so the model can overrule phrases used supportively) were chosen with
+tools/choose_reply_thresholds.py: out-of-fold harm scores (whole writing voices and quarters of dev left out) and the
+Swift phrasebook's hits, the pair with the highest harmful recall at supportive FPR <= 0.04 (a margin under the 0.05
+aim). data/heldout is never read here. --choose picks a threshold for the model half alone.
 
-The feature extraction below is mirrored exactly by ReplyFeatures.swift; change both together.
+The tokens below are mirrored by ReplyText.swift and the features (tools/ngram_features.py, scheme 2) by
+NGramFeatures.swift; change both together.
 """
 import argparse
 import csv
@@ -52,6 +54,9 @@ CONJUNCTIONS = {
     "aber", "doch", "jedoch", "trotzdem", "mas", "porem", "contudo", "entretanto",
 }
 SEED = 20171015
+# Feature scheme (tools/ngram_features.py, NGramFeatures.Scheme in Swift): 2 = word uni/bi/trigrams and character
+# n-grams across word boundaries, so sarcastic set phrases ("and i'm the queen", "yeah right") are features.
+SCHEME = 2
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = "/work/shared/data"
 
@@ -88,7 +93,7 @@ def clause(toks):
 
 def hashed(text_or_tokens):
     toks = tokens(text_or_tokens) if isinstance(text_or_tokens, str) else text_or_tokens
-    return {fnv1a(f) for f in features(toks)}
+    return {fnv1a(f) for f in features(toks, SCHEME)}
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -178,14 +183,32 @@ def typo(text, rng):
     return "".join(chars)
 
 
+# Kind openers, per language, put in front of copies of the replies (harmful ones stay harmful): concern-trolling
+# and "gentle" blame open with sympathy, so sympathy alone must not make a reply look supportive.
+OPENERS = {
+    "en": ["I'm so sorry.", "Sending hugs x", "I feel for you, really.", "Oh hun ❤️", "That sounds awful.", "Much love,"],
+    "es": ["Lo siento mucho.", "Un abrazo fuerte.", "Te entiendo, de verdad.", "Ay cariño ❤️", "Qué horror.", "Mucho ánimo,"],
+    "fr": ["Je suis vraiment désolée.", "Gros câlin.", "Je compatis, vraiment.", "Oh ma belle ❤️", "C'est affreux.",
+           "Plein de courage,"],
+    "de": ["Es tut mir so leid.", "Fühl dich gedrückt.", "Ich fühle mit dir, ehrlich.", "Oh Süße ❤️", "Das klingt furchtbar.",
+           "Alles Liebe,"],
+    "pt": ["Sinto muito.", "Um abraço forte.", "Te entendo, de verdade.", "Ai querida ❤️", "Que horror.", "Muita força,"],
+}
+AUGMENT = True
+
+
 def build_examples(dev_rows, corpus):
-    """(hash set, label index, weight) for each reply, its post-"but" clause, a typo'd copy, and the corpus sample."""
+    """(hash set, label index, weight) for each reply, its post-"but" clause, a typo'd copy, a copy behind a kind
+    opener, and the corpus sample."""
     examples = []
     rng = random.Random(SEED)
     for r in dev_rows:
         toks = tokens(r["reply"])
         y = LABELS.index(r["label"])
         examples.append((hashed(toks), y, 1.0, True))
+        if AUGMENT and r.get("lang") in OPENERS:
+            opener = OPENERS[r["lang"]][zlib.crc32(r["reply"].encode("utf-8")) % len(OPENERS[r["lang"]])]
+            examples.append((hashed(opener + " " + r["reply"]), y, 0.3, True))
         c = clause(toks)
         if c:
             examples.append((hashed(c), y, 0.5, True))
@@ -285,6 +308,7 @@ def export(model, index, threshold, path, sources, phrase_threshold=0.0, prune=0
     keep = [i for i in range(len(vocab)) if np.abs(coef[i]).max() >= prune]
     payload = {
         "format": 1,
+        "features": SCHEME,
         "labels": LABELS,
         "conjunctions": sorted(CONJUNCTIONS),
         "threshold": round(float(threshold), 4),
@@ -306,13 +330,16 @@ def main():
     parser.add_argument("--holdout-voice", help="comma-separated writing voices of data/train to leave out")
     parser.add_argument("--out", help="where to write the model (default: the bundled resource)")
     parser.add_argument("--max-fpr", type=float, default=0.03)
-    parser.add_argument("--threshold", type=float, default=0.82)
+    parser.add_argument("--threshold", type=float, default=0.86)
     parser.add_argument("--choose", action="store_true", help="choose the threshold out of fold (model half alone)")
     parser.add_argument("--phrase-threshold", type=float, default=0.5,
-                        help="harm probability a phrasebook hit needs to be held; chosen with tools/holdout_replies.py")
+                        help="harm probability a phrasebook hit needs to be held; chosen with tools/choose_reply_thresholds.py")
     parser.add_argument("--prune", type=float, default=0.1, help="drop features whose weights all stay below this")
     parser.add_argument("--c", type=float, default=8.0)
+    parser.add_argument("--no-augment", action="store_true", help="no copies behind kind openers")
     args = parser.parse_args()
+    global AUGMENT
+    AUGMENT = not args.no_augment
     random.seed(SEED)
     np.random.seed(SEED)
     rows = load_dev()

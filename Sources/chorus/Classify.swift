@@ -17,8 +17,11 @@ struct Classify: ParsableCommand {
         @Option(help: "A labelled JSON Lines file (`reply`, `label`): print per-label precision and recall instead.")
         var evaluate: String?
 
+        @Option(help: "A model JSON written by tools/train_reply_guard.py (default: the shipped one).")
+        var model: String?
+
         func run() throws {
-            let replyGuard = ReplyGuard()
+            let replyGuard = try model.map { try ReplyGuard(modelAt: $0) } ?? ReplyGuard()
             if let evaluate {
                 print(ReplyEvaluation(examples: try ReplyEvaluation.load(jsonLinesAt: evaluate), guard: replyGuard).report)
                 return

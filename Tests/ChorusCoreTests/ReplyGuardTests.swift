@@ -136,6 +136,30 @@ import Testing
         #expect(model.labels == ReplyLabel.allCases)
     }
 
+    @Test func aWordThatMustNotFollowKeepsAdviceApartFromReassurance() {
+        // setup
+        let phrasebook = ReplyPhrasebook()
+        // act
+        let advice = phrasebook.hits(in: ReplyText("La próxima vez, quédate con tus amigas."))
+        let reassurance = phrasebook.hits(in: ReplyText("La próxima vez que alguien te diga que fue culpa tuya, acuérdate de nosotras."))
+        // check
+        #expect(advice[.blaming] == 1)
+        #expect(reassurance.isEmpty)
+    }
+
+    @Test func phraseFeaturesMatchTheTrainingScript() {
+        // setup: values printed by tools/ngram_features.py, features(toks, 2), hashed with fnv1a
+        let tokens = ["yeah", "right", "?"]
+        // act
+        var hashes = Set<UInt64>()
+        NGramFeatures.forEachHash(of: tokens, scheme: .phrases) { hashes.insert($0) }
+        // check: same count, same extremes, same sum (mod 2^52)
+        #expect(hashes.count == 42)
+        #expect(hashes.min() == 26_323_388_670_578)
+        #expect(hashes.max() == 4_483_281_873_085_202)
+        #expect(hashes.reduce(0, &+) & NGramFeatures.hashMask == 3_689_788_593_656_199)
+    }
+
     @Test func labellingAJSONLineKeepsEveryOtherField() throws {
         // setup
         let line = ##"{"id": 7, "reply": "Why didn't you just leave?", "disclosure": "#MeToo", "meta": {"source": "test"}}"##

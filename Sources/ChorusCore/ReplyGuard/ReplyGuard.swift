@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Two halves vote. A phrasebook of language-aware patterns for the five harmful kinds (blaming, disbelief, "why"
 /// questions, minimising, hostility), which ignores phrases the writer negates, reports or quotes; and a linear model
-/// over word and character n-grams (tools/train_reply_guard.py), applied to the whole reply and to the part after a
+/// over word 1- to 3-grams and character n-grams across word boundaries (tools/train_reply_guard.py), applied to the whole reply and to the part after a
 /// contrastive "but", so "I believe you, but what did you expect…" is judged by its harmful half. A reply is held when
 /// the model's harmful probability reaches its tuned threshold, or when the phrasebook finds a harmful phrase and the
 /// model does not rule it out (its harmful probability reaches the lower phrase threshold).

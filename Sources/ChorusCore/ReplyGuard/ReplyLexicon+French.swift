@@ -7,9 +7,11 @@ extension ReplyLexicon {
             "une partie de la faute", "!tu naurais pas du", "!naurais pas du", "tu aurais du ten douter",
             "tu aurais du etre", "tu aurais du faire attention", "plus prudente", "habillee comme ca",
             "shabiller comme ca", "habillee comme", "cette tenue", "cette jupe", "tu las provoque", "tu las * allume",
-            "la prochaine fois", "lecon retenue", "bien fait pour toi", "cest bien fait", "fallait pas",
+            "la prochaine fois ~quon/que/qu/ou", "lecon retenue", "bien fait pour toi", "cest bien fait", "fallait pas",
             "assumer la responsabilite", "assume", "ce qui arrive quand", "ne fais pas la surprise",
             "fais pas la surprise", "mauvais choix", "bon sens", "tu savais ce que",
+            "surveiller son verre", "surveille ton verre", "verre sans surveillance", "servi de lecon",
+            "etre deux pour", "chercher les ennuis", "plus malignes", "mieux se proteger", "sattendre a ce quil",
         ],
         .disbelief: [
             "!je nen crois pas", "!je ne te crois pas", "!je te crois pas", "!jy crois pas", "!ny crois pas",
@@ -22,6 +24,9 @@ extension ReplyLexicon {
             "!ce nest pas ce qui sest passe", "du mal a y croire", "du mal a croire", "difficile a croire",
             "mais oui bien sur", "jolie histoire", "belle histoire", "des regrets", "vraies victimes",
             "jy croirai quand",
+            "et moi je suis * pape/reine/batman/astronaute/roi", "quel timing", "cest ca oui", "cest ca ouais",
+            "bien sur et moi", "les poules ont des dents", "ta parole contre", "jen doute", "mouais",
+            "tu devrais ecrire", "tres credible", "te croire sur parole",
         ],
         .whyQuestion: [
             "!pourquoi _ tu", "!pourquoi tu", "!pourquoi t*", "!pourquoi ne pas", "!pourquoi avoir", "!pourquoi etre",
@@ -29,6 +34,10 @@ extension ReplyLexicon {
             "!pourquoi sortir/aller/rester/attendre/accepter", "!pourquoi maintenant", "!pourquoi seulement",
             "!pourquoi vous", "!comment ca se fait que tu", "!comment se fait il que tu", "!mais pourquoi",
             "!et pourquoi", "!quest ce que tu faisais",
+            "tu lui as dit non", "tas dit non", "tu tes defendue", "essaye de le repousser", "tavais bu",
+            "tu avais bu", "tas bu combien", "combien * bu", "tu portais quoi", "tetais habillee comment",
+            "tu faisais quoi", "quest ce qui ta fait/empeche/empechee", "tu las allume/drague",
+            "!comment ca se fait que personne",
         ],
         .minimizing: [
             "les hommes aussi se font", "les hommes aussi sont harceles/agresses/violes", "aux hommes aussi",
@@ -43,6 +52,9 @@ extension ReplyLexicon {
             "ca arrive a tout le monde", "fait partie de la vie", "quun bisou", "juste un bisou", "il ta juste",
             "juste touche", "moment genant", "detends toi", "calme toi", "trop sensible", "accuses a tort on en parle",
             "main aux fesses",
+            "briser * vie/carriere", "detruire/detruit un homme/innocents", "ruiner * famille/vie/carriere",
+            "attention * accusations", "meme sac", "autre epoque", "problemes * plus graves", "tourner la page",
+            "!pas la fin du monde", "malentendu", "mauvaise soiree", "ce drama", "banalise*",
         ],
         .hostile: [
             "salope", "salopes", "pute", "putes", "petasse", "connasse", "conne", "pouffiasse", "grognasse", "chienne",
@@ -53,6 +65,10 @@ extension ReplyLexicon {
             "joli corps", "belle paire", "jaurais fait pareil", "envoie des photos", "nudes", "qui voudrait te toucher",
             "pleure encore", "feminazi*", "feministes comme toi", "un cancer", "les moches", "mdr", "ptdr", "lol",
             "haha*", "quelle blague",
+            "ouin", "pleure plus fort", "a la cuisine", "personnage principal", "petite victime", "numero de victime",
+            "manque dattention", "besoin dattention", "quelle clown", "on sait ou tu", "je sais ou tu",
+            "dans quelle rue", "ce serait dommage que", "arrive des accidents", "sur mes genoux", "envoie une photo",
+            "tes plutot bonne", "tu fais pitie", "tas lair facile", "trouve toi une vie", "cherche des likes",
         ],
     ]
 }

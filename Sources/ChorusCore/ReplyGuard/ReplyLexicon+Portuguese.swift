@@ -6,9 +6,12 @@ extension ReplyLexicon {
             "!nao devia/deveria ter/estar/ir/ido/aceitar/sair/beber/confiar", "voce devia ter imaginado",
             "devia ter tomado", "mais cuidado", "vestida daquele jeito", "vestida assim", "se vestir assim",
             "com aquela roupa", "essa roupa", "voce provocou", "provocou ele", "deu mole", "pediu por isso",
-            "procurou por isso", "voce procurou isso", "voce se colocou", "se colocou nessa", "da proxima vez",
+            "procurou por isso", "voce procurou isso", "voce se colocou", "se colocou nessa", "da proxima vez ~que",
             "licao aprendida", "bem feito", "quem mandou", "e isso que acontece", "isso que da", "se responsabilizar",
             "!nao se faca de surpresa", "!nao se faz de surpresa", "escolhas ruins", "bom senso", "voce sabia o que",
+            "da proxima vez fica/talvez/nao/toma/evita/bebe/cuidado", "de olho no copo", "copo sozinho",
+            "aprendido com isso", "dois nao brigam", "procurar problema", "mais esperta", "se proteger melhor",
+            "isso que da ficar/ir/beber/sair/usar/aceitar",
         ],
         .disbelief: [
             "!nao acredito em uma", "!nao acredito em nada", "!nao acredito nisso", "!nao acredito em voce",
@@ -20,12 +23,18 @@ extension ReplyLexicon {
             "nunca faria isso", "!nao faria isso", "eu conheco ele", "!nao foi isso que aconteceu",
             "dificil de acreditar", "ah ta", "bela historinha", "historinha", "arrependimento", "vitimas de verdade",
             "vou acreditar quando", "fofoca",
+            "e eu sou * papa/rainha/batman/astronauta/rei", "sei sei", "que coincidencia", "muito conveniente",
+            "porco voa", "palavra contra", "duvido", "tais prints", "bela historia", "devia escrever", "super crivel",
+            "muito crivel", "so na sua palavra",
         ],
         .whyQuestion: [
             "!por que _ voce", "!por que voce", "!por que nao", "!por que so", "!por que esperou", "!por que continuou",
             "!por que deixou", "!por que saiu", "!por que foi", "!por que ficou", "!por que *ou", "!porque voce nao",
             "!porque nao *ou", "!como e que voce", "!mas por que", "!e por que", "!pra que voce foi",
             "!o que voce fazia",
+            "!como e que nao/ninguem", "voce disse nao", "disse nao claramente", "voce reagiu", "tentou empurrar",
+            "tinha bebido", "quanto voce bebeu", "o que voce estava vestindo ?", "com que roupa", "o que te fez",
+            "o que te impediu", "deu mole", "!nao denunciou ?", "e nao chamou", "e nao pensou", "ficou voltando",
         ],
         .minimizing: [
             "homens tambem sao", "homens tambem sofrem", "homem tambem sofre", "!nem todo homem",
@@ -38,6 +47,10 @@ extension ReplyLexicon {
             "faz parte da vida", "so um beijo", "so encostou", "so tocou", "foi ha anos", "relaxa",
             "momento constrangedor", "sendo simpatico", "muito sensivel", "mimimi", "vitimismo",
             "acusados injustamente", "tapinha",
+            "acabar com * dele", "destruir inocentes", "acaba com um homem", "cuidado com * acusacoes", "mesmo saco",
+            "outros tempos", "problemas * mais graves", "deixar * pra tras", "virar a pagina",
+            "!nao e o fim do mundo", "mal entendido", "noite ruim", "todo esse drama", "banaliz*",
+            "carreira de um homem",
         ],
         .hostile: [
             "vadia*", "puta", "putas", "piranha", "vagabunda", "biscate", "cadela", "vaca", "burra", "otaria",
@@ -47,6 +60,9 @@ extension ReplyLexicon {
             "corpao", "gostosa", "manda nudes", "nudes", "eu teria feito o mesmo", "quem ia querer", "chora mais",
             "feminazi*", "feministas como voce", "cancer", "!nao passa de", "que patetica", "as feias", "kkk*", "rsrs*",
             "haha*", "que piada",
+            "bua*", "vitimazinha", "pra cozinha", "sindrome de protagonista", "carente de atencao", "que carencia",
+            "em que rua", "onde voce trabalha", "acontecem acidentes", "senta * meu colo", "manda uma foto",
+            "que palhaca", "voce parece facil", "arruma uma vida", "vergonha alheia", "querendo like",
         ],
     ]
 }

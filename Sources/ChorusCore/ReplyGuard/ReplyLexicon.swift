@@ -26,11 +26,14 @@ enum ReplyLexicon {
         "preguntas", "explicacion", "dit", "disent", "dire", "disait", "demande", "demandent", "demander",
         "demanderont", "explication", "dexplication", "sagt", "sagen", "gesagt", "sagte", "sagten", "fragt", "fragen",
         "fragten", "gefragt", "erklarung", "schuldest", "diz", "dizem", "disse", "disseram", "dizer", "perguntam",
-        "perguntar", "perguntas", "perguntarao", "explicacao",
+        "perguntar", "perguntas", "perguntarao", "explicacao", "disser", "disserem", "call", "calls",
     ]
 
-    /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters".
-    static let concessions: Set<String> = ["even", "whether", "aunque", "incluso", "meme", "mesmo", "selbst"]
+    /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters", "*peu importe*
+    /// combien tu as bu", "*egal*, was du anhattest", "*da igual* lo que bebieras".
+    static let concessions: Set<String> = [
+        "even", "whether", "aunque", "incluso", "meme", "mesmo", "selbst", "importe", "egal", "igual",
+    ]
 
     /// Negations and concessions together.
     static let turning = negations.union(concessions)

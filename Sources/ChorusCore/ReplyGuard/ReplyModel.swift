@@ -11,13 +11,15 @@ struct ReplyModel: Sendable {
     /// A reply with a harmful phrase is held when its harmful probability reaches this (0: always). The model vetoes
     /// phrases it is sure are used supportively ("men get assaulted too, I'm one of them, and I believe you").
     let phraseThreshold: Double
+    /// The n-gram features the weights were trained on.
+    let scheme: NGramFeatures.Scheme
     private let bias: [Double]
     private let rows: [UInt64: Int32]
     private let weights: [Float]
 
     private struct Payload: Decodable {
         enum CodingKeys: String, CodingKey {
-            case labels, conjunctions, threshold, bias, hashes, weights
+            case labels, conjunctions, threshold, bias, hashes, weights, features
             case phraseThreshold = "phrase_threshold"
         }
 
@@ -25,6 +27,7 @@ struct ReplyModel: Sendable {
         let conjunctions: [String]
         let threshold: Double
         let phraseThreshold: Double?
+        let features: Int?
         let bias: [Double]
         let hashes: [UInt64]
         let weights: [Float]
@@ -48,6 +51,10 @@ struct ReplyModel: Sendable {
         self.conjunctions = Set(payload.conjunctions)
         self.threshold = payload.threshold
         self.phraseThreshold = payload.phraseThreshold ?? 0
+        guard let scheme = NGramFeatures.Scheme(rawValue: payload.features ?? 1) else {
+            throw LoadError.malformed("unknown feature scheme \(payload.features ?? 1)")
+        }
+        self.scheme = scheme
         self.bias = payload.bias
         self.weights = payload.weights
         var rows: [UInt64: Int32] = [:]
@@ -60,7 +67,7 @@ struct ReplyModel: Sendable {
     func probabilities<Tokens: Collection<String>>(of tokens: Tokens) -> [ReplyLabel: Double] {
         var found: [Int32] = []
         found.reserveCapacity(256)
-        NGramFeatures.forEachHash(of: tokens) { hash in
+        NGramFeatures.forEachHash(of: tokens, scheme: scheme) { hash in
             if let row = rows[hash] { found.append(row) }
         }
         found.sort()

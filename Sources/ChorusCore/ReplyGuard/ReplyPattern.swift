@@ -1,12 +1,14 @@
 /// A phrase that marks one harmful kind of reply, written over folded tokens (see `ReplyText`).
 ///
 /// Syntax, one space between steps: `word`; `a/b/c` (any of); `pre*` (starts with); `*suf` (ends with);
-/// `*` (skip zero to three words); `_` (exactly one word). A leading `!` marks a phrase that already carries
+/// `*` (skip zero to three words); `_` (exactly one word); `~a/b` (one word that is none of these: "la proxima vez ~que"
+/// is advice, "la próxima vez que alguien te diga…" is not). A leading `!` marks a phrase that already carries
 /// its own negation, so a negation just before it does not cancel it ("no deberías haber ido").
 struct ReplyPattern: Sendable {
     enum Step: Sendable {
         case word(Set<String>, prefixes: [String], suffixes: [String])
         case gap(ClosedRange<Int>)
+        case other(than: Set<String>)
     }
 
     let label: ReplyLabel
@@ -24,6 +26,8 @@ struct ReplyPattern: Sendable {
             switch part {
             case "*": return .gap(0...3)
             case "_": return .gap(1...1)
+            case _ where part.hasPrefix("~"):
+                return .other(than: Set(part.dropFirst().split(separator: "/").map(String.init)))
             default:
                 var words = Set<String>()
                 var prefixes: [String] = []
@@ -63,6 +67,9 @@ struct ReplyPattern: Sendable {
         case .word(let words, let prefixes, let suffixes):
             guard index < tokens.count, Self.accepts(tokens[index], words, prefixes, suffixes) else { return nil }
             return match(tokens, step: step + 1, at: index + 1)
+        case .other(let excluded):
+            guard index < tokens.count, !excluded.contains(tokens[index]) else { return nil }
+            return match(tokens, step: step + 1, at: index + 1)
         }
     }
 
@@ -70,11 +77,15 @@ struct ReplyPattern: Sendable {
         words.contains(token) || prefixes.contains { token.hasPrefix($0) } || suffixes.contains { token.hasSuffix($0) }
     }
 
-    /// Whether the phrase spells out a negation itself ("not all men"), so only a negation before it can cancel it.
+    /// Whether the phrase spells out a negation itself ("not all men"), or may take one in a `~` step ("la proxima vez
+    /// no bebas"), so only a negation before it can cancel it.
     var containsNegation: Bool {
         steps.contains { step in
-            if case .word(let words, _, _) = step { return !words.isDisjoint(with: ReplyLexicon.negations) }
-            return false
+            switch step {
+            case .word(let words, _, _): return !words.isDisjoint(with: ReplyLexicon.negations)
+            case .other: return true
+            case .gap: return false
+            }
         }
     }
 }

@@ -4,8 +4,62 @@
 /// Mirrors `features()` and `fnv1a()` in tools/train_reply_guard.py and tools/train_crisis.py: word unigrams ("w|"), word bigrams with a start
 /// marker ("b|"), and character 3- to 5-grams of each space-padded word ("c|"), each hashed with 64-bit FNV-1a
 /// and cut to 52 bits (so the hashes survive JSON as exact numbers).
+///
+/// The `.phrases` scheme (`features(toks, scheme=2)` in tools/ngram_features.py, used by the reply guard) adds word
+/// trigrams ("t|") and takes the character 3- to 5-grams across word boundaries, over the whole space-joined token
+/// sequence, so short phrases ("e queen o", "ah rig") become features too.
 enum NGramFeatures {
     static let hashMask: UInt64 = (1 << 52) - 1
+
+    /// Which features a model was trained on.
+    enum Scheme: Int, Sendable {
+        /// Word unigrams and bigrams, character n-grams inside each word.
+        case words = 1
+        /// Word unigrams, bigrams and trigrams, character n-grams across word boundaries.
+        case phrases = 2
+    }
+
+    /// Calls `body` once per feature occurrence of the given scheme (duplicates included; the model removes them).
+    static func forEachHash<Tokens: Collection<String>>(of tokens: Tokens, scheme: Scheme, _ body: (UInt64) -> Void) {
+        switch scheme {
+        case .words: forEachHash(of: tokens, body)
+        case .phrases: forEachPhraseHash(of: tokens, body)
+        }
+    }
+
+    private static func forEachPhraseHash<Tokens: Collection<String>>(of tokens: Tokens, _ body: (UInt64) -> Void) {
+        var first = "^"
+        var second = "^"
+        var scalars: [Unicode.Scalar] = [" "]
+        for token in tokens {
+            var word = FNV("w|")
+            word.add(token)
+            body(word.value)
+            var pair = FNV("b|")
+            pair.add(second)
+            pair.add(" ")
+            pair.add(token)
+            body(pair.value)
+            var triple = FNV("t|")
+            triple.add(first)
+            triple.add(" ")
+            triple.add(second)
+            triple.add(" ")
+            triple.add(token)
+            body(triple.value)
+            first = second
+            second = token
+            scalars.append(contentsOf: token.unicodeScalars)
+            scalars.append(" ")
+        }
+        for n in 3...5 where scalars.count >= n {
+            for start in 0...(scalars.count - n) {
+                var gram = FNV("c|")
+                for index in start..<(start + n) { gram.add(scalars[index]) }
+                body(gram.value)
+            }
+        }
+    }
 
     /// Calls `body` once per feature occurrence (duplicates included; the model removes them).
     static func forEachHash<Tokens: Collection<String>>(of tokens: Tokens, _ body: (UInt64) -> Void) {
