@@ -202,10 +202,12 @@ def main():
                     results.setdefault(name, []).append(run)
                     if not name.startswith("ceiling"):
                         peak_rss[name] = max(peak_rss.get(name, 0), rss_mib(chorus.pid))
+        report(options, results, idle_rss, peak_rss, [], seed_seconds, size)
+        sys.stdout.flush()
         fanout = []
         for subscribers in options.sse:
             fanout.append(sse_fanout(base, subscribers, chorus.pid))
-        report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size)
+        report_fanout(fanout)
         if options.json:
             with open(options.json, "w") as handle:
                 json.dump({"options": vars(options), "results": results, "idle_rss": idle_rss, "peak_rss": peak_rss, "fanout": fanout,
@@ -236,8 +238,12 @@ def database_size(engine, data):
 def sse_fanout(base, subscribers, pid):
     """Opens `subscribers` SSE streams (several client processes), makes one change, and times each receipt."""
     script = os.path.join(ROOT, "Benchmarks/magnitude/sse_fanout.py")
-    out = subprocess.run([sys.executable, script, "--url", base, "--subscribers", str(subscribers), "--rounds", "3", "--processes", "4",
-                          "--server-pid", str(pid)], capture_output=True, text=True)
+    try:
+        out = subprocess.run([sys.executable, script, "--url", base, "--subscribers", str(subscribers), "--rounds", "3", "--processes", "4",
+                              "--server-pid", str(pid)], capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired as timeout:
+        print(f"SSE fan-out with {subscribers} subscribers did not finish in 15 minutes", file=sys.stderr)
+        return {"subscribers": subscribers, "rounds": [json.loads(line) for line in (timeout.stdout or b"").decode().splitlines() if line.startswith("{")]}
     rounds = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     if not rounds:
         print(out.stderr[-2000:], file=sys.stderr)
@@ -285,6 +291,9 @@ def report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size):
     print(f"\nIdle RSS after start: {idle_rss:.1f} MiB")
     print(f"Seeding {options.voices:,} voices: {seed_seconds:.0f} s; database on disk: {size / 2**20:,.0f} MiB "
           f"({size / 2**20 / max(options.voices, 1) * 1e6:,.0f} MiB per million voices)")
+
+
+def report_fanout(fanout):
     if fanout:
         print("\n| SSE subscribers | received within 1 s (per round) | p50 ms | slowest ms | peak RSS MiB |")
         print("|---:|---|---:|---:|---:|")

@@ -41,8 +41,13 @@ def join_and_say_me_too(base):
     post("/say", {"text": "", "visibility": "anonymous", "reply_policy": "everyone", "country": ""})
 
 
-async def subscriber(host, port, ready, state, receipts):
-    reader, writer = await asyncio.open_connection(host, port)
+async def subscriber(host, port, ready, state, receipts, failures):
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        failures.append(1)
+        ready.release()
+        return
     writer.write(b"GET /magnitude/live HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
     await writer.drain()
     buffer = ""
@@ -74,11 +79,14 @@ def client_process(base, count, connection):
         url = urlparse(base)
         ready = asyncio.Semaphore(0)
         state = {"wanted": None}
-        receipts = []
-        tasks = [asyncio.create_task(subscriber(url.hostname, url.port, ready, state, receipts)) for _ in range(count)]
-        for _ in range(count):
-            await asyncio.wait_for(ready.acquire(), timeout=120)
-        connection.send("ready")
+        receipts, failures = [], []
+        tasks = [asyncio.create_task(subscriber(url.hostname, url.port, ready, state, receipts, failures)) for _ in range(count)]
+        try:
+            for _ in range(count):
+                await asyncio.wait_for(ready.acquire(), timeout=120)
+        except asyncio.TimeoutError:
+            pass
+        connection.send(("ready", len(failures)))
         state["wanted"] = await asyncio.to_thread(connection.recv)
         await asyncio.wait(tasks, timeout=6)
         for task in tasks:
@@ -109,17 +117,21 @@ def one_round(base, subscribers, processes, server_pid):
         parent, child = multiprocessing.Pipe()
         worker = multiprocessing.Process(target=client_process, args=(base, share, child))
         worker.start()
+        child.close()  # so a client process that dies is seen as the end of its pipe
         pipes.append(parent)
         workers.append(worker)
+    failed = 0
     for pipe in pipes:
-        assert pipe.recv() == "ready"
+        if not pipe.poll(180):
+            raise SystemExit("a client process did not get its subscribers ready within 3 minutes")
+        failed += pipe.recv()[1]
     connect_seconds = time.time() - opened
     server_rss = rss_mib(server_pid)
     for pipe in pipes:
         pipe.send(before + 1)
     join_and_say_me_too(base)
     changed = time.time()
-    receipts = [moment for pipe in pipes for moment in pipe.recv()]
+    receipts = [moment for pipe in pipes if pipe.poll(30) for moment in pipe.recv()]
     for worker in workers:
         worker.join()
     latencies = sorted(max(0.0, moment - changed) for moment in receipts)
@@ -130,6 +142,7 @@ def one_round(base, subscribers, processes, server_pid):
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "connect_all_s": round(connect_seconds, 2),
+        "failed_to_connect": failed,
         "server_rss_mib": server_rss,
     }
 
