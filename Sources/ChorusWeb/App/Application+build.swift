@@ -66,6 +66,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     ModerationRoutes.add(to: router, services: services)
     MagnitudeController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
+    try OpenAPIController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router
 }
