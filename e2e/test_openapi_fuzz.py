@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import requests
+import yaml
 
 from conftest import WebPerson
 
@@ -18,7 +19,7 @@ CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,re
 # The Server-Sent Events streams never end (a heartbeat every 15 s), so a generated request to them would only time
 # out; they are checked by the streaming tests (Swift MastodonStreamingTests, and Mastodon.py here) instead.
 STREAMS = r"^/api/v1/streaming/(public|hashtag|user)"
-MAX_EXAMPLES = os.environ.get("CHORUS_FUZZ_MAX_EXAMPLES", "30")
+MAX_EXAMPLES = os.environ.get("CHORUS_FUZZ_MAX_EXAMPLES", "25")
 SIGNED_OUT_MAX_EXAMPLES = os.environ.get("CHORUS_FUZZ_SIGNED_OUT_MAX_EXAMPLES", "10")
 EXTRA = os.environ.get("CHORUS_FUZZ_ARGS", "").split()
 
@@ -72,7 +73,16 @@ def seeded(base_url):
     return fuzzer, token, ids
 
 
-def fuzz(base_url, ids, token=None, max_examples=MAX_EXAMPLES):
+def public_operations():
+    """The operationIds of the document's operations that may be called without a token (their security allows {})."""
+    document = yaml.safe_load((E2E.parent / "docs" / "openapi.yaml").read_text())
+    return [
+        operation["operationId"] for item in document["paths"].values() for operation in item.values()
+        if {} in operation.get("security", document["security"])
+    ]
+
+
+def fuzz(base_url, ids, token=None, max_examples=MAX_EXAMPLES, only=None):
     """Runs schemathesis against the live server; returns its exit code, its output and the number of cases it ran."""
     env = dict(os.environ, SCHEMATHESIS_HOOKS="openapi_fuzz_hooks", CHORUS_FUZZ_IDS=json.dumps(ids), NO_COLOR="1", COLUMNS="120")
     env["PYTHONPATH"] = str(E2E) + os.pathsep + env.get("PYTHONPATH", "")
@@ -83,6 +93,8 @@ def fuzz(base_url, ids, token=None, max_examples=MAX_EXAMPLES):
     ]
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
+    if only:
+        command += ["--include-operation-id-regex", "^(" + "|".join(only) + ")$"]
     run = subprocess.run(command, env=env, cwd=os.environ.get("CHORUS_E2E_LOGS", "/tmp"), capture_output=True, text=True, timeout=900)
     output = run.stdout + run.stderr
     cases = re.search(r"(\d+) generated", output)
@@ -111,12 +123,15 @@ def test_the_api_answers_as_its_openapi_document_says(base_url):
 
 
 def test_the_api_answers_as_its_openapi_document_says_to_someone_signed_out(base_url):
-    # setup: public endpoints take another path without a token (no viewer); the rest must answer 401
+    # setup: the public endpoints take another path without a token (no viewer); the others only answer 401 (the
+    # Swift OpenAPIDocumentTests and the run above cover them)
     _, _, ids = seeded(base_url)
+    public = public_operations()
+    assert "publicTimeline" in public and "homeTimeline" not in public
 
     # act
-    status, output, cases = fuzz(base_url, ids, max_examples=SIGNED_OUT_MAX_EXAMPLES)
+    status, output, cases = fuzz(base_url, ids, max_examples=SIGNED_OUT_MAX_EXAMPLES, only=public)
 
     # check
     assert status == 0, output[-20000:]
-    assert cases >= 500, output[-5000:]
+    assert cases >= 300, output[-5000:]
