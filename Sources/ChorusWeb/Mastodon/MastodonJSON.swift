@@ -370,7 +370,9 @@ enum Multipart {
             let rest = head[nameRange.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { continue }
             var value = String(part[split.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            // The line break before the next boundary belongs to the boundary. "\r\n" is one Character in Swift, so it
+            // is dropped as bytes (removeLast(2) took a letter with it, and crashed on a value of just "\r\n").
+            if value.utf8.suffix(2).elementsEqual("\r\n".utf8) { value = String(decoding: value.utf8.dropLast(2), as: UTF8.self) }
             fields.append((String(rest[..<end]), value))
         }
         return fields

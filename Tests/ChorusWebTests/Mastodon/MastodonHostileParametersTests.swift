@@ -71,3 +71,26 @@ import Testing
         }
     }
 }
+
+extension MastodonHostileParametersTests {
+    @Test func aMultipartStatusKeepsItsLastLetterAndAnEmptyPartIsNoCrash() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            func multipart(_ value: String) -> String {
+                "--XyZ\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\n\(value)\r\n--XyZ--\r\n"
+            }
+            let type = "multipart/form-data; boundary=XyZ"
+            // act
+            let status = try await ana.request(.post, "/api/v1/statuses", body: multipart("#MeToo by multipart"), contentType: type)
+            let empty = try await ana.request(.post, "/api/v1/statuses", body: multipart(""), contentType: type)
+            let health = try await client.execute(uri: "/health", method: .get)
+            // check
+            #expect(status.status == .ok)
+            #expect((status["content"] as? String)?.contains("by multipart</p>") == true)
+            #expect(empty.status == .unprocessableContent)
+            #expect(health.status == .ok)
+        }
+    }
+}
