@@ -1,6 +1,10 @@
 """The API against its OpenAPI document (docs/openapi.yaml, served at /api/openapi.yaml): schemathesis generates
 requests for every operation (valid and invalid ones) with a real bearer token, and checks that nothing answers with
-a 5xx and that every status code, content type and JSON body is one the document describes."""
+a 5xx and that every status code, content type and JSON body is one the document describes.
+
+Bounded to a few minutes per engine: CHORUS_FUZZ_MAX_EXAMPLES (25) and CHORUS_FUZZ_SIGNED_OUT_MAX_EXAMPLES (10) cases per
+operation, plus schemathesis's coverage phase (boundary values: int64 extremes, null characters, wrong types). Each
+run prints how many cases it ran; CHORUS_FUZZ_ARGS adds schemathesis options (e.g. --seed, --report har)."""
 import json
 import os
 import re
