@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            resources: [.copy("Templates"), .copy("Static"), .copy("Strings")]
+            resources: [.copy("Templates"), .copy("Static"), .copy("Strings"), .copy("OpenAPI/openapi.yaml")]
         ),
         .executableTarget(
             name: "chorus",

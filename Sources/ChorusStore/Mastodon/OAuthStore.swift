@@ -59,7 +59,9 @@ extension ChorusStore {
     }
 
     public func app(clientID: String) async throws -> OAuthApp? {
-        try await database.read { db in
+        // No client id holds a null character, and PostgreSQL refuses one in a query.
+        guard !clientID.utf8.contains(0) else { return nil }
+        return try await database.read { db in
             try await db.raw("SELECT \(unsafeRaw: Self.appColumns) FROM oauth_apps p WHERE p.client_id = \(bind: clientID)").first()
                 .map(Self.app(from:))
         }

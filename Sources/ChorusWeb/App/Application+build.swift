@@ -69,6 +69,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     MagnitudeController(services: services).addRoutes(to: router)
     NotificationsController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
+    try OpenAPIController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
     return router
 }

@@ -46,7 +46,7 @@ struct MastodonAccountsController {
             _ = try context.requireUser("read:accounts")
             let params = try await APIParams.read(request, context: context)
             let limit = min(max(try params.int("limit") ?? 40, 1), 80)
-            let found = try await store.searchAccounts(try params.string("q") ?? "", limit: limit, offset: max(try params.int("offset") ?? 0, 0))
+            let found = try await store.searchAccounts(try params.string("q") ?? "", limit: limit, offset: try params.offset())
             return APIResponse.json(.array(try await entities.accounts(found)))
         }
         router.get("/api/v1/accounts/{id}") { _, context in

@@ -162,7 +162,7 @@ struct MastodonInstanceController {
     func trends(_ request: Request, _ context: ChorusContext) async throws -> Response {
         let params = try await APIParams.read(request, context: context)
         let limit = min(max(try params.int("limit") ?? 10, 1), 20)
-        let offset = max(try params.int("offset") ?? 0, 0)
+        let offset = try params.offset()
         let tags = try await store.currentTrends(limit: limit + offset).dropFirst(offset)
         return APIResponse.json(.array(tags.map { entities.tag($0.name, history: $0.history) }))
     }
@@ -178,7 +178,7 @@ struct MastodonInstanceController {
             throw InputError("“type” should be accounts, hashtags or statuses.", field: "type")
         }
         let limit = min(max(try params.int("limit") ?? 20, 1), 40)
-        let offset = max(try params.int("offset") ?? 0, 0)
+        let offset = try params.offset()
         let text = query.trimmingWhitespace
         var accounts: [JSON] = []
         var hashtags: [JSON] = []

@@ -178,8 +178,32 @@ struct APIParams: Sendable {
 
     var values: [String: Value] = [:]
 
-    /// Reads the query, then the body: a body value wins over a query value of the same name.
+    /// Reads the query, then the body: a body value wins over a query value of the same name. A null character
+    /// anywhere is refused: no engine can store it, and no person means to send it.
     static func read(_ request: Request, context: ChorusContext) async throws -> APIParams {
+        let params = try await readUnchecked(request, context: context)
+        if let name = params.nameWithNullCharacter() {
+            throw InputError("“\(name)” contains an invisible null character that can't be stored. Please remove it and send again.", field: name)
+        }
+        return params
+    }
+
+    /// The first parameter whose name or value holds a null character (U+0000).
+    func nameWithNullCharacter() -> String? {
+        func holdsNull(_ value: Value) -> Bool {
+            switch value {
+            case .text(let text): return text.utf8.contains(0)
+            case .list(let list): return list.contains(where: holdsNull)
+            case .number, .bool, .null, .object: return false
+            }
+        }
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) where name.utf8.contains(0) || holdsNull(value) {
+            return name.replacingOccurrences(of: "\u{0}", with: "")
+        }
+        return nil
+    }
+
+    private static func readUnchecked(_ request: Request, context: ChorusContext) async throws -> APIParams {
         var params = APIParams()
         // The query as forms encode it (`+` is a space), which Mastodon libraries send.
         for (name, list) in Form(request.uri.query ?? "").values {
@@ -309,6 +333,13 @@ struct APIParams: Sendable {
         return all
     }
 
+    /// How many results to skip (`offset`): negative is read as 0, and more than 10,000 as 10,000 (nobody pages that far).
+    func offset() throws(InputError) -> Int {
+        min(max(try int("offset") ?? 0, 0), Self.maxOffset)
+    }
+
+    static let maxOffset = 10_000
+
     /// The page a list request asks for.
     func page() throws(InputError) -> PageRequest {
         let limit = try int("limit") ?? PageRequest.defaultLimit
@@ -372,7 +403,9 @@ enum Multipart {
             let rest = head[nameRange.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { continue }
             var value = String(part[split.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            // The line break before the next boundary belongs to the boundary. "\r\n" is one Character in Swift, so it
+            // is dropped as bytes (removeLast(2) took a letter with it, and crashed on a value of just "\r\n").
+            if value.utf8.suffix(2).elementsEqual("\r\n".utf8) { value = String(decoding: value.utf8.dropLast(2), as: UTF8.self) }
             fields.append((String(rest[..<end]), value))
         }
         return fields
