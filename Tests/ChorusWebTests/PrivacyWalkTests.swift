@@ -186,6 +186,38 @@ import Testing
             #expect((notifications.list.first?["account"] as? [String: Any])?["username"] as? String == "someone")
         }
     }
+
+    @Test func someoneTheAnonymousAuthorBlockedSeesTheirBeliefAndReplyCountedLikeAnyoneElse() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var author = Browser(client)
+            try await author.signUp("tamsin_okoro")
+            let blocked = try await MastodonClient.signedUp(client, "blocked_bram")
+            let other = try await MastodonClient.signedUp(client, "other_olu")
+            try await author.post("/@blocked_bram/block", [])
+            let (_, first) = try await author.sayMeToo("#MeToo the first time", visibility: "anonymous")
+            let (_, second) = try await author.sayMeToo("#MeToo the second time", visibility: "anonymous")
+            let seenByBlocked = try #require(first)
+            let seenByOther = try #require(second)
+            // act
+            for (person, voice) in [(blocked, seenByBlocked), (other, seenByOther)] {
+                _ = try await person.post("/api/v1/statuses/\(voice)/favourite")
+                _ = try await person.say("I believe you. I am so sorry.", [("in_reply_to_id", voice)])
+            }
+            let blockedView = try await blocked.get("/api/v1/statuses/\(seenByBlocked)")
+            let otherView = try await other.get("/api/v1/statuses/\(seenByOther)")
+            let blockedThread = try await blocked.get("/api/v1/statuses/\(seenByBlocked)/context")
+            // check
+            for field in ["favourites_count", "replies_count", "favourited"] {
+                #expect("\(blockedView[field] ?? "")" == "\(otherView[field] ?? "")", "\(field) reads the same for both")
+            }
+            #expect(blockedView["favourites_count"] as? Int == 1)
+            #expect((blockedThread["descendants"] as? [[String: Any]])?.count == 1, "the blocked person sees their own reply")
+            let publicView = try await MastodonClient(client).get("/api/v1/statuses/\(seenByBlocked)")
+            #expect(publicView["favourites_count"] as? Int == 0, "others still do not count what was kept apart")
+        }
+    }
 }
 
 // MARK: - The people and what they did
