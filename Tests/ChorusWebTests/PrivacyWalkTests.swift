@@ -36,7 +36,9 @@ import Testing
             var author = world.authorWalker()
             try await walk.walk(plan.filter { $0.method == .get }, as: &author, checking: false)
             let streamed = await streams.read(until: world.endMarker)
-            print("privacy walk: \(routes.count) routes (\(streaming.count) streams read live), \(plan.count) paths, \(walk.requests) requests")
+            print(
+                "privacy walk: \(routes.count) routes (\(streaming.count) streams read live), \(plan.count) paths, \(walk.requests) requests,"
+                    + " \(walk.sightings["only-me and missing voices compared", default: 0]) only-me/missing answers compared")
             // check
             #expect(plan.count >= routes.count, "every route is requested at least once")
             #expect(walk.requests > 1000)
@@ -47,6 +49,7 @@ import Testing
             #expect(walk.sightings["anonymous text seen by others", default: 0] > 10)
             #expect(walk.sightings["author named on their own profile", default: 0] > 0)
             #expect(walk.sightings["only-me text seen by its author", default: 0] > 0)
+            #expect(walk.sightings["only-me and missing voices compared", default: 0] > 100)
             #expect(Set(streaming) == PrivacyWalk.knownStreams, "a new streaming route is read by PrivacyStreams: add it to knownStreams")
             for (name, text) in streamed {
                 if name.contains("public") || name.contains("hashtag") || name.contains("user as bea") {
@@ -607,7 +610,7 @@ struct PrivacyWalk {
             if let filled = request.filledWith {
                 let shape = request.path.replacingOccurrences(of: world.onlyMeID, with: "{id}").replacingOccurrences(
                     of: world.missingVoiceID, with: "{id}")
-                byRequest["\(request.method) \(shape) \(filled)"] = page
+                byRequest["\(request.method) \(shape) [\(filled)]"] = page
             }
             for link in Self.links(in: page.headers[.link] ?? "") where request.method == .get {
                 let next = try await walker.send(.get, link)
@@ -618,8 +621,9 @@ struct PrivacyWalk {
         }
         guard checking, !walker.isAuthor else { return }
         // An only-me voice answers exactly as a voice that does not exist: its existence is nobody else's business.
-        for (key, page) in byRequest where key.contains(" only-me ") {
-            guard let missing = byRequest[key.replacingOccurrences(of: " only-me ", with: " missing ")] else { continue }
+        for (key, page) in byRequest where key.hasSuffix("[only-me]") {
+            guard let missing = byRequest[key.replacingOccurrences(of: "[only-me]", with: "[missing]")] else { continue }
+            sightings["only-me and missing voices compared", default: 0] += 1
             let onlyMe = Self.comparable(page, replacing: world.onlyMeID)
             let absent = Self.comparable(missing, replacing: world.missingVoiceID)
             if onlyMe != absent {
