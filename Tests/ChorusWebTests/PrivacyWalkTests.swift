@@ -5,8 +5,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWSClient
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import ChorusWeb
@@ -26,7 +28,9 @@ import Testing
             var world = try await PrivacyWorld.make(client, store: chorus.store)
             let streaming = try await PrivacyWalk.streamingRoutes(routes, port: port, token: world.bea.token)
             let streams = try world.openStreams(port: port, routes: streaming)
+            let socket = PrivacySocket(port: port, token: world.bea.token, hashtag: world.hashtag, until: world.endMarker)
             try await world.act()
+            let socketText = await socket.messages()
             PrivacyWalk.trace("set up")
             let walkers = try await world.walkers()
             // act
@@ -60,6 +64,12 @@ import Testing
                 }
             }
             #expect(streamed.contains { $0.1.contains(world.anonymousText) }, "the anonymous voice was streamed, as someone")
+            // The WebSocket (its own router) as bea's app, subscribed to her home, notifications, public and the hashtag.
+            #expect(socketText.contains(world.endMarker), "the WebSocket heard everything up to the end")
+            #expect(socketText.contains("AnonStoryQuokka"))
+            for secret in world.authorSecrets + world.onlyMeSecrets where socketText.lowercased().contains(secret.value.lowercased()) {
+                Issue.record("the WebSocket carries \(secret.label)")
+            }
         }
         await chorus.store.shutdown()
     }
@@ -387,6 +397,45 @@ struct PrivacyStreams {
             for await result in group { out.append(result) }
             return out
         }
+    }
+}
+
+/// Mastodon's streaming WebSocket as bea's app, listening from before the setup until the end marker (or 20 seconds).
+final class PrivacySocket: Sendable {
+    final class Received: Sendable { let lines = Mutex<[String]>([]) }
+    let received = Received()
+    let task: Task<Void, Never>
+
+    init(port: Int, token: String?, hashtag: String, until marker: String) {
+        let received = received
+        task = Task {
+            try? await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/api/v1/streaming?access_token=\(token ?? "")", logger: Logger(label: "privacy-ws")
+            ) { inbound, outbound, _ in
+                for stream in ["user", "user:notification", "public", "public:local"] {
+                    try await outbound.writeTextMessage(#"{"type":"subscribe","stream":"\#(stream)"}"#)
+                }
+                try await outbound.writeTextMessage(#"{"type":"subscribe","stream":"hashtag","tag":"\#(hashtag)"}"#)
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    received.lines.withLock { $0.append(text) }
+                    if text.contains(marker) { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+
+    /// Everything received, once the marker came or 20 seconds passed.
+    func messages() async -> String {
+        let task = self.task
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(20))
+            task.cancel()
+        }
+        await task.value
+        timeout.cancel()
+        return received.lines.withLock { $0.joined(separator: "\n") }
     }
 }
 
