@@ -251,9 +251,11 @@ def test_no_hostile_payload_runs_on_any_page_in_chromium(driver, base_url, poste
                 sign_in(driver, base_url, person)
                 for path in ["/account/reports", "/account/blocks", "/journal"]:
                     visits.open(path, listing=True)
-    sign_in(driver, base_url, make_moderator(base_url))
+    moderator = make_moderator(base_url)
+    sign_in(driver, base_url, moderator)
     visits.open("/moderation", listing=True)
     driver.delete_all_cookies()
+    leave_the_queue_as_it_was(moderator)
 
     report = {
         "payloads": len(PAYLOADS), "pages opened": visits.opened, "payloads shown x pages": visits.tried,
@@ -269,7 +271,21 @@ def test_no_hostile_payload_runs_on_any_page_in_chromium(driver, base_url, poste
     assert not visits.blocked, "injected markup reached the page; only the CSP stopped it:\n" + "\n".join(visits.blocked[:30])
     assert not visits.console, "\n".join(visits.console[:30])
     assert not visits.unseen, "not shown as the text that was typed:\n" + "\n".join(visits.unseen[:30])
-    assert visits.tried > 1000
+    assert visits.opened > 5 * len(PAYLOADS) and visits.tried > 10 * len(PAYLOADS)
+
+
+def leave_the_queue_as_it_was(moderator):
+    """Dismisses the reports and rejects the held replies this test made, so that later checks find their own first."""
+    for _ in range(5):
+        queue = moderator.get("/moderation").text
+        reports = re.findall(r"/moderation/reports/(\d+)", queue)
+        held = re.findall(r"/moderation/voices/(\d+)", queue)
+        if not reports and not held:
+            return
+        for report in dict.fromkeys(reports):
+            moderator.post(f"/moderation/reports/{report}", {"action": "dismiss", "rule": "1", "reason": "Hostile-text check."})
+        for voice in dict.fromkeys(held):
+            moderator.post(f"/moderation/voices/{voice}", {"action": "reject", "rule": "1", "reason": "Hostile-text check."})
 
 
 def test_the_checks_see_a_script_that_runs_and_one_the_csp_stops(driver):
