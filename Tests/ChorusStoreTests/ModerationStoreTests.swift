@@ -105,7 +105,8 @@ import Testing
         try await store.runPendingJobs()
         // check
         #expect(believed.readerBelieves)
-        #expect(believed.believeCount == 0)
+        // Bob sees his own belief counted, as anyone would: a count that did not move would tell him who blocked him.
+        #expect(believed.believeCount == 1)
         #expect(magnitude.beliefs == 0)
         #expect(believers.isEmpty)
         #expect(try await store.magnitude().beliefs == 0)

@@ -160,7 +160,8 @@ extension ChorusStore {
         }
     }
 
-    /// A hashtag's last 7 days (uses and people), newest first.
+    /// A hashtag's last 7 days (uses and people), newest first. Each anonymous voice counts as a person of its own: counted
+    /// with its author's public voices, "2 uses, 1 person" would say who wrote it.
     public func tagHistory(_ tag: String) async throws -> [TagDay] {
         let dayLength: Int64 = 86_400
         let today = (ChorusDatabase.now() / 1000) / dayLength * dayLength
@@ -168,10 +169,11 @@ extension ChorusStore {
         let rows: [(Int64, Int64)] = try await database.read { db in
             try await db.raw(
                 """
-                SELECT v.created_at, v.account_id FROM voice_tags t JOIN voices v ON v.id = t.voice_id
+                SELECT v.created_at, CASE WHEN v.visibility = 'public' THEN v.account_id ELSE -v.id END AS who
+                FROM voice_tags t JOIN voices v ON v.id = t.voice_id
                 WHERE t.tag = \(bind: Hashtags.normalise(tag)) AND v.visibility <> 'only_me' AND v.state = 'visible' AND v.created_at >= \(bind: since)
                 """
-            ).all().map { ((try $0.int64("created_at") / 1000) / dayLength * dayLength, try $0.int64("account_id")) }
+            ).all().map { ((try $0.int64("created_at") / 1000) / dayLength * dayLength, try $0.int64("who")) }
         }
         return (0..<7).map { offset in
             let day = today - Int64(offset) * dayLength

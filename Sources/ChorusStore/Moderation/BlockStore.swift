@@ -127,8 +127,9 @@ extension ChorusStore {
                 VALUES (\(bind: maker), \(bind: target), \(bind: via), \(bind: ChorusDatabase.now())) ON CONFLICT DO NOTHING
                 """
             ).run()
-            if table == "blocks" {
-                // A block ends following both ways, as on other networks.
+            if table == "blocks", via == 0 {
+                // A block ends following both ways, as on other networks. A block made from an anonymous voice does not:
+                // a follow that vanished would tell the blocker which account wrote it.
                 try await db.raw(
                     """
                     DELETE FROM follows WHERE (follower_id = \(bind: maker) AND followed_id = \(bind: target))

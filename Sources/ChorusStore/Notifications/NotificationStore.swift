@@ -101,6 +101,8 @@ extension ChorusStore {
         try await database.read { db in
             var query: SQLQueryString = """
                 SELECT n.id AS notification_id, n.type, n.voice_id, n.created_at AS notified_at, n.from_account_id, n.group_key,
+                       CASE WHEN \(unsafeRaw: Self.isAnonymousAuthor(account: "n.from_account_id", ofVoice: "n.voice_id")) THEN 1 ELSE 0 END
+                           AS from_hidden,
                        \(unsafeRaw: Self.accountColumns)
                 FROM notifications n LEFT JOIN accounts a ON a.id = n.from_account_id AND a.deleted_at IS NULL
                 WHERE n.account_id = \(bind: accountID) AND \(unsafeRaw: Self.notificationShown)
@@ -125,8 +127,10 @@ extension ChorusStore {
             let rows = try await db.raw(query).all()
             let found = try rows.compactMap { row -> ChorusNotification? in
                 guard let kind = ChorusNotification.Kind(rawValue: try row.string("type")) else { return nil }
-                let from = try row.optionalInt64("id") == nil ? nil : try Self.account(from: row)
-                if try row.optionalInt64("from_account_id") != nil, from == nil { return nil }
+                // Someone who wrote the thread anonymously is shown as "someone" when they act in it.
+                let hidden = try row.bool("from_hidden")
+                let from = try row.optionalInt64("id") == nil || hidden ? nil : try Self.account(from: row)
+                if try row.optionalInt64("from_account_id") != nil, try row.optionalInt64("id") == nil { return nil }
                 return ChorusNotification(
                     id: try row.int64("notification_id"), kind: kind, from: from, voiceID: try row.optionalInt64("voice_id"),
                     createdAt: try row.int64("notified_at"), groupKey: try row.optionalString("group_key")

@@ -63,12 +63,23 @@ extension ChorusStore {
         return ids.compactMap { pair in voices[pair.1].map { (pair.0, $0) } }
     }
 
-    /// Accounts that said *I believe you* to a voice, newest first (never the author of an anonymous voice's identity: only believers).
+    /// Whether `account` (a believer, or whoever a notification is from) wrote the voice `voice`, or its thread, when that
+    /// voice or thread is not public: naming them there would name an anonymous author. Both are column names.
+    static func isAnonymousAuthor(account: String, ofVoice voice: String) -> String {
+        """
+        EXISTS (SELECT 1 FROM voices ax JOIN voices ar ON ar.id = ax.thread_root_id WHERE ax.id = \(voice)
+            AND ((ax.visibility <> 'public' AND ax.account_id = \(account)) OR (ar.visibility <> 'public' AND ar.account_id = \(account))))
+        """
+    }
+
+    /// Accounts that said *I believe you* to a voice, newest first. The author of an anonymous voice or thread is never
+    /// among them, even when they said it in their own thread.
     public func believers(voiceID: Int64, page: PageRequest = .init()) async throws -> [(beliefID: Int64, account: Account)] {
         try await database.read { db in
             var query: SQLQueryString = """
                 SELECT b.id AS belief_id, \(unsafeRaw: Self.accountColumns) FROM beliefs b JOIN accounts a ON a.id = b.account_id
                 WHERE b.voice_id = \(bind: voiceID) AND b.silent = 0 AND a.deleted_at IS NULL
+                  AND NOT \(unsafeRaw: Self.isAnonymousAuthor(account: "b.account_id", ofVoice: "b.voice_id"))
                 """
             if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND b.id < "); query.appendInterpolation(bind: maxID) }
             if let sinceID = page.sinceID ?? page.minID {

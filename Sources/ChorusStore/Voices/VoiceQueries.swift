@@ -7,6 +7,8 @@ extension ChorusStore {
     /// Nobody sees the voices of an account being erased, nor the replies in its threads (the job that erases them
     /// may not have run yet).
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
+    /// Someone the author blocked sees their own kept-apart belief and reply counted, as anyone else would: a count that
+    /// did not move would tell them that this anonymous voice is by someone who blocked them.
     /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
     ///
     /// `through` names a table with a `voice_id` column, aliased `lead`, that is read first: a hashtag's newest voices
@@ -20,7 +22,11 @@ extension ChorusStore {
             ?? "FROM voices v JOIN accounts a ON a.id = v.account_id WHERE "
         return """
             SELECT v.id, v.kind, v.visibility, v.state, v.text, v.content_warning, v.language, v.in_reply_to_id, v.thread_root_id,
-                   v.reply_policy, v.believe_count, v.reply_count, v.guard_label, v.crisis, v.created_at,
+                   v.reply_policy, v.guard_label, v.crisis, v.created_at,
+                   v.believe_count + CASE WHEN EXISTS (SELECT 1 FROM beliefs sb WHERE sb.voice_id = v.id AND sb.account_id = \(bind: reader)
+                       AND sb.silent = 1) THEN 1 ELSE 0 END AS believe_count,
+                   v.reply_count + (SELECT COUNT(*) FROM voices sr WHERE sr.in_reply_to_id = v.id AND sr.account_id = \(bind: reader)
+                       AND sr.state = 'hidden' AND NOT EXISTS (SELECT 1 FROM moderation_actions sm WHERE sm.voice_id = sr.id)) AS reply_count,
                    CASE WHEN v.visibility = 'public' THEN a.id ELSE NULL END AS author_id,
                    CASE WHEN v.visibility = 'public' THEN a.display_handle ELSE NULL END AS author_handle,
                    CASE WHEN v.visibility = 'public' THEN a.display_name ELSE NULL END AS author_name,
