@@ -267,6 +267,7 @@ struct PrivacyWorld {
     var reportIDs: [String] = []
     var actionIDs: [String] = []
     var notificationIDs: [String] = []
+    var notificationGroupKeys: [String] = []
 
     static func make(_ client: any TestClientProtocol, store: ChorusStore) async throws -> PrivacyWorld {
         let author = try await MastodonClient.signedUp(client, "MargueriteQuill")
@@ -365,6 +366,11 @@ struct PrivacyWorld {
 
         notificationIDs = try await author.get("/api/v1/notifications").ids + (try await bea.get("/api/v1/notifications").ids)
         #expect(notificationIDs.count >= 3)
+        for person in [author, bea] {
+            let groups = (try await person.get("/api/v2/notifications")["notification_groups"] as? [[String: Any]]) ?? []
+            notificationGroupKeys += groups.compactMap { $0["group_key"] as? String }
+        }
+        #expect(!notificationGroupKeys.isEmpty)
         // The last thing to happen reaches every stream: listed, tagged, and a notification for bea.
         _ = try await carl.say("#\(hashtag) #MeToo \(endMarker)", [("in_reply_to_id", beaReplyID)])
         missingVoiceID = String((Int64(onlyMeID) ?? 0) ^ 1)
@@ -525,6 +531,7 @@ struct PrivacyWalk {
         case "tag", "hashtag": return "tag"
         case "country": return "country"
         case "index": return "index"
+        case "group_key": return "notification group"
         case "name": return before == "/static/" ? "static" : before == "/api/v1/tags/" ? "tag" : nil
         case "id":
             switch before {
@@ -533,6 +540,7 @@ struct PrivacyWalk {
             case "/api/v1/notifications/": return "notification"
             case "/moderation/reports/": return "report"
             case "/moderation/actions/", "/moderation/appeals/", "/account/moderation/": return "action"
+            case "/account/exports/": return "archive"
             default: return nil
             }
         default: return nil
@@ -555,6 +563,8 @@ struct PrivacyWalk {
         case "notification": return world.notificationIDs.map { ($0, nil) } + [("1", nil)]
         case "report": return world.reportIDs.map { ($0, nil) } + [("1", nil)]
         case "action": return world.actionIDs.map { ($0, nil) } + [("1", nil)]
+        case "notification group": return world.notificationGroupKeys.map { ($0, nil) } + [("favourite-1", nil)]
+        case "archive": return [("1", nil), ("2", nil)]
         default: return []
         }
     }
