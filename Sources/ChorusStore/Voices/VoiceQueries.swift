@@ -16,10 +16,13 @@ extension ChorusStore {
     static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil, through: String? = nil) -> SQLQueryString {
         let reader = viewer ?? -1
         let widened: SQLQueryString = extra.map { (extra: SQLQueryString) -> SQLQueryString in " OR (\(extra))" } ?? ""
-        // CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as a plain join.
+        // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it as a plain join): the voices (or the
+        // leading table) are read first, in id order from their index, and only then their authors. Left to itself,
+        // SQLite may read every account first and sort all their voices to find the newest twenty.
         let source: SQLQueryString =
-            through.map { "FROM \(unsafeRaw: $0) lead CROSS JOIN voices v JOIN accounts a ON a.id = v.account_id WHERE v.id = lead.voice_id AND " }
-            ?? "FROM voices v JOIN accounts a ON a.id = v.account_id WHERE "
+            through.map {
+                "FROM \(unsafeRaw: $0) lead CROSS JOIN voices v CROSS JOIN accounts a WHERE v.id = lead.voice_id AND a.id = v.account_id AND "
+            } ?? "FROM voices v CROSS JOIN accounts a WHERE a.id = v.account_id AND "
         return """
             SELECT v.id, v.kind, v.visibility, v.state, v.text, v.content_warning, v.language, v.in_reply_to_id, v.thread_root_id,
                    v.reply_policy, v.guard_label, v.crisis, v.created_at,
