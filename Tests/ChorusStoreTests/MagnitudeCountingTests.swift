@@ -51,6 +51,35 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func simultaneousBeliefsFromOneAccountCountOnce() async throws {
+        // setup: two apps, or a double click, send the same tap at the same moment
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 2)
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: group[0].id).voice
+        // act
+        let outcomes = await withTaskGroup(of: String.self) { tasks in
+            for _ in 0..<12 {
+                tasks.addTask {
+                    do {
+                        _ = try await store.believe(voiceID: voice.id, by: group[1].id)
+                        return "counted"
+                    } catch let refusal as Refusal where refusal.kind == .conflict {
+                        return "already"
+                    } catch {
+                        return "error: \(error)"
+                    }
+                }
+            }
+            return await tasks.reduce(into: [String]()) { $0.append($1) }
+        }
+        // check
+        #expect(outcomes.filter { $0 == "counted" }.count == 1)
+        #expect(outcomes.filter { $0 == "already" }.count == 11, "\(outcomes)")
+        #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == 1)
+        #expect(try await store.magnitude().beliefs == 1)
+        await store.shutdown()
+    }
+
     @Test func takenBackBeliefLeavesTheDayAndHour() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

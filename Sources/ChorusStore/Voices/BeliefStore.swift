@@ -14,12 +14,16 @@ extension ChorusStore {
             // A belief from someone the author blocked is kept for its writer alone and not counted (see BlockStore).
             let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first()?.int64("account_id") ?? accountID
             let silent = try await Self.isBlocked(db, blocker: author, blocked: accountID)
-            try await db.raw(
+            // Two taps at once from the same account (two apps, a double click) race past the check above on
+            // PostgreSQL; the second finds the first's row and is told so, as if it had come later.
+            let inserted = try await db.raw(
                 """
                 INSERT INTO beliefs (id, voice_id, account_id, created_at, silent)
                 VALUES (\(bind: VoiceID.make(at: now)), \(bind: voiceID), \(bind: accountID), \(bind: now), \(bind: silent.sqlValue))
+                ON CONFLICT (voice_id, account_id) DO NOTHING RETURNING id
                 """
-            ).run()
+            ).first()
+            guard inserted != nil else { throw Refusal(.conflict, "You have already said “I believe you” to this voice.") }
             if !silent {
                 try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
                 try await Self.add(1, to: .beliefs, db)
