@@ -1,8 +1,62 @@
-"""Hashed word and character n-gram features, shared by both trainers and mirrored by NGramFeatures.swift
-(Sources/ChorusCore/Text): word unigrams ("w|"), word bigrams with a start marker ("b|"), character 3- to 5-grams of
-each space-padded word ("c|"), hashed with 64-bit FNV-1a and cut to 52 bits so they survive JSON exactly."""
+"""Tokens, hashed word and character n-gram features and the feature matrix, shared by both trainers and mirrored by
+ReplyText.swift (tokens) and NGramFeatures.swift (Sources/ChorusCore): word unigrams ("w|"), word bigrams with a
+start marker ("b|"), character 3- to 5-grams of each space-padded word ("c|"), hashed with 64-bit FNV-1a and cut to
+52 bits so they survive JSON exactly."""
+import unicodedata
+
+import numpy as np
+from scipy.sparse import csr_matrix
 
 HASH_MASK = (1 << 52) - 1
+
+
+def tokens(text):
+    """Lower case, accents and apostrophes dropped, "?" kept as a token (mirror of ReplyText.swift)."""
+    s = unicodedata.normalize("NFD", text.lower().replace("ß", "ss"))
+    out = []
+    for c in s:
+        cat = unicodedata.category(c)
+        if cat == "Mn" or c in "'\u2019\u2018`\u00b4":
+            continue
+        if c == "?":
+            out.append(" ? ")
+        elif cat.startswith("L") or c in "0123456789":
+            out.append(c)
+        else:
+            out.append(" ")
+    return "".join(out).split()
+
+
+def matrix(hash_sets, index):
+    """One row per hash set, its known features weighted 1/sqrt(count), as the Swift models score."""
+    indptr, indices, data = [0], [], []
+    for hs in hash_sets:
+        cols = sorted(index[h] for h in hs if h in index)
+        value = 1.0 / np.sqrt(len(cols)) if cols else 0.0
+        indices += cols
+        data += [value] * len(cols)
+        indptr.append(len(indices))
+    return csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
+                      shape=(len(hash_sets), len(index)))
+
+
+def typo(text, rng, slips):
+    """A copy of `text` with `slips` tries at a keyboard slip (a dropped, doubled or swapped letter)."""
+    chars = list(text)
+    for _ in range(slips):
+        if len(chars) < 4:
+            break
+        i = rng.randrange(1, len(chars) - 1)
+        if not chars[i].isalpha():
+            continue
+        kind = rng.randrange(3)
+        if kind == 0:
+            del chars[i]
+        elif kind == 1:
+            chars.insert(i, chars[i])
+        else:
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
 
 
 def features(toks, scheme=1):

@@ -31,38 +31,18 @@ import json
 import os
 import random
 import sys
-import unicodedata
 import zlib
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from ngram_features import features, fnv1a
+from ngram_features import features, fnv1a, matrix, tokens, typo
 
 SEED = 20171015
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-# ---- features (mirror of CrisisFeatures in CrisisModel.swift) ----------------------------------
-def tokens(text):
-    s = unicodedata.normalize("NFD", text.lower().replace("ß", "ss"))
-    out = []
-    for c in s:
-        cat = unicodedata.category(c)
-        if cat == "Mn" or c in "'\u2019\u2018`\u00b4":
-            continue
-        if c == "?":
-            out.append(" ? ")
-        elif cat.startswith("L") or c in "0123456789":
-            out.append(c)
-        else:
-            out.append(" ")
-    return "".join(out).split()
-
-
-
-
+# ---- features (tokens and n-grams in ngram_features.py, mirrored by ReplyText and NGramFeatures in Swift) ----
 def hashed(text):
     return {fnv1a(f) for f in features(tokens(text))}
 
@@ -84,45 +64,14 @@ def load_all():
     return dev, train
 
 
-def typo(text, rng):
-    """A copy of `text` with a few keyboard slips (dropped, doubled or swapped letters)."""
-    chars = list(text)
-    for _ in range(max(1, len(chars) // 14)):
-        if len(chars) < 4:
-            break
-        i = rng.randrange(1, len(chars) - 1)
-        if not chars[i].isalpha():
-            continue
-        kind = rng.randrange(3)
-        if kind == 0:
-            del chars[i]
-        elif kind == 1:
-            chars.insert(i, chars[i])
-        else:
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
-    return "".join(chars)
-
-
 # ---- model ------------------------------------------------------------------------------------
-def matrix(hash_sets, index):
-    indptr, indices, data = [0], [], []
-    for hs in hash_sets:
-        cols = sorted(index[h] for h in hs if h in index)
-        value = 1.0 / np.sqrt(len(cols)) if cols else 0.0
-        indices += cols
-        data += [value] * len(cols)
-        indptr.append(len(indices))
-    return csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
-                      shape=(len(hash_sets), len(index)))
-
-
 def fit(rows, c_value):
     rng = random.Random(SEED)
     examples = []
     for r in rows:
         y = 1 if r["label"] == "crisis" else 0
         examples.append((hashed(r["text"]), y, 1.0))
-        examples.append((hashed(typo(r["text"], rng)), y, 0.3))
+        examples.append((hashed(typo(r["text"], rng, max(1, len(r["text"]) // 14))), y, 0.3))
     counts = {}
     for hs, _, _ in examples:
         for h in hs:

@@ -39,14 +39,12 @@ import json
 import os
 import random
 import sys
-import unicodedata
 import zlib
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from ngram_features import features, fnv1a
+from ngram_features import features, fnv1a, matrix, tokens, typo
 
 LABELS = ["supportive", "blaming", "disbelief", "why_question", "minimizing", "hostile"]
 CONJUNCTIONS = {
@@ -61,23 +59,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = "/work/shared/data"
 
 
-# ---- features (mirror of ReplyFeatures.swift) -------------------------------------------------
-def tokens(text):
-    s = unicodedata.normalize("NFD", text.lower().replace("ß", "ss"))
-    out = []
-    for c in s:
-        cat = unicodedata.category(c)
-        if cat == "Mn" or c in "'\u2019\u2018`\u00b4":
-            continue
-        if c == "?":
-            out.append(" ? ")
-        elif cat.startswith("L") or c in "0123456789":
-            out.append(c)
-        else:
-            out.append(" ")
-    return "".join(out).split()
-
-
+# ---- features (tokens and n-grams in ngram_features.py, mirrored by ReplyText and NGramFeatures in Swift) ----
 def clause(toks):
     """Tokens after the last contrastive conjunction ("I believe you, but ..."), or None."""
     last = -1
@@ -152,35 +134,9 @@ def load_corpora(rng):
 
 
 # ---- model ------------------------------------------------------------------------------------
-def matrix(hash_sets, index):
-    indptr, indices, data = [0], [], []
-    for hs in hash_sets:
-        cols = sorted(index[h] for h in hs if h in index)
-        value = 1.0 / np.sqrt(len(cols)) if cols else 0.0
-        indices += cols
-        data += [value] * len(cols)
-        indptr.append(len(indices))
-    return csr_matrix((np.array(data, dtype=np.float64), np.array(indices), np.array(indptr)), shape=(len(hash_sets), len(index)))
-
-
-def typo(text, rng):
-    """A copy of `text` with a few keyboard slips (dropped, doubled or swapped letters), for robustness to typos."""
-    chars = list(text)
-    letters = [i for i, ch in enumerate(chars) if ch.isalpha()]
-    for _ in range(max(1, len(letters) // 12)):
-        if len(chars) < 4:
-            break
-        i = rng.randrange(1, len(chars) - 1)
-        if not chars[i].isalpha():
-            continue
-        kind = rng.randrange(3)
-        if kind == 0:
-            del chars[i]
-        elif kind == 1:
-            chars.insert(i, chars[i])
-        else:
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
-    return "".join(chars)
+def slips(text):
+    """How many keyboard slips a typo copy of a reply tries: one per dozen letters."""
+    return max(1, sum(1 for ch in text if ch.isalpha()) // 12)
 
 
 # Kind openers, per language, put in front of copies of the replies (harmful ones stay harmful): concern-trolling
@@ -212,7 +168,7 @@ def build_examples(dev_rows, corpus):
         c = clause(toks)
         if c:
             examples.append((hashed(c), y, 0.5, True))
-        examples.append((hashed(typo(r["reply"], rng)), y, 0.3, True))
+        examples.append((hashed(typo(r["reply"], rng, slips(r["reply"]))), y, 0.3, True))
     hostile, neutral = corpus
     for text in hostile:
         examples.append((hashed(text), LABELS.index("hostile"), 0.15, False))

@@ -202,7 +202,7 @@ def main():
                     results.setdefault(name, []).append(run)
                     if not name.startswith("ceiling"):
                         peak_rss[name] = max(peak_rss.get(name, 0), rss_mib(chorus.pid))
-        report(options, results, idle_rss, peak_rss, [], seed_seconds, size)
+        report(options, results, idle_rss, peak_rss, seed_seconds, size)
         sys.stdout.flush()
         fanout = []
         for subscribers in options.sse:
@@ -264,7 +264,7 @@ def create_account_token(base, app, handle):
     return token["access_token"]
 
 
-def report(options, results, idle_rss, peak_rss, fanout, seed_seconds, size):
+def report(options, results, idle_rss, peak_rss, seed_seconds, size):
     ceiling = statistics.median(r["rate"] for r in results["ceiling: GET /hello"])
     print(f"\nEngine: {options.engine}; {options.voices:,} seeded voices; {options.connections} connections, wrk -t2, "
           f"{options.seconds} s x {options.rounds} rounds (medians)\n")

@@ -66,48 +66,9 @@ struct CrisisModel: Sendable {
 
 /// Tokens and hashed word and character n-gram features of a text, for ``CrisisModel``.
 ///
-/// Mirrors `tokens()`, `features()` and `fnv1a()` in tools/train_crisis.py; change both together. Tokens are lower
-/// case, without accents or apostrophes, "?" kept as a token. Features are `NGramFeatures`, as for the reply guard.
+/// Mirrors `tokens()`, `features()` and `fnv1a()` in tools/ngram_features.py; change both together. Tokens are the
+/// reply guard's (`ReplyText`): lower case, without accents or apostrophes, "?" kept as a token.
 enum CrisisFeatures {
     /// "He's at the DOOR?" -> ["hes", "at", "the", "door", "?"].
-    static func tokens(of text: String) -> [String] {
-        var tokens: [String] = []
-        var current = String.UnicodeScalarView()
-        func flush() {
-            if !current.isEmpty {
-                tokens.append(String(current))
-                current = String.UnicodeScalarView()
-            }
-        }
-        let folded = text.lowercased().replacingOccurrences(of: "ß", with: "ss").decomposedStringWithCanonicalMapping
-        for scalar in folded.unicodeScalars {
-            switch scalar {
-            case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
-                continue
-            case "?":
-                flush()
-                tokens.append("?")
-            default:
-                if scalar.properties.generalCategory == .nonspacingMark {
-                    continue
-                } else if isWordScalar(scalar) {
-                    current.append(scalar)
-                } else {
-                    flush()
-                }
-            }
-        }
-        flush()
-        return tokens
-    }
-
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            return (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || (scalar >= "A" && scalar <= "Z")
-        }
-        switch scalar.properties.generalCategory {
-        case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
-        default: return false
-        }
-    }
+    static func tokens(of text: String) -> [String] { ReplyText(text).tokens }
 }

@@ -106,17 +106,5 @@ public struct ModerationDecision: Sendable, Equatable {
 
 /// The calendar month (UTC) of a timestamp, as the transparency page groups it: "2026-11".
 public enum ModerationMonth {
-    public static func of(milliseconds: Int64) -> String {
-        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), so no time zone or locale is involved.
-        let days = Int((Double(milliseconds) / 86_400_000).rounded(.down))
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(year)-\(month < 10 ? "0" : "")\(month)"
-    }
+    public static func of(milliseconds: Int64) -> String { String(Timestamp.day(milliseconds: milliseconds).prefix(7)) }
 }

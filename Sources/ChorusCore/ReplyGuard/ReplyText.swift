@@ -1,6 +1,6 @@
 /// A reply folded into comparable word tokens: lower case, accents and apostrophes dropped, "?" kept as a token.
 ///
-/// Mirrors `tokens()` in tools/train_reply_guard.py; change both together.
+/// Mirrors `tokens()` in tools/ngram_features.py (both trainers use it); change both together.
 struct ReplyText: Sendable {
     /// The tokens, e.g. "It's NOT your fault?" -> ["its", "not", "your", "fault", "?"].
     let tokens: [String]

@@ -1,7 +1,7 @@
 /// Hashed word and character n-gram features of a token sequence, shared by the reply guard's and the crisis
 /// detector's models.
 ///
-/// Mirrors `features()` and `fnv1a()` in tools/train_reply_guard.py and tools/train_crisis.py: word unigrams ("w|"), word bigrams with a start
+/// Mirrors `features()` and `fnv1a()` in tools/ngram_features.py (used by both trainers): word unigrams ("w|"), word bigrams with a start
 /// marker ("b|"), and character 3- to 5-grams of each space-padded word ("c|"), each hashed with 64-bit FNV-1a
 /// and cut to 52 bits (so the hashes survive JSON as exact numbers).
 ///
@@ -52,13 +52,7 @@ enum NGramFeatures {
             scalars.append(contentsOf: token.unicodeScalars)
             scalars.append(" ")
         }
-        for n in 3...5 where scalars.count >= n {
-            for start in 0...(scalars.count - n) {
-                var gram = FNV("c|")
-                for index in start..<(start + n) { gram.add(scalars[index]) }
-                body(gram.value)
-            }
-        }
+        forEachCharacterGram(of: scalars, body)
     }
 
     /// Calls `body` once per feature occurrence (duplicates included; the model removes them).
@@ -80,12 +74,17 @@ enum NGramFeatures {
             scalars.append(" ")
             scalars.append(contentsOf: token.unicodeScalars)
             scalars.append(" ")
-            for n in 3...5 where scalars.count >= n {
-                for start in 0...(scalars.count - n) {
-                    var gram = FNV("c|")
-                    for index in start..<(start + n) { gram.add(scalars[index]) }
-                    body(gram.value)
-                }
+            forEachCharacterGram(of: scalars, body)
+        }
+    }
+
+    /// Character 3- to 5-grams ("c|") of a space-padded run of scalars.
+    private static func forEachCharacterGram(of scalars: [Unicode.Scalar], _ body: (UInt64) -> Void) {
+        for n in 3...5 where scalars.count >= n {
+            for start in 0...(scalars.count - n) {
+                var gram = FNV("c|")
+                for index in start..<(start + n) { gram.add(scalars[index]) }
+                body(gram.value)
             }
         }
     }

@@ -46,16 +46,8 @@ extension ChorusStore {
                 query.appendInterpolation(unsafeRaw: kinds.isEmpty ? " AND 1 = 0" : " AND n.type IN (\(list))")
             }
             query.appendInterpolation(unsafeRaw: ") g GROUP BY g.gk HAVING 1 = 1")
-            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND MAX(g.id) < "); query.appendInterpolation(bind: maxID) }
-            if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND MAX(g.id) > "); query.appendInterpolation(bind: sinceID) }
-            if let minID = page.minID {
-                query.appendInterpolation(unsafeRaw: " AND MAX(g.id) > ")
-                query.appendInterpolation(bind: minID)
-                query.appendInterpolation(unsafeRaw: " ORDER BY newest ASC LIMIT \(page.limit)")
-            } else {
-                query.appendInterpolation(unsafeRaw: " ORDER BY newest DESC LIMIT \(page.limit)")
-            }
-            let found = try await db.raw(query).all().map {
+            // Groups are paged by their newest notification.
+            let found = try await db.raw(Self.paged(query, page, order: "MAX(g.id)")).all().map {
                 (key: try $0.string("gk"), newest: try $0.int64("newest"), oldest: try $0.int64("oldest"), count: try $0.int("n"))
             }
             return page.minID == nil ? found : found.reversed()

@@ -115,16 +115,7 @@ extension ChorusStore {
                 let list = kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
                 query.appendInterpolation(unsafeRaw: kinds.isEmpty ? " AND 1 = 0" : " AND n.type IN (\(list))")
             }
-            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND n.id < "); query.appendInterpolation(bind: maxID) }
-            if let sinceID = page.sinceID { query.appendInterpolation(unsafeRaw: " AND n.id > "); query.appendInterpolation(bind: sinceID) }
-            if let minID = page.minID {
-                query.appendInterpolation(unsafeRaw: " AND n.id > ")
-                query.appendInterpolation(bind: minID)
-                query.appendInterpolation(unsafeRaw: " ORDER BY n.id ASC LIMIT \(page.limit)")
-            } else {
-                query.appendInterpolation(unsafeRaw: " ORDER BY n.id DESC LIMIT \(page.limit)")
-            }
-            let rows = try await db.raw(query).all()
+            let rows = try await db.raw(Self.paged(query, page, order: "n.id")).all()
             let found = try rows.compactMap { row -> ChorusNotification? in
                 guard let kind = ChorusNotification.Kind(rawValue: try row.string("type")) else { return nil }
                 // Someone who wrote the thread anonymously is shown as "someone" when they act in it.

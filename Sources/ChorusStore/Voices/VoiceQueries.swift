@@ -76,7 +76,7 @@ extension ChorusStore {
     }
 
     /// Appends the cursor conditions and order of a page, newest first (oldest first for `min_id`, reversed after).
-    /// One page in id order. `order` is the column the ids are read from (the voices', or a leading table's).
+    /// One page in id order, for any list: `order` is the column (or aggregate) the ids are read from, `v.id` for voices.
     static func paged(_ query: SQLQueryString, _ page: PageRequest, order: String = "v.id") -> SQLQueryString {
         var query = query
         if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND \(order) < "); query.appendInterpolation(bind: maxID) }

@@ -23,9 +23,8 @@ struct MastodonGroupedNotificationsController {
             let grouped = try Self.grouped(params)
             let groups = try await store.notificationGroups(accountID: account.id, kinds: kinds, grouped: grouped, page: page)
             let body = try await results(groups, recipient: account.id)
-            let links = APIResponse.page([], ids: groups.map(\.newest.id), request: request, baseURL: services.config.baseURL, limit: page.limit)
             var headers = HTTPFields()
-            if let link = links.headers[.link] { headers[.link] = link }
+            headers[.link] = APIResponse.links(ids: groups.map(\.newest.id), request: request, baseURL: services.config.baseURL, limit: page.limit)
             return APIResponse.json(body, headers: headers)
         }
         router.get("/api/v2/notifications/unread_count") { _, context in

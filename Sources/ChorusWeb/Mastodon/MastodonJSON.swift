@@ -143,19 +143,23 @@ enum APIResponse {
         _ items: [JSON], ids: [Int64], request: Request, baseURL: String, limit: Int, status: HTTPResponse.Status = .ok
     ) -> Response {
         var headers = HTTPFields()
-        if let first = ids.first, let last = ids.last {
-            var kept: [(String, String)] = []
-            for (name, value) in request.uri.queryParameters
-            where !["max_id", "min_id", "since_id", "limit", "access_token"].contains(String(name)) {
-                kept.append((String(name), String(value)))
-            }
-            func link(_ cursor: String, _ id: Int64) -> String {
-                let query = (kept + [("limit", String(limit)), (cursor, String(id))]).map { "\(encode($0.0))=\(encode($0.1))" }
-                return baseURL + request.uri.path + "?" + query.joined(separator: "&")
-            }
-            headers[.link] = "<\(link("max_id", last))>; rel=\"next\", <\(link("min_id", first))>; rel=\"prev\""
-        }
+        headers[.link] = links(ids: ids, request: request, baseURL: baseURL, limit: limit)
         return json(.array(items), status: status, headers: headers)
+    }
+
+    /// The `Link` header of a page whose items have these ids (newest first), or nil for an empty page.
+    static func links(ids: [Int64], request: Request, baseURL: String, limit: Int) -> String? {
+        guard let first = ids.first, let last = ids.last else { return nil }
+        var kept: [(String, String)] = []
+        for (name, value) in request.uri.queryParameters
+        where !["max_id", "min_id", "since_id", "limit", "access_token"].contains(String(name)) {
+            kept.append((String(name), String(value)))
+        }
+        func link(_ cursor: String, _ id: Int64) -> String {
+            let query = (kept + [("limit", String(limit)), (cursor, String(id))]).map { "\(encode($0.0))=\(encode($0.1))" }
+            return baseURL + request.uri.path + "?" + query.joined(separator: "&")
+        }
+        return "<\(link("max_id", last))>; rel=\"next\", <\(link("min_id", first))>; rel=\"prev\""
     }
 
     static func encode(_ text: String) -> String {

@@ -57,9 +57,6 @@ public struct RateLimits: Sendable, Equatable {
         return limits
     }
 
-    /// The longest window of any limit, in seconds: older windows can be forgotten.
-    var longestWindow: Int { [signIn, signUp, posting, api].compactMap { $0?.seconds }.max() ?? 0 }
-
     func limit(for action: RateLimitedAction) -> Limit? {
         switch action {
         case .signIn: signIn
@@ -87,8 +84,12 @@ final class RateLimiter: Sendable {
         var sweptAt = Date.distantPast
     }
 
+    /// Windows older than the longest limit's can be forgotten.
+    private let longestWindow: TimeInterval
+
     init(limits: RateLimits, clock: @escaping @Sendable () -> Date = Date.init) {
         self.limits = limits
+        self.longestWindow = TimeInterval([limits.signIn, limits.signUp, limits.posting, limits.api].compactMap { $0?.seconds }.max() ?? 0)
         self.clock = clock
         self.windows = Mutex(Windows())
     }
@@ -114,10 +115,9 @@ final class RateLimiter: Sendable {
         guard let limit = limits.limit(for: action) else { return nil }
         let now = clock()
         let key = action.rawValue + ":" + client
-        let longest = Double(limits.longestWindow)
         return windows.withLock { (windows: inout Windows) -> Window in
             if windows.open.count > 50_000, now.timeIntervalSince(windows.sweptAt) > 60 {
-                windows.open = windows.open.filter { now.timeIntervalSince($0.value.start) < longest }
+                windows.open = windows.open.filter { now.timeIntervalSince($0.value.start) < longestWindow }
                 windows.sweptAt = now
             }
             var window = windows.open[key] ?? (now, 0)
