@@ -200,6 +200,33 @@ import Testing
         }
     }
 
+    @Test func groupedNotificationsNeverSampleTheAnonymousAuthor() async throws {
+        // setup: the author and someone else both believe a supporter's reply in the author's anonymous thread
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let author = try await MastodonClient.signedUp(client, "Ottoline_Barr")
+            let supporter = try await MastodonClient.signedUp(client, "supporter_ines")
+            let friend = try await MastodonClient.signedUp(client, "friend_noor")
+            let anonymous = try await author.say("#MeToo at the gym", [("chorus_anonymous", "true")])["id"] as? String ?? ""
+            let reply = try await supporter.say("I believe you, and I am here.", [("in_reply_to_id", anonymous)])["id"] as? String ?? ""
+            // act
+            _ = try await author.post("/api/v1/statuses/\(reply)/favourite")
+            _ = try await friend.post("/api/v1/statuses/\(reply)/favourite")
+            let groups = try await supporter.get("/api/v2/notifications")
+            let key = (groups["notification_groups"] as? [[String: Any]])?.first?["group_key"] as? String ?? ""
+            let group = try await supporter.get("/api/v2/notifications/\(key)")
+            let people = try await supporter.get("/api/v2/notifications/\(key)/accounts")
+            // check
+            #expect(groups.status == .ok && group.status == .ok && people.status == .ok)
+            #expect((groups["notification_groups"] as? [[String: Any]])?.first?["notifications_count"] as? Int == 2)
+            for answer in [groups, group, people] {
+                #expect(!answer.body.contains(author.accountID))
+                #expect(!answer.body.lowercased().contains("ottoline_barr"))
+                #expect(answer.body.contains(friend.accountID))
+            }
+        }
+    }
+
     @Test func someoneTheAnonymousAuthorBlockedSeesTheirBeliefAndReplyCountedLikeAnyoneElse() async throws {
         // setup
         let app = try await makeApp()

@@ -90,7 +90,8 @@ extension ChorusStore {
             sample: try await groupSample(accountID: accountID, key: key, limit: 8))
     }
 
-    /// Everyone in a group, most recent first (anonymous repliers are not named).
+    /// Everyone in a group, most recent first. Anonymous repliers, and the author of an anonymous thread acting in it,
+    /// are counted in the group but never named (the same rule as `notifications`).
     public func groupSample(accountID: Int64, key: String, limit: Int = 8) async throws -> [Account] {
         try await database.read { db in
             let ids = try await db.raw(
@@ -98,6 +99,7 @@ extension ChorusStore {
                 SELECT n.from_account_id, MAX(n.id) AS last FROM notifications n
                 WHERE n.account_id = \(bind: accountID) AND n.group_key = \(bind: key) AND n.from_account_id IS NOT NULL
                   AND \(unsafeRaw: Self.notificationShown)
+                  AND NOT \(unsafeRaw: Self.isAnonymousAuthor(account: "n.from_account_id", ofVoice: "n.voice_id"))
                 GROUP BY n.from_account_id ORDER BY last DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 80))))
                 """
             ).all().map { try $0.int64("from_account_id") }
