@@ -70,6 +70,38 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func aSuspensionThroughAnAnonymousVoiceIsQuietUntilAPublicVoiceEarnsAFullOne() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bea", "mod")
+        let (ana, bea, moderator) = (people[0], people[1], people[2])
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: ana.id).voice
+        let otherAnonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon 2", visibility: .anonymous), by: ana.id).voice
+        let ownReply = try await store.say(VoiceDraft(kind: .reply, text: "thank you all", inReplyTo: anonymous.id), by: ana.id).voice
+        let publicVoice = try await store.say(VoiceDraft(kind: .meToo, text: "public"), by: ana.id).voice
+        let beasAnonymous = try await store.say(VoiceDraft(kind: .meToo, text: "bea anon", visibility: .anonymous), by: bea.id).voice
+        let rule = try ModerationDecision(action: .suspend, rule: "2", reason: "A threat.")
+        let everything = [anonymous.id, otherAnonymous.id, ownReply.id, publicVoice.id, beasAnonymous.id]
+        // act
+        try await store.act(rule, on: .voice(anonymous.id), by: moderator.id)
+        let quiet = try await store.account(id: ana.id)
+        let shownWhileQuiet = try await store.voices(ids: everything, viewer: bea.id).map(\.id)
+        try await store.act(rule, on: .voice(otherAnonymous.id), by: moderator.id)  // already suspended: answers like any other
+        try await store.act(rule, on: .voice(publicVoice.id), by: moderator.id)
+        let full = try await store.account(id: ana.id)
+        let shownWhenFull = try await store.voices(ids: everything, viewer: bea.id).map(\.id)
+        try await store.act(rule, on: .voice(beasAnonymous.id), by: moderator.id)
+        // check
+        #expect(quiet?.isSuspended == true && quiet?.isSuspendedQuietly == true && quiet?.isHiddenBySuspension == false)
+        #expect(shownWhileQuiet.contains(publicVoice.id))
+        #expect(!shownWhileQuiet.contains(anonymous.id) && !shownWhileQuiet.contains(otherAnonymous.id) && !shownWhileQuiet.contains(ownReply.id))
+        #expect(full?.isHiddenBySuspension == true)
+        #expect(!shownWhenFull.contains(publicVoice.id))
+        await #expect(throws: Refusal.self) { try await store.act(rule, on: .voice(publicVoice.id), by: moderator.id) }
+        #expect(try await store.account(id: bea.id)?.isSuspendedQuietly == true)
+        await store.shutdown()
+    }
+
     @Test func aBlockMadeFromAnAnonymousVoiceHidesOnlyThatAuthorsAnonymousVoices() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

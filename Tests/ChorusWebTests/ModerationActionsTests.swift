@@ -100,7 +100,7 @@ import Testing
         }
     }
 
-    @Test func suspendingTheAuthorOfAnAnonymousVoiceNeverNamesThemAndTellsThem() async throws {
+    @Test func suspendingTheAuthorOfAnAnonymousVoiceIsQuietNamesNobodyAndTellsThem() async throws {
         // setup
         let (app, chorus) = try await ModeratedChorus.make()
         try await app.test(.live) { client in
@@ -126,6 +126,8 @@ import Testing
             let told = try await bob.get("/account/moderation")
             let stillBlocked = try await bob.get("/say")
             let home = try await visit(client, "/")
+            let profile = try await visit(client, "/@bob_hidden")
+            let anonymousPage = try await visit(client, "/voices/\(anonymous)")
             // check
             #expect(queue.body.contains("Suspend this voice&#39;s author (they stay unnamed)"))
             #expect(!queue.body.contains("bob_hidden"))
@@ -139,8 +141,11 @@ import Testing
             #expect(told.body.contains("A threat."))
             #expect(told.body.contains("2. No harassment, threats or sexualised remarks."))
             #expect(stillBlocked.status == .seeOther)
-            #expect(!home.body.contains("bob&#39;s public voice"))
+            // the suspension can't tie the anonymous voice to bob: his public self looks as it did, only the voice goes
+            #expect(home.body.contains("bob&#39;s public voice"))
+            #expect(profile.status == .ok && profile.body.contains("bob&#39;s public voice"))
             #expect(!home.body.contains("threatening words"))
+            #expect(anonymousPage.status == .notFound)
         }
     }
 

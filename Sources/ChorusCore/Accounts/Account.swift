@@ -8,7 +8,13 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
     public var country: String?
     public var language: String?
     public var defaultReplyPolicy: ReplyPolicy
+    /// The account can't act: it may only read the decision and appeal it.
     public var isSuspended: Bool
+    /// The suspension came through an anonymous voice, so the account's public self looks unchanged.
+    public var isSuspendedQuietly: Bool
+
+    /// Whether the account's profile and public voices are hidden from everyone else.
+    public var isHiddenBySuspension: Bool { isSuspended && !isSuspendedQuietly }
 
     public init(
         id: Int64,
@@ -19,7 +25,8 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
         country: String? = nil,
         language: String? = nil,
         defaultReplyPolicy: ReplyPolicy = .everyone,
-        isSuspended: Bool = false
+        isSuspended: Bool = false,
+        isSuspendedQuietly: Bool = false
     ) {
         self.id = id
         self.handle = handle
@@ -30,5 +37,6 @@ public struct Account: Codable, Sendable, Equatable, Identifiable {
         self.language = language
         self.defaultReplyPolicy = defaultReplyPolicy
         self.isSuspended = isSuspended
+        self.isSuspendedQuietly = isSuspendedQuietly
     }
 }

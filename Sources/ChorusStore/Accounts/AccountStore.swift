@@ -6,7 +6,16 @@ import SQLKit
 extension ChorusStore {
     static let accountColumns = """
         a.id, a.display_handle, a.display_name, a.is_moderator, a.created_at, a.country, a.language, \
-        a.default_reply_policy, a.suspended_at
+        a.default_reply_policy, a.suspended_at, a.suspended_quietly
+        """
+
+    /// An account that others may see: not suspended, or suspended quietly (through an anonymous voice).
+    static let accountShown = "(a.suspended_at IS NULL OR a.suspended_quietly = 1)"
+
+    /// A voice whose author's suspension does not hide it: the author is not suspended, or was suspended quietly and
+    /// the voice is not one of their anonymous ones (which the quiet suspension hides).
+    static let authorShown = """
+        (a.suspended_at IS NULL OR (a.suspended_quietly = 1 AND NOT \(isAnonymousAuthor(account: "a.id", ofVoice: "v.id"))))
         """
 
     static func account(from row: any SQLRow) throws -> Account {
@@ -19,7 +28,8 @@ extension ChorusStore {
             country: try row.optionalString("country"),
             language: try row.optionalString("language"),
             defaultReplyPolicy: ReplyPolicy(rawValue: try row.string("default_reply_policy")) ?? .everyone,
-            isSuspended: try row.optionalInt64("suspended_at") != nil
+            isSuspended: try row.optionalInt64("suspended_at") != nil,
+            isSuspendedQuietly: try row.bool("suspended_quietly")
         )
     }
 

@@ -96,7 +96,7 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT \(unsafeRaw: Self.accountColumns) FROM accounts a
-                WHERE a.deleted_at IS NULL AND a.suspended_at IS NULL
+                WHERE a.deleted_at IS NULL AND \(unsafeRaw: Self.accountShown)
                   AND (a.handle LIKE \(bind: needle + "%") ESCAPE '\\' OR LOWER(a.display_name) LIKE \(bind: "%" + needle + "%") ESCAPE '\\')
                 ORDER BY CASE WHEN a.handle = \(bind: needle) THEN 0 ELSE 1 END, a.handle LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """

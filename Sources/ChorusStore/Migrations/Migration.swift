@@ -26,6 +26,7 @@ public enum Migrations {
         .m0006Jobs,
         .m0007RateLimits,
         .m0008DeferredWorkAndNotificationGroups,
+        .m0009QuietSuspensions,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

@@ -83,7 +83,7 @@ extension ChorusStore {
     }
 
     private static func heldIn(_ rootID: Int64) -> SQLQueryString {
-        "v.state = 'held' AND v.thread_root_id = \(bind: rootID) AND a.suspended_at IS NULL"
+        "v.state = 'held' AND v.thread_root_id = \(bind: rootID) AND \(unsafeRaw: authorShown)"
     }
 
     /// One voice as `viewer` sees it, counting the replies held in threads they started (which they may choose to read,
@@ -93,7 +93,7 @@ extension ChorusStore {
         var query = voiceSelect(
             viewer: ignoringBlocks ? nil : viewer,
             alsoShowing: """
-                v.state = 'held' AND a.suspended_at IS NULL
+                v.state = 'held' AND \(unsafeRaw: authorShown)
                 AND EXISTS (SELECT 1 FROM voices r WHERE r.id = v.thread_root_id AND r.account_id = \(bind: viewer))
                 """
         )

@@ -89,6 +89,9 @@ extension ChorusStore {
             }
             try await Self.apply(
                 decision.action, voiceID: liftsSuspension ? nil : voiceID, accountID: accountID, hasReport: settles != nil, db)
+            if decision.action == .suspend, let voiceID, let accountID {
+                try await Self.suspend(accountID, through: voiceID, db)
+            }
             try await db.raw(
                 """
                 INSERT INTO moderation_actions (id, moderator_id, action, rule_number, reason, voice_id, account_id, month, created_at)
@@ -126,7 +129,7 @@ extension ChorusStore {
             }
         case .suspend:
             guard let accountID else { throw Refusal(.notFound, "This account is not here.") }
-            try await setSuspended(accountID, true, db)
+            if voiceID == nil { try await setSuspended(accountID, true, db) }
         }
     }
 
@@ -148,11 +151,32 @@ extension ChorusStore {
         }
     }
 
+    /// Suspends the author of a voice. Through an anonymous voice (or the author's reply in their anonymous thread) the
+    /// suspension is quiet: the account can't act and its anonymous voices are hidden, but its public self looks
+    /// unchanged, and an account that is suspended already answers like any other, so that neither the public nor the
+    /// moderator can tie the anonymous voice to its author. Through a public voice it hides the whole account, and it
+    /// makes an earlier quiet suspension a full one.
+    private static func suspend(_ accountID: Int64, through voiceID: Int64, _ db: any SQLDatabase) async throws {
+        let quietly =
+            try await db.raw(
+                "SELECT 1 AS one FROM voices v WHERE v.id = \(bind: voiceID) AND \(unsafeRaw: isAnonymousAuthor(account: "v.account_id", ofVoice: "v.id"))"
+            ).first() != nil
+        guard quietly else { return try await setSuspended(accountID, true, db) }
+        let updated = try await db.raw(
+            """
+            UPDATE accounts SET suspended_at = COALESCE(suspended_at, \(bind: ChorusDatabase.now())),
+                suspended_quietly = CASE WHEN suspended_at IS NULL THEN 1 ELSE suspended_quietly END
+            WHERE id = \(bind: accountID) AND deleted_at IS NULL RETURNING id
+            """
+        ).all()
+        guard !updated.isEmpty else { throw Refusal(.notFound, "This account is not here.") }
+    }
+
     private static func setSuspended(_ accountID: Int64, _ suspended: Bool, _ db: any SQLDatabase) async throws {
         let updated = try await db.raw(
             """
-            UPDATE accounts SET suspended_at = \(bind: suspended ? ChorusDatabase.now() : nil)
-            WHERE id = \(bind: accountID) AND deleted_at IS NULL AND suspended_at IS \(unsafeRaw: suspended ? "NULL" : "NOT NULL") RETURNING id
+            UPDATE accounts SET suspended_at = \(bind: suspended ? ChorusDatabase.now() : nil), suspended_quietly = 0
+            WHERE id = \(bind: accountID) AND deleted_at IS NULL AND \(unsafeRaw: suspended ? "(suspended_at IS NULL OR suspended_quietly = 1)" : "suspended_at IS NOT NULL") RETURNING id
             """
         ).all()
         guard !updated.isEmpty else {

@@ -74,7 +74,7 @@ extension ChorusStore {
                     accountHandle: try row.optionalString("account_handle")
                 )
             }
-            var heldQuery = Self.voiceSelect(viewer: moderatorID, alsoShowing: "v.state = 'held' AND a.suspended_at IS NULL")
+            var heldQuery = Self.voiceSelect(viewer: moderatorID, alsoShowing: "v.state = 'held' AND \(unsafeRaw: Self.authorShown)")
             heldQuery.appendInterpolation(unsafeRaw: " AND v.state = 'held' ORDER BY v.id ASC LIMIT 200")
             let held = try await db.raw(heldQuery).all().map(Self.voice(from:))
             let answered = try await Self.voicesForModerator(db, ids: held.compactMap(\.inReplyTo), moderatorID)

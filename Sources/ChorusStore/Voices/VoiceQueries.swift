@@ -36,7 +36,7 @@ extension ChorusStore {
                    CASE WHEN v.account_id = \(bind: reader) THEN 1 ELSE 0 END AS is_mine,
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
-            \(source)a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND a.suspended_at IS NULL) OR v.account_id = \(bind: reader)\(widened))
+            \(source)a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND \(unsafeRaw: authorShown)) OR v.account_id = \(bind: reader)\(widened))
             """ + notInAnErasedThread + blocksAndMutes(viewer: viewer)
     }
 

@@ -15,7 +15,8 @@ struct ProfilesController {
     }
 
     func account(_ context: ChorusContext) async throws -> Account {
-        guard let handle = context.parameters.get("handle"), let account = try await store.account(handle: handle), !account.isSuspended else {
+        guard let handle = context.parameters.get("handle"), let account = try await store.account(handle: handle), !account.isHiddenBySuspension
+        else {
             throw Refusal(.notFound, "There is no account with this handle here.")
         }
         return account

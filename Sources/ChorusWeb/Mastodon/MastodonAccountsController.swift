@@ -27,7 +27,7 @@ struct MastodonAccountsController {
                 guard domain == Self.host(services.config.baseURL) else { throw Self.notFound() }
                 handle = String(handle[..<at])
             }
-            guard let account = try await store.account(handle: handle), !account.isSuspended,
+            guard let account = try await store.account(handle: handle), !account.isHiddenBySuspension,
                 let json = try await entities.account(id: account.id)
             else { throw Self.notFound() }
             return APIResponse.json(json)
@@ -102,7 +102,8 @@ struct MastodonAccountsController {
     }
 
     func target(_ context: ChorusContext) async throws -> Account {
-        guard let id = context.parameters.get("id", as: Int64.self), let account = try await store.account(id: id), !account.isSuspended else {
+        guard let id = context.parameters.get("id", as: Int64.self), let account = try await store.account(id: id), !account.isHiddenBySuspension
+        else {
             throw Self.notFound()
         }
         return account
