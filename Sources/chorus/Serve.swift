@@ -40,7 +40,16 @@ struct Serve: AsyncParsableCommand {
         help: "Limits per client (api: per account): standard, off, or e.g. signin=10/300,signup=5/3600,posting=30/600,api=300/300 (count/seconds).")
     var rateLimits: String = ProcessInfo.processInfo.environment["CHORUS_RATE_LIMITS"] ?? "standard"
 
+    @Option(help: "Seconds a new connection has to send its first request head before it is closed.")
+    var firstRequestTimeout: Int = 30
+
+    @Option(help: "Seconds a connection may stay open between requests (live streams are open requests).")
+    var idleTimeout: Int = 120
+
     func validate() throws {
+        guard firstRequestTimeout > 0, idleTimeout > 0 else {
+            throw ValidationError("--first-request-timeout and --idle-timeout must be at least 1 second.")
+        }
         guard RateLimits.parse(rateLimits) != nil else {
             throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600,api=300/300.")
         }
@@ -62,6 +71,8 @@ struct Serve: AsyncParsableCommand {
         config.runsJobs = !noJobs
         config.postingLimit = postingLimit
         config.rateLimits = RateLimits.parse(rateLimits) ?? .standard
+        config.firstRequestTimeout = .seconds(firstRequestTimeout)
+        config.idleTimeout = .seconds(idleTimeout)
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -29,6 +29,10 @@ public struct AppConfig: Sendable {
     public var notificationPushWindow: Duration = .seconds(60)
     /// How often a quiet stream gets a heartbeat (and held-back notifications are looked at).
     public var streamHeartbeat: Duration = .seconds(15)
+    /// A new connection's first request head must arrive within this time; connections between requests are closed
+    /// after `idleTimeout`. Streams (SSE, WebSocket) are open requests, so neither limit ends them.
+    public var firstRequestTimeout: Duration = .seconds(30)
+    public var idleTimeout: Duration = .seconds(120)
     /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
     public var logger: Logger?
 

@@ -20,7 +20,8 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
     MastodonStreaming(services: services).addWebSocketRoutes(to: webSocketRouter)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+        server: .guardedHTTP1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter, idleTimeout: config.idleTimeout, firstRequestTimeout: config.firstRequestTimeout),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "Chorus"),
         logger: logger
     )

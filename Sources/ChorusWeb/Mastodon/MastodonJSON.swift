@@ -215,12 +215,9 @@ struct APIParams: Sendable {
         }
         guard request.method != .get, request.method != .head else { return params }
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch {
-            throw HTTPError(.contentTooLarge, message: "That is more than a request can carry (64 KiB). Please send less.")
-        }
+        let body = try await request.collectBody(
+            upTo: context.maxUploadSize, tooLarge: "That is more than a request can carry (64 KiB). Please send less.",
+            unreadable: "The request body arrived incomplete or could not be read. Please send it again.")
         guard body.readableBytes > 0 else { return params }
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         if contentType.hasPrefix("application/json") {

@@ -1,5 +1,6 @@
 import ChorusCore
 import Hummingbird
+import NIOCore
 
 /// Parses web form bodies once and refuses any that does not carry this browser's CSRF token.
 struct FormMiddleware: RouterMiddleware {
@@ -13,12 +14,9 @@ struct FormMiddleware: RouterMiddleware {
         }
         var request = request
         var context = context
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch {
-            throw HTTPError(.contentTooLarge, message: "That is more text than a form can carry (64 KiB). Please shorten it.")
-        }
+        let body = try await request.collectBody(
+            upTo: context.maxUploadSize, tooLarge: "That is more text than a form can carry (64 KiB). Please shorten it.",
+            unreadable: "This form arrived incomplete. Please go back and send it again.")
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
             throw HTTPError(.unsupportedMediaType, message: "Please send this form from the page it belongs to.")
@@ -33,5 +31,21 @@ struct FormMiddleware: RouterMiddleware {
         }
         context.form = form
         return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// The whole body, up to `limit` bytes. One over the limit is a 413 that says `tooLarge`; one that breaks off or
+    /// can't be read (a broken chunk, a connection cut mid-body) is a 400 that says `unreadable`.
+    mutating func collectBody(upTo limit: Int, tooLarge: String, unreadable: String) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: tooLarge)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw HTTPError(.contentTooLarge, message: tooLarge)
+        } catch {
+            throw HTTPError(.badRequest, message: unreadable)
+        }
     }
 }
