@@ -6,6 +6,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The one door to the database: reads, and writes that either commit whole or leave nothing behind.
 public final class ChorusDatabase: Sendable {
@@ -16,6 +17,7 @@ public final class ChorusDatabase: Sendable {
     private let groupCommit: GroupCommit?
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
+    private let changes = Atomic<UInt64>(0)
 
     /// AsyncKit's pools lock internally; they predate Sendable annotations.
     private enum Pool: @unchecked Sendable {
@@ -74,8 +76,23 @@ public final class ChorusDatabase: Sendable {
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let groupCommit else { return try await transaction(body) }
-        return try await groupCommit.submit(body)
+        let result: T
+        if let groupCommit {
+            result = try await groupCommit.submit(body)
+        } else {
+            result = try await transaction(body)
+        }
+        noteChange()
+        return result
+    }
+
+    /// How many writes have committed through this process (and changes reported by other instances): whatever was
+    /// read before this number moved may be out of date. Read it before reading what it guards.
+    public var changeCount: UInt64 { changes.load(ordering: .acquiring) }
+
+    /// Something changed that this process's own writes don't show: a write by another instance.
+    public func noteChange() {
+        changes.add(1, ordering: .releasing)
     }
 
     private func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

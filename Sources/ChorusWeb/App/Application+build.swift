@@ -40,6 +40,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     let router = Router(context: ChorusContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
+    router.add(middleware: SignedOutReadCache(store: services.store))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
     let limiter = RateLimiter(limits: services.config.rateLimits)
     router.add(middleware: RateLimitMiddleware(limiter: limiter, pages: services.pages))

@@ -52,6 +52,7 @@ struct ClusterRelay: Service {
                 },
                 received: { payload in
                     guard let message = try? JSONDecoder().decode(Message.self, from: Data(payload.utf8)), message.origin != origin else { return }
+                    store.database.noteChange()  // what signed-out readers were answered from memory may be out of date
                     if let id = message.event.voiceID, message.event.kind == .voice { lastVoice.update(id) }
                     live.deliverLocally(message.event)
                 }
