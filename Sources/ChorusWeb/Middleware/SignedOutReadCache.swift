@@ -4,14 +4,14 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// Answers repeated API reads by signed-out readers from memory, as long as nothing has been written since.
+/// Answers repeated reads by signed-out readers from memory, as long as nothing has been written since.
 ///
-/// On the day a campaign goes viral most reads are the same few hashtag timelines, threads and counts, asked for by
-/// people who are not signed in. Their answer is the same for every one of them (nothing in it depends on who asks),
-/// so it is kept until the next committed write in this process, or for at most `maxAge` (writes by other instances
-/// sharing a PostgreSQL reach this one through the live relay, which also marks a change; the age limit bounds what
-/// that could miss). Only complete 200 answers without cookies are kept; a signed-in request, a stream, or any other
-/// method passes straight through.
+/// On the day a campaign goes viral most reads are the same few pages, hashtag timelines, threads and counts, asked
+/// for by people who are not signed in. The answer is the same for all of them, but for a page's CSRF token, which is
+/// each visitor's own and is put back into the kept page for each one. An answer is kept until the next committed
+/// write in this process, or for at most `maxAge` (writes by other instances sharing a PostgreSQL reach this one
+/// through the live relay, which also marks a change; the age limit bounds what that could miss). Only complete 200
+/// answers that set no cookie are kept; a signed-in request, a stream, or any method but GET passes straight through.
 final class SignedOutReadCache: RouterMiddleware, Sendable {
     typealias Context = ChorusContext
 
@@ -30,15 +30,27 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         let changeCount: UInt64
         let storedAt: ContinuousClock.Instant
         let headers: HTTPFields
-        let body: ByteBuffer
+        /// The body in pieces, split where the visitor's CSRF token stood.
+        let pieces: [ByteBuffer]
+
+        func body(csrfToken: String) -> ByteBuffer {
+            guard pieces.count > 1 else { return pieces.first ?? ByteBuffer() }
+            var body = ByteBuffer()
+            body.reserveCapacity(pieces.reduce(0) { $0 + $1.readableBytes } + (pieces.count - 1) * csrfToken.utf8.count)
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { body.writeString(csrfToken) }
+                body.writeImmutableBuffer(piece)
+            }
+            return body
+        }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key = Self.key(for: request) else { return try await next(request, context) }
+        guard let key = Self.key(for: request, context: context) else { return try await next(request, context) }
         let changeCount = store.database.changeCount
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.changeCount == changeCount, now - entry.storedAt < maxAge {
-            return Response(status: .ok, headers: entry.headers, body: .init(byteBuffer: entry.body))
+            return Response(status: .ok, headers: entry.headers, body: .init(byteBuffer: entry.body(csrfToken: context.csrfToken)))
         }
         var response = try await next(request, context)
         guard response.status == .ok, response.headers[.setCookie] == nil, let length = response.body.contentLength, length <= 256 * 1024,
@@ -48,7 +60,8 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         try await response.body.write(sink)
         let body = sink.collected
         response.body = .init(byteBuffer: body)
-        let entry = Entry(changeCount: changeCount, storedAt: now, headers: response.headers, body: body)
+        let entry = Entry(
+            changeCount: changeCount, storedAt: now, headers: response.headers, pieces: Self.pieces(of: body, around: context.csrfToken))
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
@@ -56,14 +69,26 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         return response
     }
 
-    /// The request's key when its answer may be shared: a signed-out GET of the API (not its streams); nil otherwise.
-    /// Everything an answer may depend on is in it: the URI, and the language and country (headers and cookies).
-    static func key(for request: Request) -> String? {
-        guard request.method == .get, request.uri.path.hasPrefix("/api/"), !request.uri.path.hasPrefix("/api/v1/streaming"),
-            request.headers[.authorization] == nil, request.cookies[SessionMiddleware.sessionCookie] == nil
+    /// The request's key when its answer may be shared: a signed-out GET (not a stream, nor the health and metrics
+    /// endpoints); nil otherwise. Everything an answer may depend on is in it: the URI, the Accept and Accept-Language
+    /// headers, and every cookie but the CSRF token (language and country choices are cookies).
+    static func key(for request: Request, context: Context) -> String? {
+        let path = request.uri.path
+        guard request.method == .get, context.account == nil, context.suspendedAccount == nil, request.headers[.authorization] == nil,
+            request.cookies[SessionMiddleware.sessionCookie] == nil, !path.hasPrefix("/api/v1/streaming"), !path.hasSuffix("/live"),
+            path != "/health", path != "/metrics"
         else { return nil }
-        return [request.uri.description, request.headers[.acceptLanguage], request.headers[.accept], request.headers[.cookie]]
-            .map { $0 ?? "" }.joined(separator: "\n")
+        let cookies = request.headers[values: .cookie].joined(separator: "; ").split(separator: ";")
+            .map { String($0).trimmingWhitespace }.filter { !$0.hasPrefix(SessionMiddleware.csrfCookie + "=") }.sorted()
+        return [request.uri.description, request.headers[.acceptLanguage] ?? "", request.headers[.accept] ?? "", cookies.joined(separator: "; ")]
+            .joined(separator: "\n")
+    }
+
+    /// The body split wherever `token` occurs (a page's forms carry the visitor's CSRF token).
+    static func pieces(of body: ByteBuffer, around token: String) -> [ByteBuffer] {
+        let text = String(buffer: body)
+        guard !token.isEmpty, text.contains(token) else { return [body] }
+        return text.split(separator: token, omittingEmptySubsequences: false).map { ByteBuffer(string: String($0)) }
     }
 }
 
