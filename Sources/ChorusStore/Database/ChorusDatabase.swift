@@ -13,8 +13,8 @@ public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     let logger: Logger
     private let pool: Pool
-    /// SQLite: writes are committed in batches by one writer (see `GroupCommit`); PostgreSQL lets them run together.
-    private let groupCommit: GroupCommit?
+    /// Writes are committed in batches by one writer per process (see `GroupCommit`).
+    private let groupCommit: GroupCommit
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
     private let changes = Atomic<UInt64>(0)
@@ -45,18 +45,24 @@ public final class ChorusDatabase: Sendable {
             groupCommit = GroupCommit { [logger] batch in
                 let connection = try await sqlitePool.requestConnection(logger: logger).get()
                 defer { sqlitePool.releaseConnection(connection, logger: logger) }
-                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil))
+                // BEGIN IMMEDIATE takes the write lock at the start, so two writers never deadlock upgrading a read lock.
+                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE")
             }
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
-            groupCommit = nil
-            pool = .postgres(
-                .init(
-                    source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
-                    requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
-                )
+            let postgresPool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
             )
+            pool = .postgres(postgresPool)
+            // At most 64 writes a batch: each savepoint that writes is a subtransaction, and PostgreSQL keeps 64 of
+            // them per transaction in shared memory before readers must look further.
+            groupCommit = GroupCommit(maxBatch: 64) { [logger] batch in
+                let connection = try await postgresPool.requestConnection(logger: logger).get()
+                defer { postgresPool.releaseConnection(connection, logger: logger) }
+                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN")
+            }
         }
     }
 
@@ -76,12 +82,7 @@ public final class ChorusDatabase: Sendable {
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let result: T
-        if let groupCommit {
-            result = try await groupCommit.submit(body)
-        } else {
-            result = try await transaction(body)
-        }
+        let result = try await groupCommit.submit(body)
         noteChange()
         return result
     }
@@ -93,28 +94,6 @@ public final class ChorusDatabase: Sendable {
     /// Something changed that this process's own writes don't show: a write by another instance.
     public func noteChange() {
         changes.add(1, ordering: .releasing)
-    }
-
-    private func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await read { db in
-            try await db.raw(SQLQueryString(beginWriteStatement)).run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
-    }
-
-    /// SQLite takes its write lock at the start, so two writers never deadlock upgrading a read lock.
-    private var beginWriteStatement: String {
-        switch engine {
-        case .sqlite: return "BEGIN IMMEDIATE"
-        case .postgres: return "BEGIN"
-        }
     }
 
     public func shutdown() async {

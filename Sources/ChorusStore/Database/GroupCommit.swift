@@ -1,9 +1,14 @@
 import SQLKit
 
-/// SQLite's single writer, fed in batches: writes that arrive while one batch commits wait and go together in
+/// One writer per process, fed in batches: writes that arrive while one batch commits wait and go together in
 /// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
 /// commit. Every caller is answered only after the commit that holds its write, so nothing acknowledged is lost,
 /// and one fsync serves many writes.
+///
+/// SQLite has a single writer anyway. On PostgreSQL every *me too* and every *I believe you* updates the same few
+/// rows (the hour's, the day's and all time's counts, a hot voice's count), so concurrent transactions would queue
+/// on those rows' locks, each holding them through its own commit's fsync; in one batch they are updated one after
+/// another and committed together.
 actor GroupCommit {
     typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
     private struct Pending {
@@ -50,9 +55,9 @@ actor GroupCommit {
         draining = false
     }
 
-    /// The runner for one connection: BEGIN IMMEDIATE, a savepoint per write, one COMMIT.
-    static func run(_ batch: [Work], on db: any SQLDatabase) async throws -> [Result<any Sendable, any Error>] {
-        try await db.raw("BEGIN IMMEDIATE").run()
+    /// The runner for one connection: BEGIN (SQLite: BEGIN IMMEDIATE), a savepoint per write, one COMMIT.
+    static func run(_ batch: [Work], on db: any SQLDatabase, begin: String) async throws -> [Result<any Sendable, any Error>] {
+        try await db.raw(SQLQueryString(begin)).run()
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {

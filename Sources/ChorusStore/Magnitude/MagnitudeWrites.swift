@@ -35,18 +35,16 @@ struct MagnitudeCell: Sendable, Hashable {
 }
 
 extension ChorusStore {
-    /// Counts a voice just written, in the same transaction: its magnitude cells, and its hashtags in the trends when
-    /// everyone may read it. Stores the country the person chose (only a *me too* carries one).
-    static func recordMagnitude(of voiceID: Int64, _ draft: VoiceDraft, by accountID: Int64, state: VoiceState, at now: Int64, _ db: any SQLDatabase)
-        async throws
-    {
-        let country = draft.kind == .meToo ? draft.country : nil
-        let inTrends = draft.visibility.isListed && state == .visible && !draft.hashtags.isEmpty
-        if country != nil || inTrends {
-            try await db.raw(
-                "UPDATE voices SET country = \(bind: country), in_trends = \(bind: inTrends.sqlValue) WHERE id = \(bind: voiceID)"
-            ).run()
-        }
+    /// What a voice stores for the magnitude: the country the person chose (only a *me too* carries one), and whether
+    /// its hashtags count in the trends (everyone may read it).
+    static func magnitudeFields(of draft: VoiceDraft, state: VoiceState) -> (country: String?, inTrends: Bool) {
+        (draft.kind == .meToo ? draft.country : nil, draft.visibility.isListed && state == .visible && !draft.hashtags.isEmpty)
+    }
+
+    /// Counts a voice just written (with its `magnitudeFields`), in the same transaction: its magnitude cells, and its
+    /// hashtags in the trends.
+    static func recordMagnitude(of draft: VoiceDraft, by accountID: Int64, state: VoiceState, at now: Int64, _ db: any SQLDatabase) async throws {
+        let (country, inTrends) = magnitudeFields(of: draft, state: state)
         switch draft.kind {
         case .meToo: try await count(.meToo, by: accountID, at: now, country: country, change: 1, db)
         case .pledge: try await count(.pledge, by: accountID, at: now, country: nil, change: 1, db)
@@ -106,19 +104,25 @@ extension ChorusStore {
     )
         async throws
     {
-        for cell in MagnitudeCell.cells(kind, at: milliseconds, country: country) {
-            let person: Int64
-            if change > 0 {
-                let row = try await db.raw(
-                    """
-                    INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
-                    VALUES (\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: accountID), \(bind: change))
-                    ON CONFLICT (kind, period, country, start_at, account_id) DO UPDATE SET amount = magnitude_people.amount + excluded.amount
-                    RETURNING amount
-                    """
-                ).first()
-                person = try row?.int64("amount") == change ? 1 : 0
-            } else {
+        let cells = MagnitudeCell.cells(kind, at: milliseconds, country: country)
+        var people: [MagnitudeCell: Int64] = [:]
+        if change > 0 {
+            // One statement for the person in every cell, and one for the cells: the event's statements don't grow with its cells.
+            let rows: [SQLQueryString] = cells.map { cell in
+                "(\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: accountID), \(bind: change))"
+            }
+            let upsert: SQLQueryString = """
+                INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (kind, period, country, start_at, account_id) DO UPDATE SET amount = magnitude_people.amount + excluded.amount
+                RETURNING period, country, start_at, amount
+                """
+            for row in try await db.raw(upsert).all() {
+                let cell = MagnitudeCell(
+                    kind: kind, period: try row.string("period"), country: try row.string("country"), start: try row.int64("start_at"))
+                people[cell] = try row.int64("amount") == change ? 1 : 0
+            }
+        } else {
+            for cell in cells {
                 let row = try await db.raw(
                     """
                     UPDATE magnitude_people SET amount = amount + \(bind: change)
@@ -128,8 +132,8 @@ extension ChorusStore {
                     """
                 ).first()
                 guard let row else { continue }  // never counted (written before counting began): nothing to take back
-                person = try row.int64("amount") <= 0 ? -1 : 0
-                if person < 0 {
+                people[cell] = try row.int64("amount") <= 0 ? -1 : 0
+                if people[cell] == -1 {
                     try await db.raw(
                         """
                         DELETE FROM magnitude_people WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period)
@@ -138,15 +142,19 @@ extension ChorusStore {
                     ).run()
                 }
             }
-            try await db.raw(
-                """
-                INSERT INTO magnitude_cells (kind, period, country, start_at, people, amount)
-                VALUES (\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: person), \(bind: change))
-                ON CONFLICT (kind, period, country, start_at)
-                DO UPDATE SET people = magnitude_cells.people + excluded.people, amount = magnitude_cells.amount + excluded.amount
-                """
-            ).run()
         }
+        let counted = cells.filter { people[$0] != nil }
+        guard !counted.isEmpty else { return }
+        let rows: [SQLQueryString] = counted.map { cell in
+            "(\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: people[cell] ?? 0), \(bind: change))"
+        }
+        try await db.raw(
+            """
+            INSERT INTO magnitude_cells (kind, period, country, start_at, people, amount) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (kind, period, country, start_at)
+            DO UPDATE SET people = magnitude_cells.people + excluded.people, amount = magnitude_cells.amount + excluded.amount
+            """
+        ).run()
     }
 
     /// Counts one use of a hashtag (or takes it back), by distinct accounts per UTC day.

@@ -24,7 +24,6 @@ extension ChorusStore {
             for (limit, key) in limits { try await Self.count(db, limit, key: key, now: now) }
             var threadRoot = id
             var answered: Int64?
-            var policy = draft.replyPolicy
             var visibility = draft.visibility
             var screening = screening
             if draft.kind == .reply, let parentID = draft.inReplyTo {
@@ -40,28 +39,28 @@ extension ChorusStore {
                 // A reply to someone who blocked its writer is kept for its writer alone (see BlockStore).
                 if try await Self.isBlocked(db, blocker: parent.authorID, blocked: accountID) { screening.state = .hidden }
             }
-            if policy == nil {
-                let row = try await db.raw("SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)").first()
-                policy = ReplyPolicy(rawValue: try row?.string("default_reply_policy") ?? "") ?? .everyone
-            }
+            // Without a choice for this voice, the author's default applies (read in the same statement).
+            let (country, inTrends) = Self.magnitudeFields(of: draft, state: screening.state)
             try await db.raw(
                 """
                 INSERT INTO voices (id, account_id, kind, visibility, state, text, content_warning, language, in_reply_to_id,
-                                    thread_root_id, reply_policy, guard_label, crisis, created_at)
+                                    thread_root_id, reply_policy, guard_label, crisis, country, in_trends, created_at)
                 VALUES (\(bind: id), \(bind: accountID), \(bind: draft.kind.rawValue), \(bind: visibility.rawValue),
                         \(bind: screening.state.rawValue), \(bind: draft.text), \(bind: draft.contentWarning), \(bind: draft.language),
-                        \(bind: draft.inReplyTo), \(bind: threadRoot), \(bind: (policy ?? .everyone).rawValue), \(bind: screening.guardLabel),
-                        \(bind: screening.crisis.sqlValue), \(bind: now))
+                        \(bind: draft.inReplyTo), \(bind: threadRoot),
+                        COALESCE(\(bind: draft.replyPolicy?.rawValue), (SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)), 'everyone'),
+                        \(bind: screening.guardLabel), \(bind: screening.crisis.sqlValue), \(bind: country), \(bind: inTrends.sqlValue), \(bind: now))
                 """
             ).run()
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
-            try await Self.recordMagnitude(of: id, draft, by: accountID, state: screening.state, at: now, db)
+            try await Self.recordMagnitude(of: draft, by: accountID, state: screening.state, at: now, db)
             switch draft.kind {
             case .meToo:
-                try await db.raw("UPDATE accounts SET metoo_voices = metoo_voices + 1 WHERE id = \(bind: accountID)").run()
-                let row = try await db.raw("SELECT metoo_voices FROM accounts WHERE id = \(bind: accountID)").first()
+                let row = try await db.raw(
+                    "UPDATE accounts SET metoo_voices = metoo_voices + 1 WHERE id = \(bind: accountID) RETURNING metoo_voices"
+                ).first()
                 if try row?.int("metoo_voices") == 1 { try await Self.add(1, to: .meTooPeople, db) }
             case .pledge:
                 try await Self.add(1, to: .pledges, db)
