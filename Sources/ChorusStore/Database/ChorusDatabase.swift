@@ -60,8 +60,20 @@ public final class ChorusDatabase: Sendable {
             // them per transaction in shared memory before readers must look further.
             groupCommit = GroupCommit(maxBatch: 64) { [logger] batch in
                 let connection = try await postgresPool.requestConnection(logger: logger).get()
-                defer { postgresPool.releaseConnection(connection, logger: logger) }
-                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN")
+                let release = ReleaseOnce { postgresPool.releaseConnection(connection, logger: logger) }
+                // A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the
+                // connection does not end the wait), and every later write behind it. After 30 s the batch is given
+                // up: its callers get a 503, its connection is closed (so it can't commit later) and handed back.
+                return try await GroupCommit.withDeadline(
+                    .seconds(30),
+                    onTimeout: {
+                        logger.warning("A batch of writes waited 30 s on PostgreSQL; it is refused and its connection closed.")
+                        connection.close().whenComplete { _ in release() }
+                    }
+                ) {
+                    defer { release() }
+                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN")
+                }
             }
         }
     }

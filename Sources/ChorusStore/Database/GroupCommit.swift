@@ -1,4 +1,5 @@
 import SQLKit
+import Synchronization
 
 /// One writer per process, fed in batches: writes that arrive while one batch commits wait and go together in
 /// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
@@ -79,5 +80,53 @@ actor GroupCommit {
             throw error
         }
         return outcomes
+    }
+
+    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `BatchGivenUp`, while
+    /// `body` is left to end (or not) on its own.
+    static func withDeadline<T: Sendable>(
+        _ limit: Duration, onTimeout: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let answered = Mutex(false)
+        let claim: @Sendable () -> Bool = {
+            answered.withLock { done in
+                defer { done = true }; return !done
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let timer = Task {
+                try await Task.sleep(for: limit)
+                guard claim() else { return }
+                onTimeout()
+                continuation.resume(throwing: BatchGivenUp())
+            }
+            Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                timer.cancel()
+                if claim() { continuation.resume(with: result) }
+            }
+        }
+    }
+}
+
+/// A batch of writes took too long and was given up; none of it was acknowledged. Answered like storage being away.
+public struct BatchGivenUp: Error {}
+
+/// Hands a connection back to its pool once, whichever of the batch or its deadline gets there first.
+final class ReleaseOnce: Sendable {
+    private let released = Mutex(false)
+    private let release: @Sendable () -> Void
+
+    init(_ release: @escaping @Sendable () -> Void) {
+        self.release = release
+    }
+
+    func callAsFunction() {
+        let first = released.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { release() }
     }
 }
