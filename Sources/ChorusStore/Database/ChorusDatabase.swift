@@ -13,8 +13,15 @@ public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     let logger: Logger
     private let pool: Pool
-    /// Writes are committed in batches by one writer per process (see `GroupCommit`).
-    private let groupCommit: GroupCommit
+    private let writer: Writer
+
+    /// How writes reach the database.
+    private enum Writer: Sendable {
+        /// SQLite: one writer, in batches that share a commit (see `GroupCommit`).
+        case batched(GroupCommit)
+        /// PostgreSQL: each write in its own transaction, side by side.
+        case concurrent(@Sendable (@escaping GroupCommit.Work) async throws -> any Sendable)
+    }
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
     private let changes = Atomic<UInt64>(0)
@@ -42,12 +49,13 @@ public final class ChorusDatabase: Sendable {
                 source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
             )
             pool = .sqlite(sqlitePool)
-            groupCommit = GroupCommit { [logger] batch in
-                let connection = try await sqlitePool.requestConnection(logger: logger).get()
-                defer { sqlitePool.releaseConnection(connection, logger: logger) }
-                // BEGIN IMMEDIATE takes the write lock at the start, so two writers never deadlock upgrading a read lock.
-                return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE")
-            }
+            writer = .batched(
+                GroupCommit { [logger] batch in
+                    let connection = try await sqlitePool.requestConnection(logger: logger).get()
+                    defer { sqlitePool.releaseConnection(connection, logger: logger) }
+                    // BEGIN IMMEDIATE takes the write lock at the start, so two writers never deadlock upgrading a read lock.
+                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE")
+                })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
@@ -56,23 +64,32 @@ public final class ChorusDatabase: Sendable {
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
             )
             pool = .postgres(postgresPool)
-            // At most 64 writes a batch: each savepoint that writes is a subtransaction, and PostgreSQL keeps 64 of
-            // them per transaction in shared memory before readers must look further.
-            groupCommit = GroupCommit(maxBatch: 64) { [logger] batch in
+            // Each write is its own transaction, side by side with the others. (Batching them, as for SQLite, was
+            // measured slower: one connection's round trips then bound every write.)
+            writer = .concurrent { [logger] work in
                 let connection = try await postgresPool.requestConnection(logger: logger).get()
                 let release = ReleaseOnce { postgresPool.releaseConnection(connection, logger: logger) }
                 // A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the
-                // connection does not end the wait), and every later write behind it. After 30 s the batch is given
-                // up: its callers get a 503, its connection is closed (so it can't commit later) and handed back.
-                return try await GroupCommit.withDeadline(
+                // connection does not end the wait). After 30 s the write is given up: its caller gets a 503, and its
+                // connection is closed (so it can't commit later) and handed back.
+                return try await Self.withDeadline(
                     .seconds(30),
                     onTimeout: {
-                        logger.warning("A batch of writes waited 30 s on PostgreSQL; it is refused and its connection closed.")
+                        logger.warning("A write waited 30 s on PostgreSQL; it is refused and its connection closed.")
                         connection.close().whenComplete { _ in release() }
                     }
                 ) {
                     defer { release() }
-                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN")
+                    let db = connection.sql(queryLogLevel: nil)
+                    try await db.raw("BEGIN").run()
+                    do {
+                        let value = try await work(db)
+                        try await db.raw("COMMIT").run()
+                        return value
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
                 }
             }
         }
@@ -94,7 +111,14 @@ public final class ChorusDatabase: Sendable {
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let result = try await groupCommit.submit(body)
+        let result: T
+        switch writer {
+        case .batched(let groupCommit):
+            result = try await groupCommit.submit(body)
+        case .concurrent(let run):
+            guard let typed = try await run({ try await body($0) }) as? T else { preconditionFailure("A write returned a value of another type.") }
+            result = typed
+        }
         noteChange()
         return result
     }
@@ -106,6 +130,33 @@ public final class ChorusDatabase: Sendable {
     /// Something changed that this process's own writes don't show: a write by another instance.
     public func noteChange() {
         changes.add(1, ordering: .releasing)
+    }
+
+    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `WriteGivenUp`, while
+    /// `body` is left to end (or not) on its own.
+    static func withDeadline<T: Sendable>(
+        _ limit: Duration, onTimeout: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let answered = Mutex(false)
+        let claim: @Sendable () -> Bool = {
+            answered.withLock { done in
+                defer { done = true }; return !done
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let timer = Task {
+                try await Task.sleep(for: limit)
+                guard claim() else { return }
+                onTimeout()
+                continuation.resume(throwing: WriteGivenUp())
+            }
+            Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                timer.cancel()
+                if claim() { continuation.resume(with: result) }
+            }
+        }
     }
 
     public func shutdown() async {

@@ -1,15 +1,10 @@
 import SQLKit
 import Synchronization
 
-/// One writer per process, fed in batches: writes that arrive while one batch commits wait and go together in
+/// SQLite's single writer, fed in batches: writes that arrive while one batch commits wait and go together in
 /// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
 /// commit. Every caller is answered only after the commit that holds its write, so nothing acknowledged is lost,
 /// and one fsync serves many writes.
-///
-/// SQLite has a single writer anyway. On PostgreSQL every *me too* and every *I believe you* updates the same few
-/// rows (the hour's, the day's and all time's counts, a hot voice's count), so concurrent transactions would queue
-/// on those rows' locks, each holding them through its own commit's fsync; in one batch they are updated one after
-/// another and committed together.
 actor GroupCommit {
     typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
     private struct Pending {
@@ -81,39 +76,12 @@ actor GroupCommit {
         }
         return outcomes
     }
-
-    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `BatchGivenUp`, while
-    /// `body` is left to end (or not) on its own.
-    static func withDeadline<T: Sendable>(
-        _ limit: Duration, onTimeout: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        let answered = Mutex(false)
-        let claim: @Sendable () -> Bool = {
-            answered.withLock { done in
-                defer { done = true }; return !done
-            }
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            let timer = Task {
-                try await Task.sleep(for: limit)
-                guard claim() else { return }
-                onTimeout()
-                continuation.resume(throwing: BatchGivenUp())
-            }
-            Task {
-                let result: Result<T, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
-                timer.cancel()
-                if claim() { continuation.resume(with: result) }
-            }
-        }
-    }
 }
 
-/// A batch of writes took too long and was given up; none of it was acknowledged. Answered like storage being away.
-public struct BatchGivenUp: Error {}
+/// A write took too long and was given up; it was not acknowledged. Answered like storage being away.
+public struct WriteGivenUp: Error {}
 
-/// Hands a connection back to its pool once, whichever of the batch or its deadline gets there first.
+/// Hands a connection back to its pool once, whichever of the write or its deadline gets there first.
 final class ReleaseOnce: Sendable {
     private let released = Mutex(false)
     private let release: @Sendable () -> Void

@@ -23,7 +23,7 @@ public enum StorageUnavailable {
             default:
                 return false
             }
-        case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is BatchGivenUp:
+        case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is WriteGivenUp:
             return true
         default:
             return false
