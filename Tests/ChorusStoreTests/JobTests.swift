@@ -20,6 +20,25 @@ import Testing
         }
     }
 
+    @Test func lookingForWorkIsNoChangeForReadersButTheWorkIs() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        try await store.database.write { db in try await db.raw("INSERT INTO counters (name, value) VALUES ('jobs_run', 0)").run() }
+        let start = store.database.changeCount
+        // act
+        let foundNothing = try await store.runNextJob(worker: "w", handlers: ["count": Self.countOnce])
+        let afterLooking = store.database.changeCount
+        try await store.enqueue(kind: "count")
+        let afterEnqueueing = store.database.changeCount
+        let foundOne = try await store.runNextJob(worker: "w", handlers: ["count": Self.countOnce])
+        let afterWorking = store.database.changeCount
+        // check
+        #expect(!foundNothing && afterLooking == start)
+        #expect(foundOne && afterWorking > afterEnqueueing)
+        #expect(try await jobsRun(store) == 1)
+        await store.shutdown()
+    }
+
     @Test func eachJobIsDoneOnceWhenTwoWorkersRace() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

@@ -110,7 +110,10 @@ public final class ChorusDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    ///
+    /// `readersSeeIt: false` is for bookkeeping no reader is shown (job claims, rate counts): it leaves `changeCount`
+    /// alone, so answers kept for signed-out readers stay good.
+    public func write<T: Sendable>(readersSeeIt: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let result: T
         switch writer {
         case .batched(let groupCommit):
@@ -119,7 +122,7 @@ public final class ChorusDatabase: Sendable {
             guard let typed = try await run({ try await body($0) }) as? T else { preconditionFailure("A write returned a value of another type.") }
             result = typed
         }
-        noteChange()
+        if readersSeeIt { noteChange() }
         return result
     }
 

@@ -65,7 +65,7 @@ extension ChorusStore {
     /// expire after `lease`, and the job is taken again; its half-done work was rolled back with it.
     public func runNextJob(worker: String, lease: Int64 = 60_000, handlers: [String: JobHandler]) async throws -> Bool {
         let now = ChorusDatabase.now()
-        let claimed: Job? = try await database.write { db in
+        let claimed: Job? = try await database.write(readersSeeIt: false) { db in
             try await db.raw(
                 """
                 UPDATE jobs SET state = 'queued', locked_by = NULL
@@ -105,7 +105,7 @@ extension ChorusStore {
         } catch {
             let failed = job.attempts >= job.maxAttempts
             let retryAt = ChorusDatabase.now() + Self.backoff(attempt: job.attempts)
-            try await database.write { db in
+            try await database.write(readersSeeIt: false) { db in
                 try await db.raw(
                     """
                     UPDATE jobs SET state = \(bind: failed ? Job.State.failed.rawValue : Job.State.queued.rawValue), run_at = \(bind: retryAt),

@@ -8,7 +8,7 @@ extension ChorusStore {
     /// current window's count plus the previous window's, weighted by how much of it the sliding window still covers.
     /// Unlike a fixed window, it does not reset all at once at a boundary.
     public func count(_ limit: Limit, key: String, now: Int64 = ChorusDatabase.now()) async throws {
-        try await database.write { db in try await Self.count(db, limit, key: key, now: now) }
+        try await database.write(readersSeeIt: false) { db in try await Self.count(db, limit, key: key, now: now) }
     }
 
     /// Counts one event inside the caller's transaction, so a refused write leaves no count and a counted one is
