@@ -1,6 +1,9 @@
 """Fixtures for end-to-end checks against a running Chorus (started by scripts/e2e)."""
 import os
 import re
+import subprocess
+import tempfile
+import time
 import uuid
 
 import pytest
@@ -65,3 +68,30 @@ def person(base_url):
         return someone
 
     return make
+
+
+class ChorusServer:
+    """A `chorus serve` of a test's own (its own port, data and flags), started and waited for; its log goes to
+    CHORUS_E2E_LOGS/<log_name>.log."""
+
+    def __init__(self, port, data_dir, log_name, database_url=None, flags=()):
+        args = [os.environ["CHORUS_E2E_BIN"], "serve", "--port", str(port), "--data-dir", data_dir, "--bcrypt-cost", "4", *flags]
+        if database_url:
+            args += ["--database-url", database_url]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.log = os.path.join(os.environ.get("CHORUS_E2E_LOGS", tempfile.gettempdir()), f"{log_name}.log")
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                if requests.get(self.base_url + "/health", timeout=0.5).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise AssertionError("Chorus did not start; see " + self.log)
+
+    def stop(self):
+        """Stops the server gracefully; returns its exit status."""
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        return self.process.returncode

@@ -4,12 +4,13 @@ open. A server of its own, with short limits (--first-request-timeout 2 --idle-t
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
 import time
 
 import pytest
 import requests
+
+from conftest import ChorusServer
 
 PORT = int(os.environ.get("CHORUS_E2E_PORT", "18080")) + 16
 FIRST_REQUEST_TIMEOUT, IDLE_TIMEOUT = 2, 3
@@ -31,20 +32,10 @@ UNREADABLE = [
 @pytest.fixture(scope="module")
 def server():
     data_dir = tempfile.mkdtemp(prefix="chorus-connections-")
-    args = [os.environ["CHORUS_E2E_BIN"], "serve", "--port", str(PORT), "--data-dir", data_dir, "--bcrypt-cost", "4",
-            "--first-request-timeout", str(FIRST_REQUEST_TIMEOUT), "--idle-timeout", str(IDLE_TIMEOUT)]
-    log_path = os.path.join(os.environ.get("CHORUS_E2E_LOGS", data_dir), f"connections-{os.environ.get('CHORUS_E2E_ENGINE')}.log")
-    with open(log_path, "a") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            if requests.get(f"http://127.0.0.1:{PORT}/health", timeout=0.5).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{PORT}"
-    process.terminate()
-    process.wait(timeout=20)
+    chorus = ChorusServer(PORT, data_dir, f"connections-{os.environ.get('CHORUS_E2E_ENGINE')}",
+                          flags=["--first-request-timeout", str(FIRST_REQUEST_TIMEOUT), "--idle-timeout", str(IDLE_TIMEOUT)])
+    yield chorus.base_url
+    chorus.stop()
     shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -18,9 +18,8 @@ import tempfile
 import time
 
 import pytest
-import requests
 
-from conftest import WebPerson
+from conftest import ChorusServer, WebPerson
 
 PORT = int(os.environ.get("CHORUS_E2E_PORT", "18080")) + 15
 BASE = f"http://127.0.0.1:{PORT}"
@@ -60,30 +59,22 @@ def psql(url, *commands):
     subprocess.run(args, check=True, capture_output=True)
 
 
-class Server:
+class Server(ChorusServer):
     def __init__(self, data_dir, database_url=None):
-        args = [os.environ["CHORUS_E2E_BIN"], "serve", "--port", str(PORT), "--data-dir", data_dir, "--bcrypt-cost", "4", "--rate-limits", "off"]
-        if database_url:
-            args += ["--database-url", database_url]
-        self.log = os.path.join(os.environ.get("CHORUS_E2E_LOGS", tempfile.gettempdir()), f"storage-{ENGINE}.log")
-        with open(self.log, "a") as log:
-            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            try:
-                if requests.get(BASE + "/health", timeout=0.5).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise AssertionError("Chorus did not start; see " + self.log)
+        super().__init__(PORT, data_dir, f"storage-{ENGINE}", database_url, flags=["--rate-limits", "off"])
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        assert self.process.returncode == 0, "Chorus did not stop cleanly; see " + self.log
+        assert super().stop() == 0, "Chorus did not stop cleanly; see " + self.log
 
 
 def say(person, text):
     return person.post("/say", {"text": text, "visibility": "public"})
+
+
+def someone_with_a_voice(text):
+    person = WebPerson(BASE)
+    person.sign_up()
+    return person, person.say_me_too(text)
 
 
 def check_refused_then_recovered(person, kept, make_writable):
@@ -119,9 +110,7 @@ def test_sqlite_full_disk_answers_503_keeps_reads_and_recovers():
     mount = mount_small_disk("8m")
     server = Server(os.path.join(mount, "data"))
     try:
-        ana = WebPerson(BASE)
-        ana.sign_up()
-        kept = ana.say_me_too("before the disk filled up #MeToo")
+        ana, kept = someone_with_a_voice("before the disk filled up #MeToo")
         fillers = fill(mount)
         check_refused_then_recovered(ana, kept, lambda: [os.remove(filler) for filler in fillers])
     finally:
@@ -158,9 +147,7 @@ def test_postgres_full_tablespace_answers_503_keeps_reads_and_recovers(postgres_
         psql(admin, "DROP TABLESPACE IF EXISTS chorus_small_disk")
         psql(admin, f"CREATE TABLESPACE chorus_small_disk LOCATION '{mount}'")
         server = Server(data_dir, postgres_database("chorus_full_disk", tablespace="chorus_small_disk"))
-        ana = WebPerson(BASE)
-        ana.sign_up()
-        kept = ana.say_me_too("before the disk filled up #MeToo")
+        ana, kept = someone_with_a_voice("before the disk filled up #MeToo")
         fillers = fill(mount)
         check_refused_then_recovered(ana, kept, lambda: [os.remove(filler) for filler in fillers])
     finally:
@@ -180,9 +167,7 @@ def test_postgres_read_only_answers_503_keeps_reads_and_recovers(postgres_databa
     data_dir = tempfile.mkdtemp(prefix="chorus-read-only-")
     server = Server(data_dir, url)
     try:
-        ana = WebPerson(BASE)
-        ana.sign_up()
-        kept = ana.say_me_too("before the database went read-only #MeToo")
+        ana, kept = someone_with_a_voice("before the database went read-only #MeToo")
         psql(admin, "ALTER DATABASE chorus_read_only SET default_transaction_read_only = on", end_sessions)
 
         def writable_again():

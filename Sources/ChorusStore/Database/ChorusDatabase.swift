@@ -53,8 +53,7 @@ public final class ChorusDatabase: Sendable {
                 GroupCommit { [logger] batch in
                     let connection = try await sqlitePool.requestConnection(logger: logger).get()
                     defer { sqlitePool.releaseConnection(connection, logger: logger) }
-                    // BEGIN IMMEDIATE takes the write lock at the start, so two writers never deadlock upgrading a read lock.
-                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE")
+                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil))
                 })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
@@ -68,12 +67,15 @@ public final class ChorusDatabase: Sendable {
             // measured slower: one connection's round trips then bound every write.)
             writer = .concurrent { [logger] work in
                 let connection = try await postgresPool.requestConnection(logger: logger).get()
-                let release = ReleaseOnce { postgresPool.releaseConnection(connection, logger: logger) }
+                let released = Once()
+                let release: @Sendable () -> Void = {
+                    if released.claim() { postgresPool.releaseConnection(connection, logger: logger) }
+                }
                 // A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the
                 // connection does not end the wait). After 30 s the write is given up: its caller gets a 503, and its
                 // connection is closed (so it can't commit later) and handed back.
                 return try await Self.withDeadline(
-                    .seconds(30),
+                    .seconds(30), on: connection.eventLoop,
                     onTimeout: {
                         logger.warning("A write waited 30 s on PostgreSQL; it is refused and its connection closed.")
                         connection.close().whenComplete { _ in release() }
@@ -136,28 +138,23 @@ public final class ChorusDatabase: Sendable {
     }
 
     /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `WriteGivenUp`, while
-    /// `body` is left to end (or not) on its own.
+    /// `body` is left to end (or not) on its own. The deadline is a timer on `eventLoop`, not a task of its own.
     static func withDeadline<T: Sendable>(
-        _ limit: Duration, onTimeout: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () async throws -> T
+        _ limit: TimeAmount, on eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void,
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let answered = Mutex(false)
-        let claim: @Sendable () -> Bool = {
-            answered.withLock { done in
-                defer { done = true }; return !done
-            }
-        }
+        let answered = Once()
         return try await withCheckedThrowingContinuation { continuation in
-            let timer = Task {
-                try await Task.sleep(for: limit)
-                guard claim() else { return }
+            let deadline = eventLoop.scheduleTask(in: limit) {
+                guard answered.claim() else { return }
                 onTimeout()
                 continuation.resume(throwing: WriteGivenUp())
             }
             Task {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
-                timer.cancel()
-                if claim() { continuation.resume(with: result) }
+                deadline.cancel()
+                if answered.claim() { continuation.resume(with: result) }
             }
         }
     }
@@ -185,6 +182,21 @@ struct SQLiteSource: ConnectionPoolSource {
                 .flatMap { _ in connection.query("PRAGMA busy_timeout = 15000") }
                 .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
                 .map { _ in connection }
+        }
+    }
+}
+
+/// A write took too long and was given up; it was not acknowledged. Answered like storage being away.
+public struct WriteGivenUp: Error {}
+
+/// True for the first caller of `claim()` only: whichever of two racing paths gets there first acts.
+final class Once: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
         }
     }
 }

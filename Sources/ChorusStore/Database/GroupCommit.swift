@@ -1,5 +1,4 @@
 import SQLKit
-import Synchronization
 
 /// SQLite's single writer, fed in batches: writes that arrive while one batch commits wait and go together in
 /// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
@@ -51,9 +50,10 @@ actor GroupCommit {
         draining = false
     }
 
-    /// The runner for one connection: BEGIN (SQLite: BEGIN IMMEDIATE), a savepoint per write, one COMMIT.
-    static func run(_ batch: [Work], on db: any SQLDatabase, begin: String) async throws -> [Result<any Sendable, any Error>] {
-        try await db.raw(SQLQueryString(begin)).run()
+    /// The runner for one connection: BEGIN IMMEDIATE, a savepoint per write, one COMMIT. (BEGIN IMMEDIATE takes the
+    /// write lock at the start, so two writers never deadlock upgrading a read lock.)
+    static func run(_ batch: [Work], on db: any SQLDatabase) async throws -> [Result<any Sendable, any Error>] {
+        try await db.raw("BEGIN IMMEDIATE").run()
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {
@@ -75,26 +75,5 @@ actor GroupCommit {
             throw error
         }
         return outcomes
-    }
-}
-
-/// A write took too long and was given up; it was not acknowledged. Answered like storage being away.
-public struct WriteGivenUp: Error {}
-
-/// Hands a connection back to its pool once, whichever of the write or its deadline gets there first.
-final class ReleaseOnce: Sendable {
-    private let released = Mutex(false)
-    private let release: @Sendable () -> Void
-
-    init(_ release: @escaping @Sendable () -> Void) {
-        self.release = release
-    }
-
-    func callAsFunction() {
-        let first = released.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        if first { release() }
     }
 }

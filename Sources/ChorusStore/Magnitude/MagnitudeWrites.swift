@@ -41,10 +41,11 @@ extension ChorusStore {
         (draft.kind == .meToo ? draft.country : nil, draft.visibility.isListed && state == .visible && !draft.hashtags.isEmpty)
     }
 
-    /// Counts a voice just written (with its `magnitudeFields`), in the same transaction: its magnitude cells, and its
+    /// Counts a voice just written with these `magnitudeFields`, in the same transaction: its magnitude cells, and its
     /// hashtags in the trends.
-    static func recordMagnitude(of draft: VoiceDraft, by accountID: Int64, state: VoiceState, at now: Int64, _ db: any SQLDatabase) async throws {
-        let (country, inTrends) = magnitudeFields(of: draft, state: state)
+    static func recordMagnitude(
+        of draft: VoiceDraft, country: String?, inTrends: Bool, by accountID: Int64, at now: Int64, _ db: any SQLDatabase
+    ) async throws {
         switch draft.kind {
         case .meToo: try await count(.meToo, by: accountID, at: now, country: country, change: 1, db)
         case .pledge: try await count(.pledge, by: accountID, at: now, country: nil, change: 1, db)

@@ -89,9 +89,6 @@ extension ChorusStore {
             }
             try await Self.apply(
                 decision.action, voiceID: liftsSuspension ? nil : voiceID, accountID: accountID, hasReport: settles != nil, db)
-            if decision.action == .suspend, let voiceID, let accountID {
-                try await Self.suspend(accountID, through: voiceID, db)
-            }
             try await db.raw(
                 """
                 INSERT INTO moderation_actions (id, moderator_id, action, rule_number, reason, voice_id, account_id, month, created_at)
@@ -129,7 +126,11 @@ extension ChorusStore {
             }
         case .suspend:
             guard let accountID else { throw Refusal(.notFound, "This account is not here.") }
-            if voiceID == nil { try await setSuspended(accountID, true, db) }
+            if let voiceID {
+                try await suspend(accountID, through: voiceID, db)
+            } else {
+                try await setSuspended(accountID, true, db)
+            }
         }
     }
 

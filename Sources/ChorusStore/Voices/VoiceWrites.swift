@@ -39,8 +39,8 @@ extension ChorusStore {
                 // A reply to someone who blocked its writer is kept for its writer alone (see BlockStore).
                 if try await Self.isBlocked(db, blocker: parent.authorID, blocked: accountID) { screening.state = .hidden }
             }
-            // Without a choice for this voice, the author's default applies (read in the same statement).
             let (country, inTrends) = Self.magnitudeFields(of: draft, state: screening.state)
+            // Without a choice for this voice, the author's default reply policy applies (read in the same statement).
             try await db.raw(
                 """
                 INSERT INTO voices (id, account_id, kind, visibility, state, text, content_warning, language, in_reply_to_id,
@@ -55,7 +55,7 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
-            try await Self.recordMagnitude(of: draft, by: accountID, state: screening.state, at: now, db)
+            try await Self.recordMagnitude(of: draft, country: country, inTrends: inTrends, by: accountID, at: now, db)
             switch draft.kind {
             case .meToo:
                 let row = try await db.raw(

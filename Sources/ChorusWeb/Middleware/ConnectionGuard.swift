@@ -51,7 +51,6 @@ extension HTTPServerBuilder {
 /// Sits right after the HTTP decoder until the first request head passes, then removes itself.
 final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     static let unreadable = "This request could not be read. Check the request line and headers for characters that are not allowed.\n"

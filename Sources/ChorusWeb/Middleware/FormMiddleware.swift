@@ -1,6 +1,5 @@
 import ChorusCore
 import Hummingbird
-import NIOCore
 
 /// Parses web form bodies once and refuses any that does not carry this browser's CSRF token.
 struct FormMiddleware: RouterMiddleware {
@@ -40,9 +39,7 @@ extension Request {
     mutating func collectBody(upTo limit: Int, tooLarge: String, unreadable: String) async throws -> ByteBuffer {
         do {
             return try await collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw HTTPError(.contentTooLarge, message: tooLarge)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {  // NIOTooManyBytesError
             throw HTTPError(.contentTooLarge, message: tooLarge)
         } catch {
             throw HTTPError(.badRequest, message: unreadable)

@@ -86,8 +86,9 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
 
     /// The body split wherever `token` occurs (a page's forms carry the visitor's CSRF token).
     static func pieces(of body: ByteBuffer, around token: String) -> [ByteBuffer] {
+        guard !token.isEmpty else { return [body] }  // API answers carry no token: nothing to look through
         let text = String(buffer: body)
-        guard !token.isEmpty, text.contains(token) else { return [body] }
+        guard text.contains(token) else { return [body] }
         return text.split(separator: token, omittingEmptySubsequences: false).map { ByteBuffer(string: String($0)) }
     }
 }
