@@ -30,10 +30,12 @@ let package = Package(
             name: "ChorusCore",
             resources: [.process("Resources")]
         ),
+        .target(name: "ChorusSQLiteConfig"),
         .target(
             name: "ChorusStore",
             dependencies: [
                 "ChorusCore",
+                "ChorusSQLiteConfig",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

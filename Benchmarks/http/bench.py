@@ -132,6 +132,7 @@ def main():
     parser.add_argument("--sse", type=int, nargs="*", default=[1_000, 10_000], help="SSE subscriber counts for the fan-out test")
     parser.add_argument("--binary", default=None, help="a release `chorus` (default: build one in .build-release)")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--only", default=None, help="only the scenarios whose name contains this text (and the ceiling)")
     options = parser.parse_args()
     # The server holds one file per SSE subscriber.
     resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
@@ -187,7 +188,11 @@ def main():
         results, peak_rss = {}, {}
         # Reads first, so they see the seeded size, then writes; the ceiling is measured in every round of both.
         meter = DatabaseMeter(options.engine, data)
+        if options.only:
+            reads, writes = ([run for run in phase if options.only in run[0]] for phase in (reads, writes))
         for phase in (reads, writes):
+            if not phase:
+                continue
             for _ in range(options.rounds):
                 for name, url, script in [ceiling_run] + phase:
                     pid = ceiling.pid if name.startswith("ceiling") else chorus.pid

@@ -176,6 +176,6 @@ extension ChorusStore {
 
     /// Hex SHA-256, for secrets that are looked up but never read back (session tokens, recovery codes).
     public static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexDigits
     }
 }

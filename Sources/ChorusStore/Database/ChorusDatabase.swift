@@ -24,6 +24,8 @@ public final class ChorusDatabase: Sendable {
     }
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
+    /// SQLite's one writing connection (reads use the pool).
+    private let sqliteWriter: SQLiteWriter?
     private let changes = Atomic<UInt64>(0)
 
     /// AsyncKit's pools lock internally; they predate Sendable annotations.
@@ -49,15 +51,13 @@ public final class ChorusDatabase: Sendable {
                 source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
             )
             pool = .sqlite(sqlitePool)
-            writer = .batched(
-                GroupCommit { [logger] batch in
-                    let connection = try await sqlitePool.requestConnection(logger: logger).get()
-                    defer { sqlitePool.releaseConnection(connection, logger: logger) }
-                    return try await GroupCommit.run(batch, on: connection.sql(queryLogLevel: nil))
-                })
+            let sqliteWriter = try SQLiteWriter(path: path, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
+            self.sqliteWriter = sqliteWriter
+            writer = .batched(GroupCommit { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
+            sqliteWriter = nil
             let postgresPool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
@@ -163,6 +163,7 @@ public final class ChorusDatabase: Sendable {
         switch pool {
         case .sqlite(let pool):
             try? await pool.shutdownAsync()
+            sqliteWriter?.close()
             try? await sqliteThreads?.shutdownGracefully()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }

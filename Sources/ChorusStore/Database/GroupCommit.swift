@@ -50,28 +50,29 @@ actor GroupCommit {
         draining = false
     }
 
-    /// The runner for one connection: BEGIN IMMEDIATE, a savepoint per write, one COMMIT. (BEGIN IMMEDIATE takes the
-    /// write lock at the start, so two writers never deadlock upgrading a read lock.)
-    static func run(_ batch: [Work], on db: any SQLDatabase) async throws -> [Result<any Sendable, any Error>] {
-        try await db.raw("BEGIN IMMEDIATE").run()
+    /// The runner for SQLite's writer: BEGIN IMMEDIATE, a savepoint per write, one COMMIT. (BEGIN IMMEDIATE takes the
+    /// write lock at the start, so two writers never deadlock upgrading a read lock.) The statements that can wait, on
+    /// the disk or on another process's lock, go to the thread pool; the writes' own statements run at once.
+    static func run(_ batch: [Work], on writer: SQLiteWriter) async throws -> [Result<any Sendable, any Error>] {
+        try await writer.runBlocking("BEGIN IMMEDIATE")
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {
             for work in batch {
-                try await db.raw("SAVEPOINT chorus_write").run()
+                try await writer.raw("SAVEPOINT chorus_write").run()
                 do {
-                    let value = try await work(db)
-                    try await db.raw("RELEASE chorus_write").run()
+                    let value = try await work(writer)
+                    try await writer.raw("RELEASE chorus_write").run()
                     outcomes.append(.success(value))
                 } catch {
-                    try await db.raw("ROLLBACK TO chorus_write").run()
-                    try await db.raw("RELEASE chorus_write").run()
+                    try await writer.raw("ROLLBACK TO chorus_write").run()
+                    try await writer.raw("RELEASE chorus_write").run()
                     outcomes.append(.failure(error))
                 }
             }
-            try await db.raw("COMMIT").run()
+            try await writer.runBlocking("COMMIT")
         } catch {
-            try? await db.raw("ROLLBACK").run()
+            try? await writer.runBlocking("ROLLBACK")
             throw error
         }
         return outcomes

@@ -1,3 +1,4 @@
+import ChorusCore
 import Crypto
 import Foundation
 import NIOCore
@@ -43,8 +44,7 @@ public final class AddressFingerprint: Sendable {
             if state.day != today { state = (SymmetricKey(size: .bits256), today) }
             return Array(HMAC<SHA256>.authenticationCode(for: bytes, using: state.key))
         }
-        let hex = Array("0123456789abcdef".utf8)
-        return String(decoding: code.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] }, as: UTF8.self)
+        return code.hexDigits
     }
 
     /// The day the current key belongs to (rate limit windows reset with it).

@@ -1,0 +1,241 @@
+import ChorusSQLiteConfig
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+import VaporCSQLite
+
+/// SQLite's one writing connection, under the same SQLKit queries as every other connection.
+///
+/// sqlite-nio runs each statement on a thread pool and answers through a future: three thread hand-offs per statement,
+/// and a fresh `prepare` each time. A write is about 18 short statements, all serialized behind the one writer, so
+/// those hand-offs bounded how many voices a second SQLite could take. Here a statement runs at once, on the calling
+/// thread, and stays prepared for the next write that uses it. Only the calls that wait on the disk or on another
+/// process (`BEGIN IMMEDIATE`, `COMMIT`, `ROLLBACK`) go to the thread pool, once per batch (see `GroupCommit`).
+final class SQLiteWriter: SQLDatabase {
+    private final class Connection {
+        let handle: OpaquePointer
+        /// Prepared statements by their SQL, kept between writes. Bulk statements (the seed) are not kept.
+        var statements: [String: OpaquePointer] = [:]
+
+        init(handle: OpaquePointer) { self.handle = handle }
+
+        deinit {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            sqlite_nio_sqlite3_close_v2(handle)
+        }
+    }
+
+    /// SQLite's global setup, once per process before the first connection of this kind opens.
+    private static let initializeSQLiteOnce = Mutex(false)
+    static let keptStatementsLimit = 512
+    static let keptStatementLength = 4096
+
+    let logger: Logger
+    let eventLoop: any EventLoop
+    private let blockingThreads: NIOThreadPool
+    private let connection: Mutex<Connection?>
+
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { nil }
+
+    /// Opens the writing connection with the settings every connection needs (WAL, a full sync at each commit, and
+    /// patience with a lock held by another process).
+    init(path: String, blockingThreads: NIOThreadPool, logger: Logger, eventLoop: any EventLoop) throws {
+        self.logger = logger
+        self.eventLoop = eventLoop
+        self.blockingThreads = blockingThreads
+        Self.initializeSQLiteOnce.withLock { initialized in
+            if !initialized { sqlite_nio_sqlite3_initialize() }
+            initialized = true
+        }
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard opened == SQLITE_OK, let handle else {
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+            throw SQLiteWriteError(code: opened, message: "SQLite could not open the database at \(path).")
+        }
+        // A statement kept prepared is prepared once: SQLite would otherwise plan it again for new bound values.
+        let stable = chorus_sqlite_keep_plans(UnsafeMutableRawPointer(handle))
+        guard stable == SQLITE_OK else {
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw SQLiteWriteError(code: stable, message: "SQLite could not keep its query plans.")
+        }
+        connection = Mutex(Connection(handle: handle))
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL"] {
+            try run(pragma, binds: []) { _ in }
+        }
+    }
+
+    /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.
+    func runBlocking(_ sql: String) async throws {
+        try await blockingThreads.runIfActive { try self.run(sql, binds: []) { _ in } }
+    }
+
+    func close() {
+        connection.withLock { $0 = nil }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        do {
+            try execute(query, onRow)
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try execute(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    private func execute(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, encodables) = serialize(query)
+        let encoder = SQLiteDataEncoder()
+        try run(sql, binds: try encodables.map { try encoder.encode($0) }, onRow)
+    }
+
+    /// Prepares (or takes the kept) statement, binds, steps through every row, and resets it for the next use.
+    private func run(_ sql: String, binds: [SQLiteData], _ onRow: (any SQLRow) -> Void) throws {
+        try self.connection.withLock { connection in
+            guard let connection else { throw SQLiteWriteError(code: SQLITE_MISUSE, message: "The database is closed.") }
+            let handle = connection.handle
+            let keep = sql.utf8.count <= Self.keptStatementLength
+            var statement: OpaquePointer
+            if keep, let kept = connection.statements[sql] {
+                statement = kept
+            } else {
+                var prepared: OpaquePointer?
+                let code = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &prepared, nil)
+                guard code == SQLITE_OK, let prepared else { throw SQLiteWriteError(code: code, handle: handle) }
+                statement = prepared
+                if keep {
+                    if connection.statements.count >= Self.keptStatementsLimit {
+                        for kept in connection.statements.values { sqlite_nio_sqlite3_finalize(kept) }
+                        connection.statements.removeAll(keepingCapacity: true)
+                    }
+                    connection.statements[sql] = statement
+                }
+            }
+            defer {
+                if keep {
+                    sqlite_nio_sqlite3_reset(statement)
+                    sqlite_nio_sqlite3_clear_bindings(statement)
+                } else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                }
+            }
+            for (index, value) in binds.enumerated() {
+                let code = Self.bind(value, at: Int32(index + 1), to: statement)
+                guard code == SQLITE_OK else { throw SQLiteWriteError(code: code, handle: handle) }
+            }
+            var columns: [String]?
+            while true {
+                let code = sqlite_nio_sqlite3_step(statement)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else { throw SQLiteWriteError(code: code, handle: handle) }
+                let names = columns ?? Self.columnNames(of: statement)
+                columns = names
+                onRow(WrittenRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }))
+            }
+        }
+    }
+
+    private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let value): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(value))
+        case .float(let value): return sqlite_nio_sqlite3_bind_double(statement, index, value)
+        case .text(let value):
+            return sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count), transient, UInt8(SQLITE_UTF8))
+        case .blob(let value):
+            return value.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient)
+            }
+        case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private static func columnNames(of statement: OpaquePointer) -> [String] {
+        (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+            sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+        }
+    }
+
+    private static func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT: return sqlite_nio_sqlite3_column_text(statement, column).map { .text(String(cString: $0)) } ?? .null
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    /// SQLite copies bound text and blobs before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A row read by the writer, decoded like any other SQLite row.
+private struct WrittenRow: SQLRow {
+    let columns: [String]
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns }
+
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    private func value(_ column: String) -> SQLiteData? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+
+    func decodeNil(column: String) throws -> Bool { (value(column) ?? .null) == .null }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let value = value(column) else {
+            throw DecodingError.keyNotFound(
+                SQLiteWriteColumn(stringValue: column), .init(codingPath: [], debugDescription: "No column named \(column)."))
+        }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
+    }
+}
+
+private struct SQLiteWriteColumn: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A statement the writer ran failed, with SQLite's result code (extended codes included).
+public struct SQLiteWriteError: Error, CustomStringConvertible {
+    public let code: Int32
+    public let message: String
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(code: Int32, handle: OpaquePointer) {
+        self.init(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "SQLite error \(code)")
+    }
+
+    /// The primary result code, without the extended bits.
+    public var primaryCode: Int32 { code & 0xff }
+
+    public var description: String { "SQLite error \(code): \(message)" }
+}

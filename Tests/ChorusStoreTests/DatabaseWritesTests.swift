@@ -1,0 +1,83 @@
+import ChorusStore
+import ChorusTestSupport
+import Logging
+import SQLKit
+import Testing
+
+/// The write path under every store: many writes at once, each whole or not at all, each with its own values, and
+/// what a write reads back is what it wrote (on SQLite, through the writer's kept statements).
+@Suite struct DatabaseWritesTests {
+    private func freshDatabase() async throws -> ChorusDatabase {
+        let database = try ChorusDatabase(engine: try await TestDatabase.freshEngine(), logger: Logger(label: "test"))
+        try await database.write { db in
+            try await db.raw("CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT, weight DOUBLE PRECISION, note TEXT)").run()
+        }
+        return database
+    }
+
+    @Test func concurrentWritesEachKeepTheirOwnValuesAndAFailedOneLeavesNothing() async throws {
+        let database = try await freshDatabase()
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for id in 1...200 {
+                group.addTask {
+                    do {
+                        try await database.write { db in
+                            try await db.raw(
+                                "INSERT INTO notes (id, body, weight, note) VALUES (\(bind: id), \(bind: "note \(id)"), \(bind: Double(id) / 4), NULL)"
+                            ).run()
+                            // Every seventh write fails after its insert: the insert must not survive.
+                            if id % 7 == 0 { try await db.raw("INSERT INTO notes (id) VALUES (\(bind: id))").run() }
+                        }
+                        return (id, true)
+                    } catch {
+                        return (id, false)
+                    }
+                }
+            }
+            var outcomes: [Int: Bool] = [:]
+            for await (id, committed) in group { outcomes[id] = committed }
+            return outcomes
+        }
+        #expect(outcomes.count == 200)
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == Array(stride(from: 7, through: 200, by: 7)))
+        let rows = try await database.read { db in try await db.raw("SELECT id, body, weight, note FROM notes ORDER BY id").all() }
+        #expect(rows.count == 200 - 28)
+        for row in rows {
+            let id = try row.decode(column: "id", as: Int.self)
+            #expect(id % 7 != 0)
+            #expect(try row.decode(column: "body", as: String.self) == "note \(id)")
+            #expect(try row.decode(column: "weight", as: Double.self) == Double(id) / 4)
+            #expect(try row.decodeNil(column: "note"))
+        }
+        await database.shutdown()
+    }
+
+    @Test func aWriteReadsBackWhatItWroteWithTheSameStatementEachTime() async throws {
+        let database = try await freshDatabase()
+        for id in 1...5 {
+            let read = try await database.write { db in
+                try await db.raw("INSERT INTO notes (id, body) VALUES (\(bind: id), \(bind: String(repeating: "é", count: id)))").run()
+                return try await db.raw("SELECT body, note FROM notes WHERE id = \(bind: id)").first()
+                    .map { (try $0.decode(column: "body", as: String.self), try $0.decode(column: "note", as: String?.self)) }
+            }
+            #expect(read?.0 == String(repeating: "é", count: id))
+            #expect(read?.1 == nil)
+        }
+        let missing = try await database.write { db in try await db.raw("SELECT body FROM notes WHERE id = \(bind: 99)").first() }
+        #expect(missing == nil)
+        await database.shutdown()
+    }
+
+    @Test func aStatementSQLiteRefusesIsAnErrorAndTheNextWriteGoesOn() async throws {
+        let database = try await freshDatabase()
+        await #expect(throws: (any Error).self) {
+            try await database.write { db in try await db.raw("INSERT INTO no_such_table VALUES (1)").run() }
+        }
+        try await database.write { db in try await db.raw("INSERT INTO notes (id, body) VALUES (1, 'after')").run() }
+        let body = try await database.read { db in
+            try await db.raw("SELECT body FROM notes WHERE id = 1").first()?.decode(column: "body", as: String.self)
+        }
+        #expect(body == "after")
+        await database.shutdown()
+    }
+}
