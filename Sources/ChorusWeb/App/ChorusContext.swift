@@ -31,9 +31,14 @@ public struct ChorusContext: RequestContext {
     /// Computed only when a limit asks, not for every request.
     public var clientFingerprint: String { AddressFingerprint.shared.fingerprint(peer) }
 
+    /// Completes when the connection closes. A long response (a live stream) ends with it: the server would otherwise
+    /// notice a page that went away only at its next write, and hold it until then.
+    public let connectionClosed: EventLoopFuture<Void>
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.peer = source.channel.remoteAddress
+        self.connectionClosed = source.channel.closeFuture
     }
 
     /// Stories can be long: 64 KiB is plenty for any form or API body Chorus accepts.

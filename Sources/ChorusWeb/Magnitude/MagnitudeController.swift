@@ -19,7 +19,7 @@ struct MagnitudeController {
 
     func addRoutes(to router: Router<ChorusContext>) {
         router.get("/magnitude") { request, context in try await page(request, context) }
-        router.get("/magnitude/live") { _, _ in try await liveStream() }
+        router.get("/magnitude/live") { _, context in try await liveStream(context) }
         router.get("/magnitude/badge.svg") { request, context in try await badge(request, context) }
         router.get("/magnitude.json") { _, _ in try await openDataJSON() }
         router.get("/magnitude.csv") { _, _ in try await openDataCSV() }
@@ -128,17 +128,17 @@ struct MagnitudeController {
     // MARK: Live
 
     /// Server-sent events: the totals now, then again at every change.
-    func liveStream() async throws -> Response {
-        let changes = feed.listen()
-        let first = try await feed.event()
+    func liveStream(_ context: ChorusContext) async throws -> Response {
+        let (first, changes) = try await feed.listen(until: context.connectionClosed)
         // Proxies such as nginx must pass each event on at once rather than buffer the stream.
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no"]
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "retry: 3000\n\n" + first))
+                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+                try await writer.write(first)
                 for await event in changes.cancelOnGracefulShutdown() {
-                    try await writer.write(ByteBuffer(string: event))
+                    try await writer.write(event)
                 }
                 try await writer.finish(nil)
             })

@@ -220,6 +220,8 @@ struct MastodonStreaming {
         let dispatcher = StreamDispatcher(services: services, account: account)
         try await dispatcher.prepare()
         let ticks = services.live.ticks(every: services.config.streamHeartbeat)
+        // A client that went away ends its stream at once, not at the next heartbeat's failed write.
+        context.connectionClosed.whenComplete { _ in ticks.finish() }
         let logger = context.logger
         return Response(
             status: .ok,
