@@ -303,8 +303,8 @@ def report_fanout(fanout):
         print("\n| SSE subscribers | received within 1 s (per round) | p50 ms | slowest ms | peak RSS MiB |")
         print("|---:|---|---:|---:|---:|")
         for entry in fanout:
-            rounds = entry["rounds"]
-            within = ", ".join(str(r["received_within_1s"]) for r in rounds)
+            within = ", ".join(str(r.get("received_within_1s", "not ready")) for r in entry["rounds"])
+            rounds = [r for r in entry["rounds"] if "received_within_1s" in r]
             p50 = statistics.median(r["p50_ms"] or 0 for r in rounds) if rounds else 0
             slowest = max((r["max_ms"] or 0) for r in rounds) if rounds else 0
             rss = max((r.get("server_rss_mib") or 0) for r in rounds) if rounds else 0

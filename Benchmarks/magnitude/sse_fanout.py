@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import re
 import resource
 import statistics
@@ -96,6 +97,16 @@ def client_process(base, count, connection):
     asyncio.run(main())
 
 
+def open_files(pid):
+    """How many files the server has open (None without its pid)."""
+    if not pid:
+        return None
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
+
+
 def rss_mib(pid):
     if not pid:
         return None
@@ -115,7 +126,8 @@ def one_round(base, subscribers, processes, server_pid):
     opened = time.time()
     for share in shares:
         parent, child = multiprocessing.Pipe()
-        worker = multiprocessing.Process(target=client_process, args=(base, share, child))
+        # Daemons: a round given up on must not keep the benchmark waiting for its clients.
+        worker = multiprocessing.Process(target=client_process, args=(base, share, child), daemon=True)
         worker.start()
         child.close()  # so a client process that dies is seen as the end of its pipe
         pipes.append(parent)
@@ -123,7 +135,9 @@ def one_round(base, subscribers, processes, server_pid):
     failed = 0
     for pipe in pipes:
         if not pipe.poll(180):
-            raise SystemExit("a client process did not get its subscribers ready within 3 minutes")
+            for worker in workers:
+                worker.terminate()
+            return {"subscribers": subscribers, "error": "a client process did not get its subscribers ready within 3 minutes"}
         failed += pipe.recv()[1]
     connect_seconds = time.time() - opened
     server_rss = rss_mib(server_pid)
@@ -133,7 +147,9 @@ def one_round(base, subscribers, processes, server_pid):
     changed = time.time()
     receipts = [moment for pipe in pipes if pipe.poll(30) for moment in pipe.recv()]
     for worker in workers:
-        worker.join()
+        worker.join(timeout=30)
+        if worker.is_alive():
+            worker.terminate()
     latencies = sorted(max(0.0, moment - changed) for moment in receipts)
     return {
         "subscribers": subscribers,
@@ -155,8 +171,14 @@ def main():
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--server-pid", type=int, default=0)
     arguments = parser.parse_args()
+    baseline = open_files(arguments.server_pid)
     for _ in range(arguments.rounds):
         print(json.dumps(one_round(arguments.url, arguments.subscribers, arguments.processes, arguments.server_pid)), flush=True)
+        # The next round starts once the server has let go of this round's connections, so rounds don't overlap (two
+        # rounds of 10,000 would need more open files than this machine allows a process).
+        deadline = time.time() + 60
+        while baseline is not None and open_files(arguments.server_pid) > baseline + 100 and time.time() < deadline:
+            time.sleep(0.5)
         time.sleep(1)
 
 

@@ -19,6 +19,9 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
     let maxAge: Duration
     let capacity: Int
     private let entries = Mutex<[String: Entry]>([:])
+    /// Answers being built, by key, with the readers waiting for them: when a kept answer goes stale, sixty-four
+    /// readers of the same page would otherwise all build it again at once.
+    private let building = Mutex<[String: [CheckedContinuation<Entry?, Never>]]>([:])
 
     init(store: ChorusStore, maxAge: Duration = .seconds(1), capacity: Int = 2_048) {
         self.store = store
@@ -32,6 +35,10 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         let headers: HTTPFields
         /// The body in pieces, split where the visitor's CSRF token stood.
         let pieces: [ByteBuffer]
+
+        func response(csrfToken: String) -> Response {
+            Response(status: .ok, headers: headers, body: .init(byteBuffer: body(csrfToken: csrfToken)))
+        }
 
         func body(csrfToken: String) -> ByteBuffer {
             guard pieces.count > 1 else { return pieces.first ?? ByteBuffer() }
@@ -50,7 +57,29 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         let changeCount = store.database.changeCount
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.changeCount == changeCount, now - entry.storedAt < maxAge {
-            return Response(status: .ok, headers: entry.headers, body: .init(byteBuffer: entry.body(csrfToken: context.csrfToken)))
+            return entry.response(csrfToken: context.csrfToken)
+        }
+        let builds = building.withLock { building in
+            guard building[key] == nil else { return false }
+            building[key] = []
+            return true
+        }
+        guard builds else {
+            // Someone is building this answer: wait for it, and build it again only if it can't be shared.
+            let built = await withCheckedContinuation { (waiter: CheckedContinuation<Entry?, Never>) in
+                let waits = building.withLock { building in
+                    guard building[key] != nil else { return false }
+                    building[key]?.append(waiter)
+                    return true
+                }
+                if !waits { waiter.resume(returning: nil) }
+            }
+            if let built, built.changeCount == changeCount { return built.response(csrfToken: context.csrfToken) }
+            return try await next(request, context)
+        }
+        var built: Entry?
+        defer {
+            for waiter in building.withLock({ $0.removeValue(forKey: key) ?? [] }) { waiter.resume(returning: built) }
         }
         var response = try await next(request, context)
         guard response.status == .ok, response.headers[.setCookie] == nil, let length = response.body.contentLength, length <= 256 * 1024,
@@ -66,6 +95,7 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
         }
+        built = entry
         return response
     }
 
