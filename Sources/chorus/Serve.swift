@@ -46,6 +46,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay open between requests (live streams are open requests).")
     var idleTimeout: Int = 120
 
+    @Option(help: "The most connections served at once (default: what the open-file limit leaves room for); more get a 503.")
+    var maxConnections: Int?
+
     func validate() throws {
         guard firstRequestTimeout > 0, idleTimeout > 0 else {
             throw ValidationError("--first-request-timeout and --idle-timeout must be at least 1 second.")
@@ -53,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         guard RateLimits.parse(rateLimits) != nil else {
             throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600,api=300/300.")
         }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -73,6 +77,7 @@ struct Serve: AsyncParsableCommand {
         config.rateLimits = RateLimits.parse(rateLimits) ?? .standard
         config.firstRequestTimeout = .seconds(firstRequestTimeout)
         config.idleTimeout = .seconds(idleTimeout)
+        config.maxConnections = maxConnections
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -33,6 +33,10 @@ public struct AppConfig: Sendable {
     /// after `idleTimeout`. Streams (SSE, WebSocket) are open requests, so neither limit ends them.
     public var firstRequestTimeout: Duration = .seconds(30)
     public var idleTimeout: Duration = .seconds(120)
+    /// The most connections served at once; nil for as many as the process's open-file limit leaves room for. One more
+    /// is answered 503 (try again shortly) and closed: a flood of connections must never take the files the database
+    /// and the process itself need.
+    public var maxConnections: Int?
     /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
     public var logger: Logger?
 

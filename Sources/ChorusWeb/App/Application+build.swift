@@ -21,7 +21,8 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
     var app = Application(
         router: router,
         server: .guardedHTTP1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter, idleTimeout: config.idleTimeout, firstRequestTimeout: config.firstRequestTimeout),
+            webSocketRouter: webSocketRouter, idleTimeout: config.idleTimeout, firstRequestTimeout: config.firstRequestTimeout,
+            connections: OpenConnections(limit: config.maxConnections ?? OpenConnections.limitFromOpenFiles())),
         // A viral moment opens thousands of live pages at once: a short queue of pending connections would drop their
         // connects, and each client would retry only after a second or more (the kernel caps this at somaxconn).
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "Chorus", backlog: 4096),
