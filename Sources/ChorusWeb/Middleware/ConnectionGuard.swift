@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOEmbedded
 import NIOHTTP1
 import Synchronization
 
@@ -43,6 +44,16 @@ struct GuardedHTTP1WebSocketChannel: ServerChildChannel {
     func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {
         await upgrading.handle(value: value, logger: logger)
     }
+
+    /// Sets up one connection's pipeline on an in-memory channel before the server accepts any. The Swift runtime
+    /// builds the pipeline's generic types on first use; two event loops doing it at once for the first two
+    /// connections crashed it once (a crash-safety restart: a null dereference in `swift_getGenericMetadata` while the
+    /// other loop filled the same cache). Built here, on one thread, they are only looked up later.
+    func warmUp() {
+        let channel = EmbeddedChannel()
+        _ = setup(channel: channel, logger: Logger(label: "chorus.warm-up"))
+        _ = try? channel.finish()
+    }
 }
 
 extension HTTPServerBuilder {
@@ -52,13 +63,15 @@ extension HTTPServerBuilder {
     ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         return .init { responder in
-            GuardedHTTP1WebSocketChannel(
+            let child = GuardedHTTP1WebSocketChannel(
                 upgrading: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(http1: .init(idleTimeout: TimeAmount(idleTimeout)))),
                 firstRequestTimeout: TimeAmount(firstRequestTimeout),
                 connections: connections
             )
+            child.warmUp()
+            return child
         }
     }
 }
