@@ -260,9 +260,7 @@ final class EventStream: Sendable {
     }
 
     static func open(port: Int, path: String) async throws -> EventStream {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-        }
+        let channel = try await RawConnection.open(port: port).channel
         try await channel.outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"))
         let stream = EventStream(channel: channel)
         let task = Task {

@@ -44,15 +44,16 @@ public final class ChorusDatabase: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             let threads = NIOThreadPool(numberOfThreads: 4)
+            // The writer opens first: a database that can't be opened leaves no threads or pool behind.
+            let sqliteWriter = try SQLiteWriter(path: path, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
             threads.start()
             sqliteThreads = threads
+            self.sqliteWriter = sqliteWriter
             let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path)), threadPool: threads))
             let sqlitePool = EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
             )
             pool = .sqlite(sqlitePool)
-            let sqliteWriter = try SQLiteWriter(path: path, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
-            self.sqliteWriter = sqliteWriter
             writer = .batched(GroupCommit { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)

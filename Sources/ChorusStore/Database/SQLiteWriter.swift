@@ -29,8 +29,9 @@ final class SQLiteWriter: SQLDatabase {
         }
     }
 
-    /// SQLite's global setup, once per process before the first connection of this kind opens.
-    private static let initializeSQLiteOnce = Mutex(false)
+    /// SQLite's global setup, done once per process (a static is set up once, other threads waiting) before the
+    /// first connection of this kind opens.
+    private static let sqliteInitialized = sqlite_nio_sqlite3_initialize()
     static let keptStatementsLimit = 512
     static let keptStatementLength = 4096
 
@@ -38,6 +39,9 @@ final class SQLiteWriter: SQLDatabase {
     let eventLoop: any EventLoop
     private let blockingThreads: NIOThreadPool
     private let connection: Mutex<Connection?>
+    /// One of each for every statement and row (each holds a JSON coder, too costly to make per statement).
+    private let encoder = SQLiteDataEncoder()
+    private let decoder = SQLiteDataDecoder()
 
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
@@ -48,10 +52,7 @@ final class SQLiteWriter: SQLDatabase {
         self.logger = logger
         self.eventLoop = eventLoop
         self.blockingThreads = blockingThreads
-        Self.initializeSQLiteOnce.withLock { initialized in
-            if !initialized { sqlite_nio_sqlite3_initialize() }
-            initialized = true
-        }
+        _ = Self.sqliteInitialized
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -99,7 +100,6 @@ final class SQLiteWriter: SQLDatabase {
 
     private func execute(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, encodables) = serialize(query)
-        let encoder = SQLiteDataEncoder()
         try run(sql, binds: try encodables.map { try encoder.encode($0) }, onRow)
     }
 
@@ -109,7 +109,7 @@ final class SQLiteWriter: SQLDatabase {
             guard let connection else { throw SQLiteWriteError(code: SQLITE_MISUSE, message: "The database is closed.") }
             let handle = connection.handle
             let keep = sql.utf8.count <= Self.keptStatementLength
-            var statement: OpaquePointer
+            let statement: OpaquePointer
             if keep, let kept = connection.statements[sql] {
                 statement = kept
             } else {
@@ -144,7 +144,7 @@ final class SQLiteWriter: SQLDatabase {
                 guard code == SQLITE_ROW else { throw SQLiteWriteError(code: code, handle: handle) }
                 let names = columns ?? Self.columnNames(of: statement)
                 columns = names
-                onRow(WrittenRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }))
+                onRow(WrittenRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }, decoder: decoder))
             }
         }
     }
@@ -193,6 +193,7 @@ final class SQLiteWriter: SQLDatabase {
 private struct WrittenRow: SQLRow {
     let columns: [String]
     let values: [SQLiteData]
+    let decoder: SQLiteDataDecoder
 
     var allColumns: [String] { columns }
 
@@ -207,17 +208,10 @@ private struct WrittenRow: SQLRow {
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let value = value(column) else {
             throw DecodingError.keyNotFound(
-                SQLiteWriteColumn(stringValue: column), .init(codingPath: [], debugDescription: "No column named \(column)."))
+                SomeCodingKey(stringValue: column), .init(codingPath: [], debugDescription: "No column named \(column)."))
         }
-        return try SQLiteDataDecoder().decode(D.self, from: value)
+        return try decoder.decode(D.self, from: value)
     }
-}
-
-private struct SQLiteWriteColumn: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 /// A statement the writer ran failed, with SQLite's result code (extended codes included).
@@ -236,6 +230,12 @@ public struct SQLiteWriteError: Error, CustomStringConvertible {
 
     /// The primary result code, without the extended bits.
     public var primaryCode: Int32 { code & 0xff }
+
+    /// The storage can't take writes now (full, read-only, failing, or locked by another process): answered like
+    /// storage being away, as `StorageUnavailable` answers sqlite-nio's errors of the same kinds.
+    var meansStorageUnavailable: Bool {
+        [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED].contains(primaryCode)
+    }
 
     public var description: String { "SQLite error \(code): \(message)" }
 }

@@ -24,8 +24,7 @@ public enum StorageUnavailable {
                 return false
             }
         case let error as SQLiteWriteError:
-            // Full, read-only, I/O error, can't open, busy, locked.
-            return [13, 8, 10, 14, 5, 6].contains(error.primaryCode)
+            return error.meansStorageUnavailable
         case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is WriteGivenUp:
             return true
         default:

@@ -22,8 +22,15 @@ final class MagnitudeFeed: Sendable {
         /// The event last sent to every listener, while the loop runs (it is the newest: the loop sets it and sends it
         /// under one lock, and a listener joins under the same lock).
         var latest: ByteBuffer?
-        /// The read a listener waits on when nothing was sent yet, shared by all who arrive meanwhile.
+        /// The read a listener waits on when nothing was sent yet, shared by all who arrive meanwhile (until the loop
+        /// sends, or the read fails).
         var firstRead: Task<ByteBuffer, any Error>?
+    }
+
+    /// What a page that opens is sent first: what was sent last, or the read under way.
+    private enum First {
+        case sent(ByteBuffer)
+        case reading(Task<ByteBuffer, any Error>)
     }
 
     init(store: ChorusStore, live: LiveEvents) {
@@ -43,40 +50,35 @@ final class MagnitudeFeed: Sendable {
     func listen(until closed: EventLoopFuture<Void>? = nil) async throws -> (first: ByteBuffer, changes: AsyncStream<ByteBuffer>) {
         let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = UUID()
-        let first = state.withLock { state -> Result<ByteBuffer, Never>? in
+        let first = state.withLock { state -> First in
             state.listeners[id] = continuation
             if state.loop == nil {
                 // Subscribed here, before the task starts, so no change between now and the loop's start is missed.
                 let changes = live.subscribe()
                 state.loop = Task { [self] in await run(changes) }
             }
-            return state.latest.map { .success($0) }
+            if let latest = state.latest { return .sent(latest) }
+            let read = state.firstRead ?? Task { [self] in try await event() }
+            state.firstRead = read
+            return .reading(read)
         }
         continuation.onTermination = { [weak self] _ in self?.stopListening(id) }
         closed?.whenComplete { _ in continuation.finish() }
-        if case .success(let event) = first { return (event, stream) }
-        do {
-            return (try await sharedFirstRead().value, stream)
-        } catch {
-            continuation.finish()
-            throw error
+        switch first {
+        case .sent(let event):
+            return (event, stream)
+        case .reading(let read):
+            do {
+                return (try await read.value, stream)
+            } catch {
+                state.withLock { if $0.firstRead == read { $0.firstRead = nil } }  // the next page reads again
+                continuation.finish()
+                throw error
+            }
         }
     }
 
     var listenerCount: Int { state.withLock { $0.listeners.count } }
-
-    private func sharedFirstRead() -> Task<ByteBuffer, any Error> {
-        state.withLock { state in
-            if let read = state.firstRead { return read }
-            let read = Task { [self] in try await event() }
-            state.firstRead = read
-            Task { [self] in
-                _ = try? await read.value
-                self.state.withLock { if $0.firstRead == read { $0.firstRead = nil } }
-            }
-            return read
-        }
-    }
 
     private func stopListening(_ id: UUID) {
         let loop = state.withLock { state -> Task<Void, Never>? in
@@ -86,6 +88,7 @@ final class MagnitudeFeed: Sendable {
             defer {
                 state.loop = nil
                 state.latest = nil
+                state.firstRead = nil
             }
             return state.loop
         }
@@ -112,6 +115,7 @@ final class MagnitudeFeed: Sendable {
                 let listeners = state.withLock { state -> [AsyncStream<ByteBuffer>.Continuation] in
                     guard !Task.isCancelled else { return [] }
                     state.latest = event
+                    state.firstRead = nil
                     return Array(state.listeners.values)
                 }
                 for listener in listeners { listener.yield(event) }

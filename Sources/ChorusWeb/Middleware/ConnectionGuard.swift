@@ -29,8 +29,9 @@ struct GuardedHTTP1WebSocketChannel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
         let admission = connections.admit(channel)
-        if admission == .closed {
+        guard admission != .closed else {
             channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
         }
         return upgrading.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
@@ -149,11 +150,12 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let isHead = if case .head = unwrapInboundIn(data) { true } else { false }
         if refuses {
-            if case .head = unwrapInboundIn(data) { answer(context, .serviceUnavailable, Self.busy, retryAfter: 60) }
+            if isHead { answer(context, .serviceUnavailable, Self.busy, retryAfter: 60) }
             return
         }
-        if case .head = unwrapInboundIn(data) {
+        if isHead {
             deadline?.cancel()
             context.fireChannelRead(data)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
