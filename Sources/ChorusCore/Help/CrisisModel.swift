@@ -11,18 +11,18 @@ struct CrisisModel: Sendable {
     /// A text where a cue fires still needs this probability (0: the cue alone decides).
     let ruleFloor: Double
     private let bias: Double
-    private let weights: [UInt64: Float]
+    private let rows: FeatureRows
+    /// One weight per row.
+    private let weights: [Float]
 
     private struct Payload: Decodable {
         enum CodingKeys: String, CodingKey {
-            case threshold, bias, hashes, weights
+            case threshold, bias
             case ruleFloor = "rule_floor"
         }
         let threshold: Double
         let ruleFloor: Double?
         let bias: Double
-        let hashes: [UInt64]
-        let weights: [Float]
     }
 
     enum LoadError: Error { case missingResource(String), malformed(String) }
@@ -37,15 +37,14 @@ struct CrisisModel: Sendable {
     }
 
     init(json: Data) throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: json)
-        guard payload.hashes.count == payload.weights.count else { throw LoadError.malformed("hash and weight counts disagree") }
+        let tables = try ModelTables(json: json)
+        let payload = try JSONDecoder().decode(Payload.self, from: tables.rest)
+        guard tables.hashes.count == tables.weights.count else { throw LoadError.malformed("hash and weight counts disagree") }
         threshold = payload.threshold
         ruleFloor = payload.ruleFloor ?? 0
         bias = payload.bias
-        var weights: [UInt64: Float] = [:]
-        weights.reserveCapacity(payload.hashes.count)
-        for (hash, weight) in zip(payload.hashes, payload.weights) { weights[hash] = weight }
-        self.weights = weights
+        do { rows = try FeatureRows(hashes: tables.hashes) } catch { throw LoadError.malformed("\(error)") }
+        weights = tables.weights
     }
 
     /// The probability that `text` is a crisis (logistic over the L2-normalised binary features it contains).
@@ -55,8 +54,8 @@ struct CrisisModel: Sendable {
         var sum = 0.0
         var count = 0
         NGramFeatures.forEachHash(of: CrisisFeatures.tokens(of: text)) { hash in
-            guard let weight = weights[hash], seen.insert(hash).inserted else { return }
-            sum += Double(weight)
+            guard let row = rows.row(of: hash), seen.insert(hash).inserted else { return }
+            sum += Double(weights[row])
             count += 1
         }
         let score = bias + (count > 0 ? sum / Double(count).squareRoot() : 0)

@@ -14,12 +14,13 @@ struct ReplyModel: Sendable {
     /// The n-gram features the weights were trained on.
     let scheme: NGramFeatures.Scheme
     private let bias: [Double]
-    private let rows: [UInt64: Int32]
+    private let rows: FeatureRows
+    /// `labels.count` weights per row.
     private let weights: [Float]
 
     private struct Payload: Decodable {
         enum CodingKeys: String, CodingKey {
-            case labels, conjunctions, threshold, bias, hashes, weights, features
+            case labels, conjunctions, threshold, bias, features
             case phraseThreshold = "phrase_threshold"
         }
 
@@ -29,8 +30,6 @@ struct ReplyModel: Sendable {
         let phraseThreshold: Double?
         let features: Int?
         let bias: [Double]
-        let hashes: [UInt64]
-        let weights: [Float]
     }
 
     enum LoadError: Error { case missingResource(String), malformed(String) }
@@ -42,10 +41,11 @@ struct ReplyModel: Sendable {
     }
 
     init(json: Data) throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: json)
+        let tables = try ModelTables(json: json)
+        let payload = try JSONDecoder().decode(Payload.self, from: tables.rest)
         let labels = payload.labels.compactMap(ReplyLabel.init(rawValue:))
         guard labels.count == payload.labels.count, payload.bias.count == labels.count,
-            payload.weights.count == payload.hashes.count * labels.count
+            tables.weights.count == tables.hashes.count * labels.count
         else { throw LoadError.malformed("label, bias and weight counts disagree") }
         self.labels = labels
         self.conjunctions = Set(payload.conjunctions)
@@ -56,11 +56,8 @@ struct ReplyModel: Sendable {
         }
         self.scheme = scheme
         self.bias = payload.bias
-        self.weights = payload.weights
-        var rows: [UInt64: Int32] = [:]
-        rows.reserveCapacity(payload.hashes.count)
-        for (row, hash) in payload.hashes.enumerated() { rows[hash] = Int32(row) }
-        self.rows = rows
+        self.weights = tables.weights
+        do { self.rows = try FeatureRows(hashes: tables.hashes) } catch { throw LoadError.malformed("\(error)") }
     }
 
     /// Label probabilities for a token sequence (softmax over the linear scores of its L2-normalised binary features).
@@ -68,7 +65,7 @@ struct ReplyModel: Sendable {
         var found: [Int32] = []
         found.reserveCapacity(256)
         NGramFeatures.forEachHash(of: tokens, scheme: scheme) { hash in
-            if let row = rows[hash] { found.append(row) }
+            if let row = rows.row(of: hash) { found.append(Int32(row)) }
         }
         found.sort()
         var unique = 0
