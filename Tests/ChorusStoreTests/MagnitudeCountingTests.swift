@@ -217,4 +217,35 @@ import Testing
         #expect(days[1].start - days[0].start == 86_400)
         await store.shutdown()
     }
+
+    @Test func benchmarkSeedMakesTheDescribedVoicesAndCountsThem() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        // act: 20 voices by 3 people, over 2 days
+        try await store.seedForBenchmark(voices: 20, people: 3, days: 2)
+        // check: 12 me too, 4 pledges, 4 replies (each to the me too two before it), every second me too believed
+        let rows = try await store.database.read { db in
+            try await db.raw("SELECT id, account_id, kind, in_reply_to_id, thread_root_id, country, believe_count FROM voices ORDER BY id").all()
+        }
+        #expect(rows.count == 20)
+        let kinds = try rows.map { try $0.decode(column: "kind", as: String.self) }
+        #expect(kinds.filter { $0 == "metoo" }.count == 12)
+        #expect(kinds.filter { $0 == "pledge" }.count == 4)
+        #expect(Array(kinds.prefix(5)) == ["metoo", "metoo", "metoo", "pledge", "reply"])
+        let reply = rows[4]
+        #expect(try reply.decode(column: "in_reply_to_id", as: Int64?.self) == 3)
+        #expect(try reply.decode(column: "thread_root_id", as: Int64.self) == 3)
+        #expect(try rows[0].decode(column: "in_reply_to_id", as: Int64?.self) == nil)
+        #expect(try rows[0].decode(column: "country", as: String?.self) == "FR")
+        #expect(try rows[1].decode(column: "believe_count", as: Int.self) == 1)
+        #expect(try rows[0].decode(column: "believe_count", as: Int.self) == 0)
+        #expect(Set(try rows.map { try $0.decode(column: "account_id", as: Int64.self) }) == [1, 2, 3])
+        #expect(try await store.magnitude() == Magnitude(meTooPeople: 3, beliefs: 6, pledges: 4))
+        // and an empty seed writes no voice
+        let empty = try await TestDatabase.freshStore()
+        try await empty.seedForBenchmark(voices: 0, people: 2, days: 1)
+        #expect(try await empty.magnitude() == Magnitude(meTooPeople: 0, beliefs: 0, pledges: 0))
+        await empty.shutdown()
+        await store.shutdown()
+    }
 }

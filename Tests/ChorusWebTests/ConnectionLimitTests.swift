@@ -31,4 +31,24 @@ import Testing
             await fourth.close()
         }
     }
+
+    @Test func aClientThatHangsUpBeforeAskingIsLetGoWithoutAnErrorLogged() async throws {
+        // setup
+        let logs = CapturedLogs()
+        let app = try await makeApp { $0.logger = logs.logger() }
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            // act: ten clients connect and hang up without a request, as a load tool does at the end of a run
+            for _ in 0..<10 {
+                let silent = try await RawConnection.open(port: port)
+                await silent.close()
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let served = try await RawConnection.open(port: port).ask("GET /health HTTP/1.1\r\nHost: chorus\r\n\r\n")
+            // check
+            #expect(served.hasPrefix("HTTP/1.1 200"))
+            let errors = logs.text.split(separator: "\n").filter { $0.hasPrefix("error") || $0.hasPrefix("critical") }
+            #expect(errors.isEmpty, "\(errors)")
+        }
+    }
 }

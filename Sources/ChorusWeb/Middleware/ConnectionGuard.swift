@@ -165,10 +165,12 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// A client that hangs up before asking anything is gone: nothing to answer, and its connection is let go at once
-    /// (connections are half-closable, so the hang-up alone would not close it).
+    /// (connections are half-closable, so the hang-up alone would not close it). The hang-up is passed on first, so the
+    /// upgrade handler waiting for a request ends quietly instead of logging an error for the closed connection.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed, !answered {
             deadline?.cancel()
+            context.fireUserInboundEventTriggered(event)
             context.close(promise: nil)
             return
         }
