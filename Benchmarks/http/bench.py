@@ -132,6 +132,8 @@ def main():
     parser.add_argument("--sse", type=int, nargs="*", default=[1_000, 10_000], help="SSE subscriber counts for the fan-out test")
     parser.add_argument("--binary", default=None, help="a release `chorus` (default: build one in .build-release)")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--seeded", action="store_true",
+                        help="PostgreSQL: chorus_bench already holds a fresh `chorus seed --voices N` (seeded apart, e.g. for 10M voices)")
     parser.add_argument("--only", default=None, help="only the scenarios whose name contains this text (and the ceiling)")
     options = parser.parse_args()
     # The server holds one file per SSE subscriber.
@@ -142,13 +144,19 @@ def main():
     database = ["--data-dir", data]
     if options.engine == "postgres":
         admin = os.environ["CHORUS_PG_URL"]
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS chorus_bench", "-qc", "CREATE DATABASE chorus_bench"], check=True)
+        if not options.seeded:
+            subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS chorus_bench", "-qc", "CREATE DATABASE chorus_bench"],
+                           check=True)
         database = ["--database-url", admin + "/chorus_bench"]
+    elif options.seeded:
+        raise SystemExit("--seeded is for PostgreSQL")
     people = max(10, min(options.voices // 10, 100_000))
-    started = time.time()
-    subprocess.run([binary, "seed", "--voices", str(options.voices), "--people", str(people), "--days", "60", *database], check=True,
-                   stdout=subprocess.DEVNULL)
-    seed_seconds = time.time() - started
+    seed_seconds = None
+    if not options.seeded:
+        started = time.time()
+        subprocess.run([binary, "seed", "--voices", str(options.voices), "--people", str(people), "--days", "60", *database], check=True,
+                       stdout=subprocess.DEVNULL)
+        seed_seconds = time.time() - started
     size = database_size(options.engine, data)
 
     serve = [binary, "serve", "--port", "19080", *database, "--bcrypt-cost", "4", "--log-level", "warning",
@@ -294,7 +302,8 @@ def report(options, results, idle_rss, peak_rss, seed_seconds, size):
         print(f"| {name} | {cost(rounds, 'cpu_ms', 3)} | {cost([{'x': r['db_cpu'] * 1000} for r in rounds if 'db_cpu' in r], 'x', 3)} | "
               f"{cost(rounds, 'db_statements', 1)} | {cost(rounds, 'db_wal', 0)} | {cost(rounds, 'db_bytes', 0)} |")
     print(f"\nIdle RSS after start: {idle_rss:.1f} MiB")
-    print(f"Seeding {options.voices:,} voices: {seed_seconds:.0f} s; database on disk: {size / 2**20:,.0f} MiB "
+    seeding = "seeded apart" if seed_seconds is None else f"{seed_seconds:.0f} s"
+    print(f"Seeding {options.voices:,} voices: {seeding}; database on disk: {size / 2**20:,.0f} MiB "
           f"({size / 2**20 / max(options.voices, 1) * 1e6:,.0f} MiB per million voices)")
 
 
