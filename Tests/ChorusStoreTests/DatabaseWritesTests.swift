@@ -80,4 +80,27 @@ import Testing
         #expect(body == "after")
         await database.shutdown()
     }
+
+    @Test(.enabled(if: TestDatabase.isPostgres, "the time limit is PostgreSQL's: SQLite's writes share one writer"))
+    func aWritePastItsLimitIsGivenUpAndLeavesNothingWhileALongerLimitLetsItCommit() async throws {
+        // setup
+        let database = try await freshDatabase()
+        // act: the same slow write, under a limit it exceeds, then under one it doesn't
+        await #expect(throws: WriteGivenUp.self) {
+            try await database.write(limit: .milliseconds(200)) { db in
+                try await db.raw("INSERT INTO notes (id, body) VALUES (1, 'too slow')").run()
+                try await db.raw("SELECT pg_sleep(1)").run()
+            }
+        }
+        try await database.write(limit: .seconds(20)) { db in
+            try await db.raw("SELECT pg_sleep(1)").run()
+            try await db.raw("INSERT INTO notes (id, body) VALUES (2, 'in time')").run()
+        }
+        // check
+        let bodies = try await database.read { db in
+            try await db.raw("SELECT body FROM notes ORDER BY id").all().map { try $0.decode(column: "body", as: String.self) }
+        }
+        #expect(bodies == ["in time"])
+        await database.shutdown()
+    }
 }

@@ -19,9 +19,14 @@ public final class ChorusDatabase: Sendable {
     private enum Writer: Sendable {
         /// SQLite: one writer, in batches that share a commit (see `GroupCommit`).
         case batched(GroupCommit)
-        /// PostgreSQL: each write in its own transaction, side by side.
-        case concurrent(@Sendable (@escaping GroupCommit.Work) async throws -> any Sendable)
+        /// PostgreSQL: each write in its own transaction, side by side, given up after the time limit it is given.
+        case concurrent(@Sendable (TimeAmount, @escaping GroupCommit.Work) async throws -> any Sendable)
     }
+
+    /// How long a write may wait on PostgreSQL before it is given up (see `write`).
+    public static let writeLimit: TimeAmount = .seconds(30)
+    /// The limit for bulk maintenance run by an operator (a recount, a benchmark seed), which may rightly take minutes.
+    public static let bulkWriteLimit: TimeAmount = .hours(6)
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
     /// SQLite's one writing connection (reads use the pool).
@@ -66,19 +71,20 @@ public final class ChorusDatabase: Sendable {
             pool = .postgres(postgresPool)
             // Each write is its own transaction, side by side with the others. (Batching them, as for SQLite, was
             // measured slower: one connection's round trips then bound every write.)
-            writer = .concurrent { [logger] work in
+            writer = .concurrent { [logger] limit, work in
                 let connection = try await postgresPool.requestConnection(logger: logger).get()
                 let released = Once()
                 let release: @Sendable () -> Void = {
                     if released.claim() { postgresPool.releaseConnection(connection, logger: logger) }
                 }
                 // A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the
-                // connection does not end the wait). After 30 s the write is given up: its caller gets a 503, and its
-                // connection is closed (so it can't commit later) and handed back.
+                // connection does not end the wait). After the limit (30 s for a request's write) the write is given up:
+                // its caller gets a 503, and its connection is closed (so it can't commit later) and handed back.
                 return try await Self.withDeadline(
-                    .seconds(30), on: connection.eventLoop,
+                    limit, on: connection.eventLoop,
                     onTimeout: {
-                        logger.warning("A write waited 30 s on PostgreSQL; it is refused and its connection closed.")
+                        logger.warning(
+                            "A write waited \(limit.nanoseconds / 1_000_000_000) s on PostgreSQL; it is refused and its connection closed.")
                         connection.close().whenComplete { _ in release() }
                     }
                 ) {
@@ -115,14 +121,19 @@ public final class ChorusDatabase: Sendable {
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is.
     ///
     /// `readersSeeIt: false` is for bookkeeping no reader is shown (job claims, rate counts): it leaves `changeCount`
-    /// alone, so answers kept for signed-out readers stay good.
-    public func write<T: Sendable>(readersSeeIt: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// alone, so answers kept for signed-out readers stay good. On PostgreSQL a write still waiting after `limit` is
+    /// given up (`WriteGivenUp`) and rolled back.
+    public func write<T: Sendable>(
+        readersSeeIt: Bool = true, limit: TimeAmount = ChorusDatabase.writeLimit, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let result: T
         switch writer {
         case .batched(let groupCommit):
             result = try await groupCommit.submit(body)
         case .concurrent(let run):
-            guard let typed = try await run({ try await body($0) }) as? T else { preconditionFailure("A write returned a value of another type.") }
+            guard let typed = try await run(limit, { try await body($0) }) as? T else {
+                preconditionFailure("A write returned a value of another type.")
+            }
             result = typed
         }
         if readersSeeIt { noteChange() }

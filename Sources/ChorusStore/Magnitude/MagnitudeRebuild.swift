@@ -5,7 +5,7 @@ extension ChorusStore {
     /// Recounts every magnitude cell and hashtag trend from the voices and beliefs themselves, in one transaction
     /// (after a bulk load, or to check the running counts).
     public func rebuildMagnitude() async throws {
-        try await database.write { db in
+        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
             for table in ["magnitude_people", "magnitude_cells", "tag_day_accounts", "tag_days"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
@@ -44,7 +44,7 @@ extension ChorusStore {
     /// Refuses a database that already has accounts, so it can never mix invented voices with real ones.
     public func seedForBenchmark(voices: Int, people: Int, days: Int, now: Int64 = ChorusDatabase.now()) async throws {
         let people = max(people, 1)
-        try await database.write { db in
+        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
             if case .sqlite = database.engine {
                 // A large page cache for the bulk load (this connection only): index pages stay in memory.
                 try await db.raw("PRAGMA cache_size = -1048576").run()
@@ -107,6 +107,6 @@ extension ChorusStore {
         }
         try await rebuildMagnitude()
         // And again with the magnitude tables filled.
-        try await database.write { db in try await db.raw("ANALYZE").run() }
+        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in try await db.raw("ANALYZE").run() }
     }
 }
