@@ -16,8 +16,11 @@ import Testing
         await #expect(throws: LimitReached.self) { try await store.count(limit, key: "ana", now: now + 2) }
         // check
         try await store.check(limit, key: "bea", now: now)
-        // Right after the boundary the previous window still counts almost fully; a window later it is forgotten.
+        // Right after the boundary the previous window still counts almost fully (and whole: 2.99995 of 3 is 3); half a
+        // window later half of it; a window later it is forgotten.
+        await #expect(throws: LimitReached.self) { try await store.check(limit, key: "ana", now: now + 60_001) }
         await #expect(throws: LimitReached.self) { try await store.count(limit, key: "ana", now: now + 60_001) }
+        try await store.check(limit, key: "ana", now: now + 90_000)
         try await store.check(limit, key: "ana", now: now + 120_000)
         try await store.count(limit, key: "ana", now: now + 120_000)
         await store.shutdown()

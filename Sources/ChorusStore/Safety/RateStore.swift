@@ -50,9 +50,11 @@ extension ChorusStore {
             .first()?.int("count") ?? 0
     }
 
+    /// Rounded up: an event the sliding window still partly covers counts whole. Otherwise, just after a boundary,
+    /// ten failures in the last minute would count as 9.99 and let one more guess through.
     private static func estimate(_ counts: (current: Int, previous: Int), limit: Limit, now: Int64) -> Double {
         let elapsed = Double(now % limit.window) / Double(limit.window)
-        return Double(counts.current) + Double(counts.previous) * (1 - elapsed)
+        return (Double(counts.current) + Double(counts.previous) * (1 - elapsed)).rounded(.up)
     }
 
     private static func retryAfter(limit: Limit, now: Int64) -> Int {
