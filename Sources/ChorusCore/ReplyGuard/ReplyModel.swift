@@ -62,20 +62,20 @@ struct ReplyModel: Sendable {
 
     /// Label probabilities for a token sequence (softmax over the linear scores of its L2-normalised binary features).
     func probabilities<Tokens: Collection<String>>(of tokens: Tokens) -> [ReplyLabel: Double] {
-        var found: [Int32] = []
+        var found: [Int] = []
         found.reserveCapacity(256)
         NGramFeatures.forEachHash(of: tokens, scheme: scheme) { hash in
-            if let row = rows.row(of: hash) { found.append(Int32(row)) }
+            if let row = rows.row(of: hash) { found.append(row) }
         }
         found.sort()
         var unique = 0
         var scores = bias
-        var previous: Int32 = -1
+        var previous = -1
         var sums = [Double](repeating: 0, count: labels.count)
         for row in found where row != previous {
             previous = row
             unique += 1
-            let base = Int(row) * labels.count
+            let base = row * labels.count
             for column in 0..<labels.count { sums[column] += Double(weights[base + column]) }
         }
         let scale = unique > 0 ? 1 / Double(unique).squareRoot() : 0

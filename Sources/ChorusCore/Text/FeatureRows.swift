@@ -51,13 +51,3 @@ struct FeatureRows: Sendable {
         return nil
     }
 }
-
-extension Array {
-    /// A copy that holds no spare capacity (a decoded array grew by doubling, and a model keeps it for the life of the
-    /// process).
-    var exactlySized: [Element] {
-        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = buffer.initialize(fromContentsOf: self)
-        }
-    }
-}

@@ -106,3 +106,13 @@ struct ModelTables {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
     }
 }
+
+extension Array {
+    /// A copy that holds no spare capacity (a decoded array grew by doubling, and a model keeps it for the life of the
+    /// process).
+    fileprivate var exactlySized: [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: self)
+        }
+    }
+}
