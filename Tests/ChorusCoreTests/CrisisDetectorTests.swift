@@ -108,17 +108,25 @@ struct CrisisDetectorTests {
         #expect(failures.isEmpty, "invalid patterns: \(failures)")
     }
 
-    @Test func openingWordsAreOnlyTakenFromSimplePatterns() {
+    @Test func openingWordsAreOnlyTakenWhereEveryMatchStartsWithOne() {
         // act
         let literal = CuePattern.openingWords(of: #"\bhow to kill myself\b"#)
         let alternatives = CuePattern.openingWords(of: #"\b(want|wanna) (to )?die\b"#)
         let apostrophe = CuePattern.openingWords(of: #"\b(is|'s) outside\b"#)
         let quantified = CuePattern.openingWords(of: #"\b(haha+|lol)\b"#)
+        let endings = CuePattern.openingWords(of: #"\b(think(ing)?|thought) (about|of) dying\b"#)
+        let nested = CuePattern.openingWords(of: #"\b(he|my (husband|ex)) hits me\b"#)
+        let endingOnly = CuePattern.openingWords(of: #"\bfeel(ing)? like dying\b"#)
+        let partOfWord = CuePattern.openingWords(of: #"\bcarta(s)?de\b"#)
         // check
         #expect(literal == ["how"])
         #expect(alternatives == ["want", "wanna"])
         #expect(apostrophe == nil)
         #expect(quantified == nil)
+        #expect(endings == ["think", "thinking", "thought"])
+        #expect(nested == ["he", "my"])
+        #expect(endingOnly == ["feel", "feeling"])
+        #expect(partOfWord == nil)
     }
 
     @Test(

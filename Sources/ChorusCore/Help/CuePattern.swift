@@ -18,25 +18,56 @@ struct CuePattern: @unchecked Sendable {
         openingWords = Self.openingWords(of: source)
     }
 
-    /// The words a match must start with, for patterns shaped `\bword ...` or `\b(one|two words|three) ...`.
+    /// The words a match must start with, for patterns shaped `\bword ...`, `\bword(ending)? ...` or
+    /// `\b(one|two words|three(ending)?|four (five|six)) ...`.
     static func openingWords(of source: String) -> Set<String>? {
         guard source.hasPrefix(#"\b"#) else { return nil }
         let body = source.dropFirst(2)
-        guard body.first == "(" else {
-            guard let (word, rest) = leadingWord(body), endsWord(rest) else { return nil }
-            return [word]
-        }
+        guard body.first == "(" else { return wordsOpening(body, followedBy: "") }
         guard let close = matchingParenthesis(in: body) else { return nil }
         let group = body[body.index(after: body.startIndex)..<close]
-        guard !group.contains("(") else { return nil }
         let after = body[body.index(after: close)...]
         var words: Set<String> = []
-        for alternative in group.split(separator: "|", omittingEmptySubsequences: false) {
-            guard let (word, rest) = leadingWord(alternative) else { return nil }
-            guard rest.isEmpty ? endsWord(after) : endsWord(rest) else { return nil }
-            words.insert(word)
+        for alternative in alternatives(in: group) {
+            guard let opening = wordsOpening(alternative, followedBy: after) else { return nil }
+            words.formUnion(opening)
         }
         return words
+    }
+
+    /// The words `text` starts with (a word, or a word and the same word with an optional ending, as in `feel(ing)?`),
+    /// when what follows makes the text's word end there too.
+    private static func wordsOpening(_ text: Substring, followedBy after: Substring) -> Set<String>? {
+        guard var (word, rest) = leadingWord(text) else { return nil }
+        var words: Set<String> = [word]
+        if rest.first == "(", let close = matchingParenthesis(in: rest), rest[rest.index(after: close)...].hasPrefix("?") {
+            let ending = rest[rest.index(after: rest.startIndex)..<close]
+            guard !ending.isEmpty, ending.allSatisfy(\.isLetter) else { return nil }
+            word += ending
+            words.insert(word)
+            rest = rest[rest.index(close, offsetBy: 2)...]
+        }
+        guard rest.isEmpty ? endsWord(after) : endsWord(rest) else { return nil }
+        return words
+    }
+
+    /// The alternatives of a group's body, split at its own `|` only (not at those of groups inside it).
+    private static func alternatives(in group: Substring) -> [Substring] {
+        var parts: [Substring] = []
+        var depth = 0
+        var start = group.startIndex
+        for index in group.indices {
+            switch group[index] {
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "|" where depth == 0:
+                parts.append(group[start..<index])
+                start = group.index(after: index)
+            default: break
+            }
+        }
+        parts.append(group[start...])
+        return parts
     }
 
     private static func leadingWord(_ text: Substring) -> (String, Substring)? {

@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 import PostgresKit
 import SQLKit
-import SQLiteKit
 import Synchronization
 
 /// The one door to the database: reads, and writes that either commit whole or leave nothing behind.
@@ -29,13 +28,13 @@ public final class ChorusDatabase: Sendable {
     public static let bulkWriteLimit: TimeAmount = .hours(6)
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
     private let sqliteThreads: NIOThreadPool?
-    /// SQLite's one writing connection (reads use the pool).
-    private let sqliteWriter: SQLiteWriter?
+    /// SQLite's one writing connection (reads have their own).
+    private let sqliteWriter: DirectSQLiteConnection?
     private let changes = Atomic<UInt64>(0)
 
-    /// AsyncKit's pools lock internally; they predate Sendable annotations.
-    private enum Pool: @unchecked Sendable {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteSource>)
+    /// How reads reach the database.
+    private enum Pool: @unchecked Sendable {  // AsyncKit's pools lock internally; they predate Sendable annotations.
+        case sqlite(SQLiteReaders)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -50,15 +49,17 @@ public final class ChorusDatabase: Sendable {
             }
             let threads = NIOThreadPool(numberOfThreads: 4)
             // The writer opens first: a database that can't be opened leaves no threads or pool behind.
-            let sqliteWriter = try SQLiteWriter(path: path, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
+            let sqliteWriter = try DirectSQLiteConnection(
+                path: path, role: .writer, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any()
+            )
             threads.start()
             sqliteThreads = threads
             self.sqliteWriter = sqliteWriter
-            let source = SQLiteSource(base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path)), threadPool: threads))
-            let sqlitePool = EventLoopGroupConnectionPool(
-                source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(15), logger: logger, on: eventLoopGroup
+            pool = .sqlite(
+                SQLiteReaders(limit: 8) {
+                    try DirectSQLiteConnection(path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
+                }
             )
-            pool = .sqlite(sqlitePool)
             writer = .batched(GroupCommit { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
@@ -105,12 +106,13 @@ public final class ChorusDatabase: Sendable {
     }
 
     /// Runs `body` on one pooled connection, without a transaction.
-    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    ///
+    /// `mayScan` is for a read that may go through many rows (a search in every voice's text): on SQLite its
+    /// statements then run on the thread pool, where a long one holds up no other request.
+    public func read<T: Sendable>(mayScan: Bool = false, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         switch pool {
-        case .sqlite(let pool):
-            let connection = try await pool.requestConnection(logger: logger).get()
-            defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql(queryLogLevel: nil))
+        case .sqlite(let readers):
+            return try await readers.read(mayScan: mayScan, body)
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()
             defer { pool.releaseConnection(connection, logger: logger) }
@@ -173,8 +175,8 @@ public final class ChorusDatabase: Sendable {
 
     public func shutdown() async {
         switch pool {
-        case .sqlite(let pool):
-            try? await pool.shutdownAsync()
+        case .sqlite(let readers):
+            readers.close()
             sqliteWriter?.close()
             try? await sqliteThreads?.shutdownGracefully()
         case .postgres(let pool): try? await pool.shutdownAsync()
@@ -183,20 +185,6 @@ public final class ChorusDatabase: Sendable {
 
     /// Milliseconds since the epoch: every timestamp in the database.
     public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}
-
-/// Opens SQLite connections with the settings every connection needs.
-struct SQLiteSource: ConnectionPoolSource {
-    let base: SQLiteConnectionSource
-
-    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        base.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
-            connection.query("PRAGMA journal_mode = WAL")
-                .flatMap { _ in connection.query("PRAGMA busy_timeout = 15000") }
-                .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
-                .map { _ in connection }
-        }
-    }
 }
 
 /// A write took too long and was given up; it was not acknowledged. Answered like storage being away.

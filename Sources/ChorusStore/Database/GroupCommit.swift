@@ -53,7 +53,7 @@ actor GroupCommit {
     /// The runner for SQLite's writer: BEGIN IMMEDIATE, a savepoint per write, one COMMIT. (BEGIN IMMEDIATE takes the
     /// write lock at the start, so two writers never deadlock upgrading a read lock.) The statements that can wait, on
     /// the disk or on another process's lock, go to the thread pool; the writes' own statements run at once.
-    static func run(_ batch: [Work], on writer: SQLiteWriter) async throws -> [Result<any Sendable, any Error>] {
+    static func run(_ batch: [Work], on writer: DirectSQLiteConnection) async throws -> [Result<any Sendable, any Error>] {
         try await writer.runBlocking("BEGIN IMMEDIATE")
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)

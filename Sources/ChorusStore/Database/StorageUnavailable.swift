@@ -23,7 +23,7 @@ public enum StorageUnavailable {
             default:
                 return false
             }
-        case let error as SQLiteWriteError:
+        case let error as DirectSQLiteError:
             return error.meansStorageUnavailable
         case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is WriteGivenUp:
             return true

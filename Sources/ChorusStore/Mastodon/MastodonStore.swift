@@ -92,7 +92,7 @@ extension ChorusStore {
     public func searchAccounts(_ text: String, limit: Int, offset: Int = 0) async throws -> [Account] {
         let needle = Self.likePattern(text.lowercased().trimmingCharacters(in: ["@"]))
         guard !needle.isEmpty else { return [] }
-        return try await database.read { db in
+        return try await database.read(mayScan: true) { db in
             try await db.raw(
                 """
                 SELECT \(unsafeRaw: Self.accountColumns) FROM accounts a
@@ -108,7 +108,7 @@ extension ChorusStore {
     public func searchVoices(_ text: String, viewer: Int64?, limit: Int, offset: Int = 0) async throws -> [Voice] {
         let needle = Self.likePattern(text.lowercased())
         guard !needle.isEmpty else { return [] }
-        return try await database.read { db in
+        return try await database.read(mayScan: true) { db in
             var query = Self.voiceSelect(viewer: viewer)
             query.appendInterpolation(unsafeRaw: " AND v.visibility <> 'only_me' AND LOWER(v.text) LIKE ")
             query.appendInterpolation(bind: "%" + needle + "%")
@@ -121,7 +121,7 @@ extension ChorusStore {
     public func searchTags(_ text: String, limit: Int, offset: Int = 0) async throws -> [String] {
         let needle = Self.likePattern(Hashtags.normalise(text.trimmingCharacters(in: ["#"])))
         guard !needle.isEmpty else { return [] }
-        return try await database.read { db in
+        return try await database.read(mayScan: true) { db in
             try await db.raw(
                 """
                 SELECT t.tag, COUNT(*) AS n FROM voice_tags t JOIN voices v ON v.id = t.voice_id
@@ -186,7 +186,7 @@ extension ChorusStore {
 extension ChorusStore {
     /// How many accounts there are, and how many voices everyone may read.
     public func instanceStats() async throws -> (users: Int, statuses: Int) {
-        try await database.read { db in
+        try await database.read(mayScan: true) { db in
             let users = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE deleted_at IS NULL").first()?.int("n") ?? 0
             let statuses =
                 try await db.raw("SELECT COUNT(*) AS n FROM voices WHERE visibility <> 'only_me' AND state = 'visible'").first()?.int("n") ?? 0

@@ -44,11 +44,13 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
-    router.add(middleware: SignedOutReadCache(store: services.store))
     let limiter = RateLimiter(limits: services.config.rateLimits)
     router.add(middleware: RateLimitMiddleware(limiter: limiter, pages: services.pages))
     router.add(middleware: FormMiddleware())
     router.add(middleware: BearerAuthMiddleware(store: services.store, limiter: limiter))
+    // After the API's counting, so that an answer kept in memory still counts for the client that asks, with its own
+    // X-RateLimit headers.
+    router.add(middleware: SignedOutReadCache(store: services.store))
     router.add(middleware: HelpDirectoryMiddleware(help: services.pages.help))
     router.add(middleware: ModerationNoticeMiddleware(store: services.store, pages: services.pages))
 

@@ -32,20 +32,22 @@ import Testing
         }
     }
 
-    @Test func requestsWithoutATokenAreCountedPerClient() async throws {
+    @Test func requestsWithoutATokenAreCountedPerClientEvenWhenAnsweredFromMemory() async throws {
         // setup
-        let app = try await makeApp { $0.rateLimits = RateLimits(signIn: nil, signUp: nil, posting: nil, api: .init(2, per: 60)) }
+        let app = try await makeApp { $0.rateLimits = RateLimits(signIn: nil, signUp: nil, posting: nil, api: .init(3, per: 60)) }
         try await app.test(.live) { client in
             let visitor = MastodonClient(client)
             // act
             let first = try await visitor.get("/api/v1/timelines/public")
-            let second = try await visitor.get("/api/v1/instance")
-            let third = try await visitor.get("/api/v1/timelines/public")
+            let again = try await visitor.get("/api/v1/timelines/public")  // the same answer, kept in memory
+            let other = try await visitor.get("/api/v1/instance")
+            let refused = try await visitor.get("/api/v1/timelines/public")
             // check
-            #expect(first.status == .ok)
-            #expect(second.status == .ok)
-            #expect(third.status == .tooManyRequests)
-            #expect(third.error.contains("Please wait about 1 minute,"))
+            let remaining = HTTPField.Name("X-RateLimit-Remaining")!
+            #expect([first.status, again.status, other.status] == [.ok, .ok, .ok])
+            #expect([first.headers[remaining], again.headers[remaining], other.headers[remaining]] == ["2", "1", "0"])
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.error.contains("Please wait about 1 minute,"))
         }
     }
 

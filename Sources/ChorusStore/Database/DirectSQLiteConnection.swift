@@ -8,17 +8,19 @@ import SQLiteKit
 import Synchronization
 import VaporCSQLite
 
-/// SQLite's one writing connection, under the same SQLKit queries as every other connection.
+/// An SQLite connection that runs each statement at once, on the calling thread, under the same SQLKit queries as
+/// every other connection, and keeps its statements prepared for the next use. SQLite's one writer is one of these,
+/// and so is each of its readers (`SQLiteReaders`).
 ///
 /// sqlite-nio runs each statement on a thread pool and answers through a future: three thread hand-offs per statement,
-/// and a fresh `prepare` each time. A write is about 18 short statements, all serialized behind the one writer, so
-/// those hand-offs bounded how many voices a second SQLite could take. Here a statement runs at once, on the calling
-/// thread, and stays prepared for the next write that uses it. Only the calls that wait on the disk or on another
-/// process (`BEGIN IMMEDIATE`, `COMMIT`, `ROLLBACK`) go to the thread pool, once per batch (see `GroupCommit`).
-final class SQLiteWriter: SQLDatabase {
+/// and a fresh `prepare` each time. A write is about 18 short statements, all serialized behind the one writer, and an
+/// API request reads its token and account before it starts, so those hand-offs bounded how many voices a second
+/// SQLite could take. Only what may wait on the disk or on another process (`BEGIN IMMEDIATE`, `COMMIT`, `ROLLBACK`,
+/// and reads that may scan many rows) goes to the thread pool.
+final class DirectSQLiteConnection: SQLDatabase {
     private final class Connection {
         let handle: OpaquePointer
-        /// Prepared statements by their SQL, kept between writes. Bulk statements (the seed) are not kept.
+        /// Prepared statements by their SQL, kept between uses. Bulk statements (the seed) are not kept.
         var statements: [String: OpaquePointer] = [:]
 
         init(handle: OpaquePointer) { self.handle = handle }
@@ -29,6 +31,12 @@ final class SQLiteWriter: SQLDatabase {
         }
     }
 
+    /// What a connection is for: the writer may change the database, a reader may not (`PRAGMA query_only`).
+    enum Role {
+        case writer
+        case reader
+    }
+
     /// SQLite's global setup, done once per process (a static is set up once, other threads waiting) before the
     /// first connection of this kind opens.
     private static let sqliteInitialized = sqlite_nio_sqlite3_initialize()
@@ -37,7 +45,7 @@ final class SQLiteWriter: SQLDatabase {
 
     let logger: Logger
     let eventLoop: any EventLoop
-    private let blockingThreads: NIOThreadPool
+    fileprivate let blockingThreads: NIOThreadPool
     private let connection: Mutex<Connection?>
     /// One of each for every statement and row (each holds a JSON coder, too costly to make per statement).
     private let encoder = SQLiteDataEncoder()
@@ -46,35 +54,57 @@ final class SQLiteWriter: SQLDatabase {
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
 
-    /// Opens the writing connection with the settings every connection needs (WAL, a full sync at each commit, and
-    /// patience with a lock held by another process).
-    init(path: String, blockingThreads: NIOThreadPool, logger: Logger, eventLoop: any EventLoop) throws {
+    /// Opens a connection with the settings every connection needs (WAL, a full sync at each commit, and patience
+    /// with a lock held by another process). Every use of a connection holds its lock, so SQLite's own is left off.
+    init(path: String, role: Role, blockingThreads: NIOThreadPool, logger: Logger, eventLoop: any EventLoop) throws {
         self.logger = logger
         self.eventLoop = eventLoop
         self.blockingThreads = blockingThreads
         _ = Self.sqliteInitialized
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard opened == SQLITE_OK, let handle else {
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-            throw SQLiteWriteError(code: opened, message: "SQLite could not open the database at \(path).")
+            throw DirectSQLiteError(code: opened, message: "SQLite could not open the database at \(path).")
         }
         // A statement kept prepared is prepared once: SQLite would otherwise plan it again for new bound values.
         let stable = chorus_sqlite_keep_plans(UnsafeMutableRawPointer(handle))
         guard stable == SQLITE_OK else {
             sqlite_nio_sqlite3_close_v2(handle)
-            throw SQLiteWriteError(code: stable, message: "SQLite could not keep its query plans.")
+            throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
         connection = Mutex(Connection(handle: handle))
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL"] {
-            try run(pragma, binds: []) { _ in }
-        }
+        var pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL"]
+        // Only the writer sets WAL: it opens first, and the setting stays with the database file.
+        pragmas.insert(role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1", at: 0)
+        for pragma in pragmas { try run(pragma, binds: []) { _ in } }
     }
 
     /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.
     func runBlocking(_ sql: String) async throws {
         try await blockingThreads.runIfActive { try self.run(sql, binds: []) { _ in } }
+    }
+
+    /// The same connection, with each statement run on the thread pool: for reads that may scan many rows (a search
+    /// through every voice's text), which would otherwise hold up one of the few threads every request shares.
+    var onThreadPool: any SQLDatabase { OnThreadPool(connection: self) }
+
+    private struct OnThreadPool: SQLDatabase {
+        let connection: DirectSQLiteConnection
+        var logger: Logger { connection.logger }
+        var eventLoop: any EventLoop { connection.eventLoop }
+        var dialect: any SQLDialect { connection.dialect }
+        var queryLogLevel: Logger.Level? { nil }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+            connection.blockingThreads.runIfActive(eventLoop: eventLoop) { try connection.execute(query, onRow) }
+        }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+            let (sql, binds) = try connection.serializedWithBinds(query)
+            try await connection.blockingThreads.runIfActive { try connection.run(sql, binds: binds, onRow) }
+        }
     }
 
     func close() {
@@ -99,14 +129,19 @@ final class SQLiteWriter: SQLDatabase {
     }
 
     private func execute(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = try serializedWithBinds(query)
+        try run(sql, binds: binds, onRow)
+    }
+
+    private func serializedWithBinds(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
         let (sql, encodables) = serialize(query)
-        try run(sql, binds: try encodables.map { try encoder.encode($0) }, onRow)
+        return (sql, try encodables.map { try encoder.encode($0) })
     }
 
     /// Prepares (or takes the kept) statement, binds, steps through every row, and resets it for the next use.
     private func run(_ sql: String, binds: [SQLiteData], _ onRow: (any SQLRow) -> Void) throws {
         try self.connection.withLock { connection in
-            guard let connection else { throw SQLiteWriteError(code: SQLITE_MISUSE, message: "The database is closed.") }
+            guard let connection else { throw DirectSQLiteError.closed }
             let handle = connection.handle
             let keep = sql.utf8.count <= Self.keptStatementLength
             let statement: OpaquePointer
@@ -115,7 +150,7 @@ final class SQLiteWriter: SQLDatabase {
             } else {
                 var prepared: OpaquePointer?
                 let code = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &prepared, nil)
-                guard code == SQLITE_OK, let prepared else { throw SQLiteWriteError(code: code, handle: handle) }
+                guard code == SQLITE_OK, let prepared else { throw DirectSQLiteError(code: code, handle: handle) }
                 statement = prepared
                 if keep {
                     if connection.statements.count >= Self.keptStatementsLimit {
@@ -135,16 +170,16 @@ final class SQLiteWriter: SQLDatabase {
             }
             for (index, value) in binds.enumerated() {
                 let code = Self.bind(value, at: Int32(index + 1), to: statement)
-                guard code == SQLITE_OK else { throw SQLiteWriteError(code: code, handle: handle) }
+                guard code == SQLITE_OK else { throw DirectSQLiteError(code: code, handle: handle) }
             }
             var columns: [String]?
             while true {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { return }
-                guard code == SQLITE_ROW else { throw SQLiteWriteError(code: code, handle: handle) }
+                guard code == SQLITE_ROW else { throw DirectSQLiteError(code: code, handle: handle) }
                 let names = columns ?? Self.columnNames(of: statement)
                 columns = names
-                onRow(WrittenRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }, decoder: decoder))
+                onRow(DirectRow(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }, decoder: decoder))
             }
         }
     }
@@ -189,8 +224,8 @@ final class SQLiteWriter: SQLDatabase {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
-/// A row read by the writer, decoded like any other SQLite row.
-private struct WrittenRow: SQLRow {
+/// A row read by a direct connection, decoded like any other SQLite row.
+private struct DirectRow: SQLRow {
     let columns: [String]
     let values: [SQLiteData]
     let decoder: SQLiteDataDecoder
@@ -214,8 +249,8 @@ private struct WrittenRow: SQLRow {
     }
 }
 
-/// A statement the writer ran failed, with SQLite's result code (extended codes included).
-public struct SQLiteWriteError: Error, CustomStringConvertible {
+/// A statement a direct connection ran failed, with SQLite's result code (extended codes included).
+public struct DirectSQLiteError: Error, CustomStringConvertible {
     public let code: Int32
     public let message: String
 
@@ -227,6 +262,9 @@ public struct SQLiteWriteError: Error, CustomStringConvertible {
     init(code: Int32, handle: OpaquePointer) {
         self.init(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "SQLite error \(code)")
     }
+
+    /// A connection used after the database closed.
+    static let closed = DirectSQLiteError(code: SQLITE_MISUSE, message: "The database is closed.")
 
     /// The primary result code, without the extended bits.
     public var primaryCode: Int32 { code & 0xff }
