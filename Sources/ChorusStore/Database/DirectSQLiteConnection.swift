@@ -75,7 +75,9 @@ final class DirectSQLiteConnection: SQLDatabase {
             throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
         connection = Mutex(Connection(handle: handle))
-        var pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL"]
+        // Savepoints' and sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch
+        // has its own savepoint, and the profile found a fifth of a write's storage work in that file.
+        var pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"]
         // Only the writer sets WAL: it opens first, and the setting stays with the database file.
         pragmas.insert(role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1", at: 0)
         for pragma in pragmas { try run(pragma, binds: []) { _ in } }

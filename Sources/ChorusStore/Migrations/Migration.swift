@@ -27,13 +27,15 @@ public enum Migrations {
         .m0007RateLimits,
         .m0008DeferredWorkAndNotificationGroups,
         .m0009QuietSuspensions,
+        .m0010VoicesCountedPerAccount,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an
     /// advisory lock lets one instance migrate while the others wait; SQLite's write lock does the same.
     @discardableResult
     public static func run(on database: ChorusDatabase) async throws -> [Migration] {
-        try await database.write { db in
+        // A migration may build an index on every voice: minutes on a large database, not a request's 30 s.
+        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
             try await lockForMigration(db, engine: database.engine)
             try await db.raw(
                 """

@@ -16,9 +16,43 @@ public struct Form: Sendable {
 
     public init(values: [String: [String]]) { self.values = values }
 
-    private static func decode(_ raw: Substring) -> String {
-        let spaced = raw.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    /// `+` is a space and `%XX` a byte. A value with a broken escape, or whose bytes are not UTF-8, keeps its escapes
+    /// as they came (with its spaces), as Foundation's `removingPercentEncoding` would leave it.
+    static func decode(_ raw: Substring) -> String {
+        guard raw.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(raw) }
+        let bytes = Array(raw.utf8)
+        var spaced: [UInt8] = []
+        var decoded: [UInt8] = []
+        spaced.reserveCapacity(bytes.count)
+        decoded.reserveCapacity(bytes.count)
+        var escapesHold = true
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), escapesHold {
+                if index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                    decoded.append(high << 4 | low)
+                    spaced.append(contentsOf: bytes[index...index + 2])
+                    index += 3
+                    continue
+                }
+                escapesHold = false
+            }
+            let byte = bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index]
+            spaced.append(byte)
+            decoded.append(byte)
+            index += 1
+        }
+        if escapesHold, let text = String(validating: decoded, as: UTF8.self) { return text }
+        return String(decoding: spaced, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The single value of a field. A field sent twice is refused: it is either a mistake or an attack.
