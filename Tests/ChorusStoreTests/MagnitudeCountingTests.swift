@@ -200,6 +200,37 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func simultaneousVoicesAddUpAcrossPartsAndARecountAgrees() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 40)
+        // act: forty people say me too at once, each with two voices (their second adds a voice, not a person)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for person in group {
+                tasks.addTask {
+                    for _ in 0..<2 { _ = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo #Rise"), by: person.id) }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        let running = (try await today(store), try await currentHour(store), try await store.trendingTags(limit: 10))
+        let parts = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(DISTINCT part) AS n FROM magnitude_cell_parts").first()?.decode(column: "n", as: Int.self)
+        }
+        try await store.rebuildMagnitude()
+        // check
+        #expect(TestDatabase.isPostgres ? (parts ?? 0) > 1 : parts == 1, "PostgreSQL spreads the counts over parts; SQLite keeps one")
+        #expect(running.0.meTooPeople == 40)
+        #expect(running.1.meTooPeople == 40)
+        #expect(running.2.map(\.name).sorted() == ["metoo", "rise"])
+        #expect(running.2.map { $0.history.first?.accounts } == [40, 40])
+        #expect(running.2.map { $0.history.first?.uses } == [80, 80])
+        #expect(try await today(store) == running.0)
+        #expect(try await store.trendingTags(limit: 10).map { $0.history.first?.accounts } == [40, 40])
+        #expect(try await store.magnitude() == Magnitude(meTooPeople: 40, beliefs: 0, pledges: 0))
+        await store.shutdown()
+    }
+
     @Test func dayBucketsFollowTheTimeEachVoiceWasWritten() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

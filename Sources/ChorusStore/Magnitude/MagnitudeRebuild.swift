@@ -6,7 +6,7 @@ extension ChorusStore {
     /// (after a bulk load, or to check the running counts).
     public func rebuildMagnitude() async throws {
         try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
-            for table in ["magnitude_people", "magnitude_cells", "tag_day_accounts", "tag_days"] {
+            for table in ["magnitude_people", "magnitude_cell_parts", "tag_day_accounts", "tag_day_parts"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
             // Only rows whose mark changes are written: on PostgreSQL every updated row is a new row version, and a
@@ -15,7 +15,10 @@ extension ChorusStore {
                 "UPDATE voices SET in_trends = 0 WHERE in_trends = 1 AND NOT (visibility IN ('public', 'anonymous') AND state = 'visible')"
             ).run()
             for statement in Migration.m0003Backfill {
-                let statement = statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement
+                let statement = (statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement)
+                    // Since migration 11 the cells and hashtag days are views over their parts: a recount fills part 0.
+                    .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
+                    .replacingOccurrences(of: "INSERT INTO tag_days (", with: "INSERT INTO tag_day_parts (")
                 try await db.raw(SQLQueryString(statement)).run()
             }
             // One grouped pass over the voices, not one look-up per account.

@@ -146,14 +146,15 @@ extension ChorusStore {
         }
         let counted = cells.filter { people[$0] != nil }
         guard !counted.isEmpty else { return }
+        let part = CountParts.part(on: db)
         let rows: [SQLQueryString] = counted.map { cell in
-            "(\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: people[cell] ?? 0), \(bind: change))"
+            "(\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: part), \(bind: people[cell] ?? 0), \(bind: change))"
         }
         try await db.raw(
             """
-            INSERT INTO magnitude_cells (kind, period, country, start_at, people, amount) VALUES \(rows.joined(separator: ", "))
-            ON CONFLICT (kind, period, country, start_at)
-            DO UPDATE SET people = magnitude_cells.people + excluded.people, amount = magnitude_cells.amount + excluded.amount
+            INSERT INTO magnitude_cell_parts (kind, period, country, start_at, part, people, amount) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (kind, period, country, start_at, part)
+            DO UPDATE SET people = magnitude_cell_parts.people + excluded.people, amount = magnitude_cell_parts.amount + excluded.amount
             """
         ).run()
     }
@@ -189,20 +190,32 @@ extension ChorusStore {
         }
         // The decay runs from the last time a new account joined in, when the score last rose.
         let lastAccountAt = newAccount > 0 ? milliseconds : 0
-        let accounts = try await db.raw(
+        try await db.raw(
             """
-            INSERT INTO tag_days (tag, day, uses, accounts, last_account_at)
-            VALUES (\(bind: tag), \(bind: day), \(bind: change), \(bind: newAccount), \(bind: lastAccountAt))
-            ON CONFLICT (tag, day) DO UPDATE SET uses = tag_days.uses + excluded.uses, accounts = tag_days.accounts + excluded.accounts,
-                last_account_at = CASE WHEN excluded.last_account_at > tag_days.last_account_at
-                    THEN excluded.last_account_at ELSE tag_days.last_account_at END
-            RETURNING accounts
+            INSERT INTO tag_day_parts (tag, day, part, uses, accounts, last_account_at)
+            VALUES (\(bind: tag), \(bind: day), \(bind: CountParts.part(on: db)), \(bind: change), \(bind: newAccount), \(bind: lastAccountAt))
+            ON CONFLICT (tag, day, part) DO UPDATE SET uses = tag_day_parts.uses + excluded.uses,
+                accounts = tag_day_parts.accounts + excluded.accounts,
+                last_account_at = CASE WHEN excluded.last_account_at > tag_day_parts.last_account_at
+                    THEN excluded.last_account_at ELSE tag_day_parts.last_account_at END
             """
-        ).first()?.int64("accounts")
+        ).run()
+        guard newAccount != 0 else { return }
         // Reaching the minimum, or falling below it, changes what may be published: the trends snapshot is redone.
-        let minimum = Int64(TrendScore.minimumAccounts)
-        if let accounts, (newAccount > 0 && accounts == minimum) || (newAccount < 0 && accounts == minimum - 1) {
+        // Writes to other parts may be uncommitted yet, at most one a part, so any total that near is taken as a crossing.
+        let accounts = try await db.raw("SELECT accounts FROM tag_days WHERE tag = \(bind: tag) AND day = \(bind: day)").first()?.int64("accounts")
+        let crossing = Int64(TrendScore.minimumAccounts) - (newAccount > 0 ? 0 : 1)
+        if let accounts, abs(accounts - crossing) < CountParts.count(on: db) {
             try await trendInputsCrossedMinimum(db)
         }
     }
+}
+
+/// The rows every write adds to (today's and all time's cells, a hashtag's day) are kept in parts, summed when read
+/// (migration 11). On PostgreSQL a write adds to one of 64 at random, so concurrent writes seldom wait on one row's
+/// lock until the other commits. SQLite's one writer never waits on a row, so there every write adds to part 0.
+enum CountParts {
+    static func count(on db: any SQLDatabase) -> Int64 { db.dialect.name == "sqlite" ? 1 : 64 }
+
+    static func part(on db: any SQLDatabase) -> Int64 { Int64.random(in: 0..<count(on: db)) }
 }

@@ -28,6 +28,7 @@ public enum Migrations {
         .m0008DeferredWorkAndNotificationGroups,
         .m0009QuietSuspensions,
         .m0010VoicesCountedPerAccount,
+        .m0011CountsInParts,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

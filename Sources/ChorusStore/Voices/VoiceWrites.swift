@@ -55,7 +55,6 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
-            try await Self.recordMagnitude(of: draft, country: country, inTrends: inTrends, by: accountID, at: now, db)
             switch draft.kind {
             case .meToo:
                 let row = try await db.raw(
@@ -72,6 +71,8 @@ extension ChorusStore {
                 break
             }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
+            // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
+            try await Self.recordMagnitude(of: draft, country: country, inTrends: inTrends, by: accountID, at: now, db)
             return WrittenVoice(voice: voice, magnitude: try await Self.magnitude(db), answeredAccountID: answered)
         }
     }
