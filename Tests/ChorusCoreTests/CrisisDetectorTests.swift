@@ -118,6 +118,7 @@ struct CrisisDetectorTests {
         let nested = CuePattern.openingWords(of: #"\b(he|my (husband|ex)) hits me\b"#)
         let endingOnly = CuePattern.openingWords(of: #"\bfeel(ing)? like dying\b"#)
         let partOfWord = CuePattern.openingWords(of: #"\bcarta(s)?de\b"#)
+        let optionalGroup = CuePattern.openingWords(of: #"\b(me )?pregunto si\b"#)
         // check
         #expect(literal == ["how"])
         #expect(alternatives == ["want", "wanna"])
@@ -127,6 +128,7 @@ struct CrisisDetectorTests {
         #expect(nested == ["he", "my"])
         #expect(endingOnly == ["feel", "feeling"])
         #expect(partOfWord == nil)
+        #expect(optionalGroup == ["me", "pregunto"])
     }
 
     @Test(

@@ -32,6 +32,13 @@ struct CuePattern: @unchecked Sendable {
             guard let opening = wordsOpening(alternative, followedBy: after) else { return nil }
             words.formUnion(opening)
         }
+        // An optional group (`\b(me )?pregunto`): a match may also start with what follows it.
+        if after.first == "?" || after.first == "*" {
+            guard let following = openingWords(of: #"\b"# + after.dropFirst()) else { return nil }
+            words.formUnion(following)
+        } else if after.first == "{" {
+            return nil
+        }
         return words
     }
 

@@ -45,7 +45,7 @@ final class DirectSQLiteConnection: SQLDatabase {
 
     let logger: Logger
     let eventLoop: any EventLoop
-    fileprivate let blockingThreads: NIOThreadPool
+    private let blockingThreads: NIOThreadPool
     private let connection: Mutex<Connection?>
     /// One of each for every statement and row (each holds a JSON coder, too costly to make per statement).
     private let encoder = SQLiteDataEncoder()
@@ -76,7 +76,7 @@ final class DirectSQLiteConnection: SQLDatabase {
         }
         connection = Mutex(Connection(handle: handle))
         // Savepoints' and sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch
-        // has its own savepoint, and the profile found a fifth of a write's storage work in that file.
+        // has its own savepoint, and the profile put 4 % of a me too's CPU in writing that file.
         var pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"]
         // Only the writer sets WAL: it opens first, and the setting stays with the database file.
         pragmas.insert(role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1", at: 0)
