@@ -73,15 +73,21 @@ import Testing
         await database.shutdown()
     }
 
-    @Test func aReadAfterShutdownIsRefused() async throws {
+    @Test func aReadAfterShutdownIsRefusedAsStorageAway() async throws {
         // setup
         let database = try await databaseWithNotes(1)
         // act
         await database.shutdown()
-        // check
-        await #expect(throws: (any Error).self) {
-            try await database.read { db in try await db.raw("SELECT body FROM notes").all() }
+        let refusal: (any Error)?
+        do {
+            _ = try await database.read { db in try await db.raw("SELECT body FROM notes").all() }
+            refusal = nil
+        } catch {
+            refusal = error
         }
+        // check: answered like storage being away (a calm 503), not as a fault
+        let error = try #require(refusal)
+        #expect(StorageUnavailable.matches(error), "\(error)")
     }
 }
 

@@ -252,7 +252,7 @@ private struct DirectRow: SQLRow {
 }
 
 /// A statement a direct connection ran failed, with SQLite's result code (extended codes included).
-public struct DirectSQLiteError: Error, CustomStringConvertible {
+public struct DirectSQLiteError: Error, Equatable, CustomStringConvertible {
     public let code: Int32
     public let message: String
 
@@ -274,7 +274,8 @@ public struct DirectSQLiteError: Error, CustomStringConvertible {
     /// The storage can't take writes now (full, read-only, failing, or locked by another process): answered like
     /// storage being away, as `StorageUnavailable` answers sqlite-nio's errors of the same kinds.
     var meansStorageUnavailable: Bool {
-        [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED].contains(primaryCode)
+        // A request still running while the server shuts down meets a closed database: storage away, not a fault.
+        self == .closed || [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED].contains(primaryCode)
     }
 
     public var description: String { "SQLite error \(code): \(message)" }
