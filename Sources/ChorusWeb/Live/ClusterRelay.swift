@@ -58,7 +58,9 @@ struct ClusterRelay: Service {
                 }
             )
         }
+        // The database closes after this service ends: an announcement still being sent must end first.
         sender.cancel()
+        await sender.value
     }
 
     /// Publishes locally what other instances announced while this one was not listening.
