@@ -40,6 +40,8 @@ struct ClusterRelay: Service {
                 }
                 do {
                     try await store.notify(channel: Self.channel, payload: payload)
+                } catch is CancellationError {
+                    break  // shutting down: the relay was asked to stop
                 } catch {
                     logger.warning("A live update could not be sent to other instances: \(String(reflecting: error))")
                 }
