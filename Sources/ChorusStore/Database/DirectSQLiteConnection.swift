@@ -75,12 +75,13 @@ final class DirectSQLiteConnection: SQLDatabase {
             throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
         connection = Mutex(Connection(handle: handle))
-        // Savepoints' and sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch
-        // has its own savepoint, and the profile put 4 % of a me too's CPU in writing that file.
-        var pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"]
-        // Only the writer sets WAL: it opens first, and the setting stays with the database file.
-        pragmas.insert(role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1", at: 0)
-        for pragma in pragmas { try run(pragma, binds: []) { _ in } }
+        // Only the writer sets WAL: it opens first, and the setting stays with the database file. Savepoints' and
+        // sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch has its own
+        // savepoint, and the profile put 4 % of a me too's CPU in writing that file.
+        let own = role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1"
+        for pragma in [own, "PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"] {
+            try run(pragma, binds: []) { _ in }
+        }
     }
 
     /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.
@@ -104,8 +105,7 @@ final class DirectSQLiteConnection: SQLDatabase {
         }
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-            let (sql, binds) = try connection.serializedWithBinds(query)
-            try await connection.blockingThreads.runIfActive { try connection.run(sql, binds: binds, onRow) }
+            try await connection.blockingThreads.runIfActive { try connection.execute(query, onRow) }
         }
     }
 
@@ -131,13 +131,8 @@ final class DirectSQLiteConnection: SQLDatabase {
     }
 
     private func execute(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
-        let (sql, binds) = try serializedWithBinds(query)
-        try run(sql, binds: binds, onRow)
-    }
-
-    private func serializedWithBinds(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
         let (sql, encodables) = serialize(query)
-        return (sql, try encodables.map { try encoder.encode($0) })
+        try run(sql, binds: try encodables.map { try encoder.encode($0) }, onRow)
     }
 
     /// Prepares (or takes the kept) statement, binds, steps through every row, and resets it for the next use.

@@ -25,9 +25,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
             context.tokenID = grant.tokenID
             context.applicationID = grant.app.id
         }
-        // The client's fingerprint (an HMAC of its address) is only worked out when API requests are limited.
-        guard limiter.limits.api != nil,
-            let window = limiter.count(.api, client: context.account.map { "account:\($0.id)" } ?? "client:" + context.clientFingerprint)
+        guard let window = limiter.count(.api, client: context.account.map { "account:\($0.id)" } ?? "client:" + context.clientFingerprint)
         else { return try await next(request, context) }
         if let wait = window.wait {
             let minutes = max(1, (wait + 59) / 60)

@@ -19,31 +19,28 @@ public struct Form: Sendable {
     /// `+` is a space and `%XX` a byte. A value with a broken escape, or whose bytes are not UTF-8, keeps its escapes
     /// as they came (with its spaces), as Foundation's `removingPercentEncoding` would leave it.
     static func decode(_ raw: Substring) -> String {
-        guard raw.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(raw) }
+        let plus = UInt8(ascii: "+")
+        guard raw.utf8.contains(where: { $0 == plus || $0 == UInt8(ascii: "%") }) else { return String(raw) }
         let bytes = Array(raw.utf8)
-        var spaced: [UInt8] = []
         var decoded: [UInt8] = []
-        spaced.reserveCapacity(bytes.count)
         decoded.reserveCapacity(bytes.count)
-        var escapesHold = true
         var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), escapesHold {
-                if index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                    decoded.append(high << 4 | low)
-                    spaced.append(contentsOf: bytes[index...index + 2])
-                    index += 3
+        var escapesHold = true
+        while index < bytes.count, escapesHold {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
+                    escapesHold = false
                     continue
                 }
-                escapesHold = false
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index] == plus ? UInt8(ascii: " ") : bytes[index])
+                index += 1
             }
-            let byte = bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index]
-            spaced.append(byte)
-            decoded.append(byte)
-            index += 1
         }
         if escapesHold, let text = String(validating: decoded, as: UTF8.self) { return text }
-        return String(decoding: spaced, as: UTF8.self)
+        return String(decoding: bytes.map { $0 == plus ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

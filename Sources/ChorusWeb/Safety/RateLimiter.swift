@@ -95,8 +95,8 @@ final class RateLimiter: Sendable {
     }
 
     /// Counts one attempt. Returns nil when it may go ahead, or the seconds to wait.
-    func attempt(_ action: RateLimitedAction, client: String) -> Int? {
-        count(action, client: client)?.wait
+    func attempt(_ action: RateLimitedAction, client: @autoclosure () -> String) -> Int? {
+        count(action, client: client())?.wait
     }
 
     /// What is left of one window after an attempt.
@@ -110,11 +110,12 @@ final class RateLimiter: Sendable {
         let wait: Int?
     }
 
-    /// Counts one attempt and tells how much of the window is left; nil when the action is not limited.
-    func count(_ action: RateLimitedAction, client: String) -> Window? {
+    /// Counts one attempt and tells how much of the window is left; nil when the action is not limited. The client
+    /// (an HMAC of its address, for a client without an account) is only worked out when the action is limited.
+    func count(_ action: RateLimitedAction, client: @autoclosure () -> String) -> Window? {
         guard let limit = limits.limit(for: action) else { return nil }
         let now = clock()
-        let key = action.rawValue + ":" + client
+        let key = action.rawValue + ":" + client()
         return windows.withLock { (windows: inout Windows) -> Window in
             if windows.open.count > 50_000, now.timeIntervalSince(windows.sweptAt) > 60 {
                 windows.open = windows.open.filter { now.timeIntervalSince($0.value.start) < longestWindow }
