@@ -78,4 +78,36 @@ import Testing
         #expect(try await store.trendingTags(limit: 0).isEmpty)
         await store.shutdown()
     }
+
+    @Test func aTagReachingTheMinimumWhileTheTrendsJobRunsIsWrittenAtOnce() async throws {
+        // setup: nine people used #Rise today, and the trends job queued for this moment is running, slowly
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 10)
+        for person in group.prefix(9) { _ = try await store.say(VoiceDraft(kind: .meToo, text: "#Rise"), by: person.id) }
+        try await store.runPendingJobs()
+        try await store.database.write { db in try await db.raw("DELETE FROM jobs").run() }
+        let now = ChorusDatabase.now()
+        _ = try await store.enqueue(
+            kind: ChorusStore.JobKind.recomputeTrends, uniqueKey: "\(ChorusStore.JobKind.recomputeTrends):soon:\(now / 5_000)")
+        let slowTrends: JobHandler = { _, db in
+            try await Task.sleep(for: .milliseconds(400))
+            try await db.raw("UPDATE trend_snapshots SET computed_at = computed_at WHERE id = 1").run()
+        }
+        // act: the tenth person says it while the job holds its row (and then wants the snapshot's)
+        async let ran = store.runPendingJobs(extra: [ChorusStore.JobKind.recomputeTrends: slowTrends])
+        try await Task.sleep(for: .milliseconds(100))
+        let tenth = try await store.say(VoiceDraft(kind: .meToo, text: "#Rise"), by: group[9].id)
+        // check
+        #expect(try await ran >= 1)
+        #expect(tenth.voice.text == "#Rise")
+        let failures = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM jobs WHERE last_error IS NOT NULL").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(failures == 0, "neither was ended as a deadlock")
+        #expect(try await store.jobCounts(kind: ChorusStore.JobKind.recomputeTrends)[.done] == 1)
+        let trends = try await store.currentTrends(limit: 10)
+        #expect(trends.map(\.name) == ["rise"])
+        #expect(trends.first?.history.first?.accounts == 10)
+        await store.shutdown()
+    }
 }

@@ -24,6 +24,8 @@ public final class ChorusDatabase: Sendable {
 
     /// How long a write may wait on PostgreSQL before it is given up (see `write`).
     public static let writeLimit: TimeAmount = .seconds(30)
+    /// How many times a PostgreSQL transaction ended by a conflict with another one is run in all.
+    static let conflictAttempts = 3
     /// The limit for bulk maintenance run by an operator (a recount, a benchmark seed), which may rightly take minutes.
     public static let bulkWriteLimit: TimeAmount = .hours(6)
     /// SQLite's blocking calls run here, apart from the shared pool that bcrypt and file I/O use.
@@ -91,14 +93,20 @@ public final class ChorusDatabase: Sendable {
                 ) {
                     defer { release() }
                     let db = connection.sql(queryLogLevel: nil)
-                    try await db.raw("BEGIN").run()
-                    do {
-                        let value = try await work(db)
-                        try await db.raw("COMMIT").run()
-                        return value
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
+                    var attempt = 1
+                    while true {
+                        try await db.raw("BEGIN").run()
+                        do {
+                            let value = try await work(db)
+                            try await db.raw("COMMIT").run()
+                            return value
+                        } catch {
+                            try? await db.raw("ROLLBACK").run()
+                            // PostgreSQL ended it to break a deadlock (or a serialization conflict): nothing of it was
+                            // kept, so it is run again, as its caller would have to.
+                            guard attempt < Self.conflictAttempts, TransactionConflict.matches(error) else { throw error }
+                            attempt += 1
+                        }
                     }
                 }
             }

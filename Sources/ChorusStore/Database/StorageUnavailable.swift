@@ -32,3 +32,12 @@ public enum StorageUnavailable {
         }
     }
 }
+
+/// PostgreSQL rolled a transaction back because it met another one (a deadlock, 40P01, or a serialization failure,
+/// 40001): run again, it goes through.
+enum TransactionConflict {
+    static func matches(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
+    }
+}

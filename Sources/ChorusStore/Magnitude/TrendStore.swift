@@ -100,10 +100,13 @@ extension ChorusStore {
 
     /// A hashtag reached or fell below the minimum number of people: the snapshot is not used until the job has
     /// run again, which is queued now (at most one every 5 seconds).
+    ///
+    /// The job is queued before the snapshot row is locked: a worker running that job holds its row and then takes the
+    /// snapshot's, so taking them the other way round here could deadlock with it on PostgreSQL.
     static func trendInputsCrossedMinimum(_ db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE trend_snapshots SET changes = changes + 1 WHERE id = 1").run()
         let now = ChorusDatabase.now()
         try await enqueue(db, kind: JobKind.recomputeTrends, uniqueKey: "\(JobKind.recomputeTrends):soon:\(now / 5_000)")
+        try await db.raw("UPDATE trend_snapshots SET changes = changes + 1 WHERE id = 1").run()
     }
 
     struct StoredTrend: Codable {
