@@ -217,9 +217,14 @@ import Testing
         let parts = try await store.database.read { db in
             try await db.raw("SELECT COUNT(DISTINCT part) AS n FROM magnitude_cell_parts").first()?.decode(column: "n", as: Int.self)
         }
+        let crossings = try await store.database.read { db in
+            try await db.raw("SELECT changes FROM trend_snapshots WHERE id = 1").first()?.decode(column: "changes", as: Int.self)
+        }
         try await store.rebuildMagnitude()
         // check
         #expect(TestDatabase.isPostgres ? (parts ?? 0) > 1 : parts == 1, "PostgreSQL spreads the counts over parts; SQLite keeps one")
+        // The count starts at 1 (migration 8: no snapshot yet); each hashtag reached 10 people once, seen by one write.
+        #expect(crossings == 1 + 2)
         #expect(running.0.meTooPeople == 40)
         #expect(running.1.meTooPeople == 40)
         #expect(running.2.map(\.name).sorted() == ["metoo", "rise"])

@@ -52,7 +52,8 @@ extension ChorusStore {
         case .reply, .note: break
         }
         if inTrends {
-            for tag in draft.hashtags { try await countTag(tag, by: accountID, at: now, change: 1, db) }
+            // In one order for every writer: near the minimum each hashtag's count takes a lock (see `countTag`).
+            for tag in draft.hashtags.sorted() { try await countTag(tag, by: accountID, at: now, change: 1, db) }
         }
     }
 
@@ -87,7 +88,7 @@ extension ChorusStore {
             default: break
             }
             if try row.bool("in_trends") {
-                let tags = try await db.raw("SELECT tag FROM voice_tags WHERE voice_id = \(bind: try row.int64("id"))").all()
+                let tags = try await db.raw("SELECT tag FROM voice_tags WHERE voice_id = \(bind: try row.int64("id")) ORDER BY tag").all()
                 for tag in tags { try await countTag(try tag.string("tag"), by: account, at: at, change: -1, db) }
             }
         }
@@ -202,12 +203,26 @@ extension ChorusStore {
         ).run()
         guard newAccount != 0 else { return }
         // Reaching the minimum, or falling below it, changes what may be published: the trends snapshot is redone.
-        // Writes to other parts may be uncommitted yet, at most one a part, so any total that near is taken as a crossing.
-        let accounts = try await db.raw("SELECT accounts FROM tag_days WHERE tag = \(bind: tag) AND day = \(bind: day)").first()?.int64("accounts")
         let crossing = Int64(TrendScore.minimumAccounts) - (newAccount > 0 ? 0 : 1)
-        if let accounts, abs(accounts - crossing) < CountParts.count(on: db) {
-            try await trendInputsCrossedMinimum(db)
+        let parts = CountParts.count(on: db)
+        var accounts = try await tagAccounts(tag, day: day, db)
+        if parts > 1, let seen = accounts, abs(seen - crossing) < parts {
+            // Near the minimum, writes to other parts not yet committed (at most one a part) could hide the crossing.
+            // Each such write takes part 0's row and keeps it until it commits, then counts again: in that order, every
+            // one sees all those before it, so exactly one sees the crossing.
+            try await db.raw(
+                """
+                INSERT INTO tag_day_parts (tag, day, part, uses, accounts, last_account_at) VALUES (\(bind: tag), \(bind: day), 0, 0, 0, 0)
+                ON CONFLICT (tag, day, part) DO UPDATE SET uses = tag_day_parts.uses
+                """
+            ).run()
+            accounts = try await tagAccounts(tag, day: day, db)
         }
+        if accounts == crossing { try await trendInputsCrossedMinimum(db) }
+    }
+
+    private static func tagAccounts(_ tag: String, day: Int64, _ db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT accounts FROM tag_days WHERE tag = \(bind: tag) AND day = \(bind: day)").first()?.int64("accounts")
     }
 }
 
