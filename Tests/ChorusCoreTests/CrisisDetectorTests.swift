@@ -119,16 +119,31 @@ struct CrisisDetectorTests {
         let endingOnly = CuePattern.openingWords(of: #"\bfeel(ing)? like dying\b"#)
         let partOfWord = CuePattern.openingWords(of: #"\bcarta(s)?de\b"#)
         let optionalGroup = CuePattern.openingWords(of: #"\b(me )?pregunto si\b"#)
+        let pair = CuePattern.openingWords(of: #"\bme (quiero|voy a) (morir|matar)\b"#)
+        let optionalWords = CuePattern.openingWords(of: #"\bme amenaza( con)?\b"#)
+        let singleOnly = CuePattern.openingWords(of: #"\bhow to kill myself\b"#, pairs: false)
         // check
-        #expect(literal == ["how"])
+        #expect(literal == ["how to"])
         #expect(alternatives == ["want", "wanna"])
         #expect(apostrophe == nil)
         #expect(quantified == nil)
         #expect(endings == ["think", "thinking", "thought"])
-        #expect(nested == ["he", "my"])
-        #expect(endingOnly == ["feel", "feeling"])
+        #expect(nested == ["he", "my husband", "my ex"])
+        #expect(endingOnly == ["feel like", "feeling like"])
         #expect(partOfWord == nil)
-        #expect(optionalGroup == ["me", "pregunto"])
+        #expect(optionalGroup == ["me", "pregunto si"])
+        #expect(pair == ["me quiero", "me voy"])
+        #expect(optionalWords == ["me amenaza"])
+        #expect(singleOnly == ["how"])
+    }
+
+    @Test func aTextsWordsArePairedOnlyAcrossOneSpaceAfterAWordThatStartsPairs() {
+        // act
+        let words = CrisisReading.words(in: "me quiero ir, me  voy. me: dice me", pairingAfter: ["me", "dice"])
+        let apostrophes = CrisisReading.words(in: "if you'd l'me quiero", pairingAfter: ["if", "me"])
+        // check
+        #expect(words == ["me", "quiero", "ir", "voy", "dice", "me quiero", "dice me"])
+        #expect(apostrophes == ["if", "you'd", "l'me", "quiero", "if you'd", "if you"])
     }
 
     @Test(

@@ -82,6 +82,8 @@ final class CompiledCues: Sendable {
     let distance: CueSet
     let joke: CueSet
     let negations: Set<String>
+    /// Words a text's next word is paired with, for the cues indexed by two words.
+    let pairedFirstWords: Set<String>
 
     init(lexicon: CrisisLexicon) {
         strong = CueSet(sources: lexicon.strong)
@@ -92,5 +94,6 @@ final class CompiledCues: Sendable {
         distance = CueSet(sources: lexicon.distance)
         joke = CueSet(sources: lexicon.joke)
         negations = lexicon.negations
+        pairedFirstWords = [strong, weak, past, reported, now, distance, joke].reduce(into: []) { $0.formUnion($1.pairedFirstWords) }
     }
 }

@@ -17,7 +17,7 @@ struct CrisisReading {
         self.foldedText = folded
         self.folded = folded as NSString
         self.cues = cues
-        words = Self.words(in: folded)
+        words = Self.words(in: folded, pairingAfter: cues.pairedFirstWords)
         sentences = Self.split(self.folded, at: ".!?\n")
         clauses = Self.split(self.folded, at: ".!?\n,;:")
     }
@@ -32,23 +32,41 @@ struct CrisisReading {
         return String(plain)
     }
 
-    /// The words of a folded text: runs of letters, digits and apostrophes (any non-ASCII byte counts as a letter).
+    /// The words of a folded text: runs of letters, digits and apostrophes (any non-ASCII byte counts as a letter). A
+    /// word in `pairingAfter` followed by one space and another word also gives the pair ("me quiero"), and the pair with
+    /// that word's part before an apostrophe ("if you'd": "if you"), where a cue's `\b` may end it.
     // Works on UTF-8 bytes because Character-level splitting costs tens of microseconds per post.
-    static func words(in folded: String) -> Set<String> {
+    static func words(in folded: String, pairingAfter firstWords: Set<String> = []) -> Set<String> {
         var words = Set<String>()
         var current: [UInt8] = []
+        // The last word, while only one space has followed it, when it starts pairs.
+        var pairing: String?
+        var gap = 0
+        func endWord() {
+            let word = String(decoding: current, as: UTF8.self)
+            words.insert(word)
+            if let first = pairing, gap == 1 {
+                words.insert(first + " " + word)
+                if let apostrophe = current.firstIndex(of: 0x27), apostrophe > 0 {
+                    words.insert(first + " " + String(decoding: current[..<apostrophe], as: UTF8.self))
+                }
+            }
+            pairing = firstWords.contains(word) ? word : nil
+            gap = 0
+            current.removeAll(keepingCapacity: true)
+        }
         for byte in folded.utf8 {
             let isWordByte =
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x27 || byte >= 0x80
                 || (byte >= 0x41 && byte <= 0x5A)
             if isWordByte {
                 current.append(byte)
-            } else if !current.isEmpty {
-                words.insert(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
+            } else {
+                if !current.isEmpty { endWord() }
+                gap = byte == 0x20 && gap == 0 && pairing != nil ? 1 : 2
             }
         }
-        if !current.isEmpty { words.insert(String(decoding: current, as: UTF8.self)) }
+        if !current.isEmpty { endWord() }
         return words
     }
 

@@ -19,22 +19,25 @@ struct CuePattern: @unchecked Sendable {
     }
 
     /// The words a match must start with, for patterns shaped `\bword ...`, `\bword(ending)? ...` or
-    /// `\b(one|two words|three(ending)?|four (five|six)) ...`.
-    static func openingWords(of source: String) -> Set<String>? {
+    /// `\b(one|two words|three(ending)?|four (five|six)) ...`. Where a first word is followed by a space and a second
+    /// word worked out the same way, the two are taken as one phrase ("me quiero"): a text with only the first word (the
+    /// "me" of every "me too") then does not run the pattern. `pairs: false` gives single words only.
+    static func openingWords(of source: String, pairs: Bool = true) -> Set<String>? {
         guard source.hasPrefix(#"\b"#) else { return nil }
         let body = source.dropFirst(2)
-        guard body.first == "(" else { return wordsOpening(body, followedBy: "") }
+        guard body.first == "(" else { return wordsOpening(body, followedBy: "", pairs: pairs) }
         guard let close = matchingParenthesis(in: body) else { return nil }
         let group = body[body.index(after: body.startIndex)..<close]
         let after = body[body.index(after: close)...]
         var words: Set<String> = []
+        let optional = after.first == "?" || after.first == "*"
         for alternative in alternatives(in: group) {
-            guard let opening = wordsOpening(alternative, followedBy: after) else { return nil }
+            guard let opening = wordsOpening(alternative, followedBy: after, pairs: pairs && !optional) else { return nil }
             words.formUnion(opening)
         }
         // An optional group (`\b(me )?pregunto`): a match may also start with what follows it.
-        if after.first == "?" || after.first == "*" {
-            guard let following = openingWords(of: #"\b"# + after.dropFirst()) else { return nil }
+        if optional {
+            guard let following = openingWords(of: #"\b"# + after.dropFirst(), pairs: pairs) else { return nil }
             words.formUnion(following)
         } else if after.first == "{" {
             return nil
@@ -43,18 +46,24 @@ struct CuePattern: @unchecked Sendable {
     }
 
     /// The words `text` starts with (a word, or a word and the same word with an optional ending, as in `feel(ing)?`),
-    /// when what follows makes the text's word end there too.
-    private static func wordsOpening(_ text: Substring, followedBy after: Substring) -> Set<String>? {
+    /// when what follows makes the text's word end there too; with `pairs`, each with the word after it where that is
+    /// known.
+    private static func wordsOpening(_ text: Substring, followedBy after: Substring, pairs: Bool) -> Set<String>? {
         guard var (word, rest) = leadingWord(text) else { return nil }
         var words: Set<String> = [word]
-        if rest.first == "(", let close = matchingParenthesis(in: rest), rest[rest.index(after: close)...].hasPrefix("?") {
+        if rest.first == "(", let close = matchingParenthesis(in: rest), rest[rest.index(after: close)...].hasPrefix("?"),
+            rest.dropFirst().first?.isLetter == true
+        {
             let ending = rest[rest.index(after: rest.startIndex)..<close]
-            guard !ending.isEmpty, ending.allSatisfy(\.isLetter) else { return nil }
+            guard ending.allSatisfy(\.isLetter) else { return nil }
             word += ending
             words.insert(word)
             rest = rest[rest.index(close, offsetBy: 2)...]
         }
         guard rest.isEmpty ? endsWord(after) : endsWord(rest) else { return nil }
+        if pairs, rest.first == " ", rest.count > 1, let next = openingWords(of: #"\b"# + rest.dropFirst() + after, pairs: false) {
+            return Set(words.flatMap { first in next.map { "\(first) \($0)" } })
+        }
         return words
     }
 
@@ -83,9 +92,12 @@ struct CuePattern: @unchecked Sendable {
         return (String(word), text.dropFirst(word.count))
     }
 
-    /// Whether what follows a word in the pattern guarantees the text's word ends there too.
+    /// Whether what follows a word in the pattern guarantees the text's word ends there too. The pattern's end does not:
+    /// the text's word may go on. (After `\b` it may go on past an apostrophe, "lol's": such a text does not run the
+    /// pattern, as when the detector was tuned; only a pair's second word is also looked up up to an apostrophe.)
     private static func endsWord(_ rest: Substring) -> Bool {
-        if rest.isEmpty || rest.hasPrefix(#"\b"#) || rest.hasPrefix("(?: ") { return true }
+        if rest.isEmpty { return false }
+        if rest.hasPrefix(#"\b"#) || rest.hasPrefix("(?: ") { return true }
         if rest.hasPrefix("( ") { return true }
         guard let next = rest.first else { return true }
         return next == " " || next == "," || next == "-" || next == "!"
@@ -104,11 +116,14 @@ struct CuePattern: @unchecked Sendable {
     }
 }
 
-/// The cues of one kind, indexed by opening word so that a text only runs the patterns its words can start.
+/// The cues of one kind, indexed by opening word (or pair of words) so that a text only runs the patterns its words can
+/// start.
 struct CueSet: Sendable {
     let patterns: [CuePattern]
     private let byOpeningWord: [String: [Int]]
     private let alwaysRun: [Int]
+    /// The first words of the pairs in the index: a text's words are paired only after these.
+    let pairedFirstWords: Set<String>
 
     init(sources: [String]) {
         patterns = sources.map(CuePattern.init)
@@ -123,9 +138,10 @@ struct CueSet: Sendable {
         }
         self.byOpeningWord = byOpeningWord
         self.alwaysRun = alwaysRun
+        pairedFirstWords = Set(byOpeningWord.keys.compactMap { key in key.split(separator: " ").count == 2 ? String(key.prefix { $0 != " " }) : nil })
     }
 
-    /// The patterns that can match a text made of these words, in list order.
+    /// The patterns that can match a text made of these words (and pairs of words), in list order.
     func candidates(for words: Set<String>) -> [NSRegularExpression] {
         var indices = Set(alwaysRun)
         for word in words { indices.formUnion(byOpeningWord[word] ?? []) }
