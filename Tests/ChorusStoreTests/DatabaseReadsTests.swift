@@ -17,6 +17,32 @@ import Testing
         return database
     }
 
+    @Test func aStatementSentOftenIsPreparedOnceAndAnswersAsBefore() async throws {
+        // setup
+        let database = try await databaseWithNotes(3)
+        // act: one statement twenty times on one connection, with a value of each kind bound, and a NULL
+        let (bodies, prepared) = try await database.read { db in
+            var bodies: [String] = []
+            for round in 0..<20 {
+                let row = try await db.raw(
+                    """
+                    SELECT body FROM notes WHERE id = \(bind: Int64(round % 3 + 1)) AND body <> \(bind: "x") AND \(bind: true)
+                        AND \(bind: 1.5) > 0 AND COALESCE(\(bind: nil as Int64?), 0) = 0
+                    """
+                ).first()
+                bodies.append(try row?.decode(column: "body", as: String.self) ?? "none")
+            }
+            let prepared =
+                TestDatabase.isPostgres
+                ? try await db.raw("SELECT COUNT(*) AS n FROM pg_prepared_statements").first()?.decode(column: "n", as: Int.self) : nil
+            return (bodies, prepared)
+        }
+        // check: on PostgreSQL it was prepared once, under a name, after its first uses
+        #expect(bodies == (0..<20).map { "note \($0 % 3 + 1)" })
+        #expect(prepared == (TestDatabase.isPostgres ? 1 : nil))
+        await database.shutdown()
+    }
+
     @Test func moreReadsAtOnceThanConnectionsEachGetTheirOwnAnswer() async throws {
         // setup
         let database = try await databaseWithNotes(40)

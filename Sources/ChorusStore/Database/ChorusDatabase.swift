@@ -37,7 +37,7 @@ public final class ChorusDatabase: Sendable {
     /// How reads reach the database.
     private enum Pool: @unchecked Sendable {  // AsyncKit's pools lock internally; they predate Sendable annotations.
         case sqlite(SQLiteReaders)
-        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>, PostgresStatements)
     }
 
     public init(engine: DatabaseEngine, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
@@ -71,7 +71,8 @@ public final class ChorusDatabase: Sendable {
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
             )
-            pool = .postgres(postgresPool)
+            let statements = PostgresStatements()
+            pool = .postgres(postgresPool, statements)
             // Each write is its own transaction, side by side with the others. (Batching them, as for SQLite, was
             // measured slower: one connection's round trips then bound every write.)
             writer = .concurrent { [logger] limit, work in
@@ -92,7 +93,7 @@ public final class ChorusDatabase: Sendable {
                     }
                 ) {
                     defer { release() }
-                    let db = connection.sql(queryLogLevel: nil)
+                    let db = PostgresStatementDatabase(connection: connection, statements: statements)
                     var attempt = 1
                     while true {
                         try await db.raw("BEGIN").run()
@@ -121,10 +122,10 @@ public final class ChorusDatabase: Sendable {
         switch pool {
         case .sqlite(let readers):
             return try await readers.read(mayScan: mayScan, body)
-        case .postgres(let pool):
+        case .postgres(let pool, let statements):
             let connection = try await pool.requestConnection(logger: logger).get()
             defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql(queryLogLevel: nil))
+            return try await body(PostgresStatementDatabase(connection: connection, statements: statements))
         }
     }
 
@@ -187,7 +188,7 @@ public final class ChorusDatabase: Sendable {
             readers.close()
             sqliteWriter?.close()
             try? await sqliteThreads?.shutdownGracefully()
-        case .postgres(let pool): try? await pool.shutdownAsync()
+        case .postgres(let pool, _): try? await pool.shutdownAsync()
         }
     }
 

@@ -16,11 +16,14 @@ struct ClusterRelay: Service {
     let store: ChorusStore
     let logger: Logger
 
-    /// What crosses the wire: the event and the instance it came from.
+    /// What crosses the wire: the events published since the last message, and the instance they came from.
     struct Message: Codable {
         let origin: String
-        let event: LiveEvent
+        let events: [LiveEvent]
     }
+
+    /// NOTIFY takes payloads under 8,000 bytes; a message is kept under this.
+    static let largestPayload = 7_000
 
     init?(store: ChorusStore, live: LiveEvents, logger: Logger) throws {
         guard let channel = try PostgresChannel(engine: store.database.engine, name: Self.channel, logger: logger) else { return nil }
@@ -33,17 +36,27 @@ struct ClusterRelay: Service {
     func run() async throws {
         let lastVoice = LastVoiceSeen()
         let outbound = live.subscribeLocalOnly()
-        let sender = Task {
+        // Events wait here while one message is being sent; the next message carries all of them (one NOTIFY for the
+        // voice and the totals a write changed, and far fewer round trips when many people write at once).
+        let pending = PendingEvents()
+        let (wake, waker) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let collector = Task {
             for await event in outbound {
-                guard let payload = try? String(decoding: JSONEncoder().encode(Message(origin: origin, event: event)), as: UTF8.self) else {
-                    continue
-                }
-                do {
-                    try await store.notify(channel: Self.channel, payload: payload)
-                } catch is CancellationError {
-                    break  // shutting down: the relay was asked to stop
-                } catch {
-                    logger.warning("A live update could not be sent to other instances: \(String(reflecting: error))")
+                pending.add(event)
+                waker.yield()
+            }
+            waker.finish()
+        }
+        let sender = Task {
+            sending: for await _ in wake {
+                for payload in Self.payloads(pending.takeAll(), origin: origin) {
+                    do {
+                        try await store.notify(channel: Self.channel, payload: payload)
+                    } catch is CancellationError {
+                        break sending  // shutting down: the relay was asked to stop
+                    } catch {
+                        logger.warning("A live update could not be sent to other instances: \(String(reflecting: error))")
+                    }
                 }
             }
         }
@@ -55,14 +68,41 @@ struct ClusterRelay: Service {
                 received: { payload in
                     guard let message = try? JSONDecoder().decode(Message.self, from: Data(payload.utf8)), message.origin != origin else { return }
                     store.database.noteChange()  // what signed-out readers were answered from memory may be out of date
-                    if let id = message.event.voiceID, message.event.kind == .voice { lastVoice.update(id) }
-                    live.deliverLocally(message.event)
+                    for event in message.events {
+                        if let id = event.voiceID, event.kind == .voice { lastVoice.update(id) }
+                        live.deliverLocally(event)
+                    }
                 }
             )
         }
         // The database closes after this service ends: an announcement still being sent must end first.
+        collector.cancel()
         sender.cancel()
         await sender.value
+    }
+
+    /// The events as messages from `origin` (a UUID), each under `largestPayload`, in order; totals that changed more than
+    /// once are told once.
+    static func payloads(_ events: [LiveEvent], origin: String) -> [String] {
+        var events = events
+        if let last = events.lastIndex(where: { $0.kind == .magnitude }) {
+            events = events.enumerated().filter { $0.element.kind != .magnitude || $0.offset == last }.map(\.element)
+        }
+        // Each event is encoded once; a message is those of its events, between the same head and tail.
+        let head = #"{"origin":"\#(origin)","events":["#
+        let encoder = JSONEncoder()
+        var payloads: [String] = []
+        var current = ""
+        for event in events {
+            guard let json = try? String(decoding: encoder.encode(event), as: UTF8.self) else { continue }
+            if !current.isEmpty, head.utf8.count + current.utf8.count + json.utf8.count + 3 > Self.largestPayload {
+                payloads.append(head + current + "]}")
+                current = ""
+            }
+            current += current.isEmpty ? json : "," + json
+        }
+        if !current.isEmpty { payloads.append(head + current + "]}") }
+        return payloads
     }
 
     /// Publishes locally what other instances announced while this one was not listening.
@@ -74,6 +114,17 @@ struct ClusterRelay: Service {
         }
         for voice in missed.reversed() {
             live.deliverLocally(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
+        }
+    }
+}
+
+/// Events published here and not yet sent to the other instances.
+private final class PendingEvents: Sendable {
+    private let events = Mutex<[LiveEvent]>([])
+    func add(_ event: LiveEvent) { events.withLock { $0.append(event) } }
+    func takeAll() -> [LiveEvent] {
+        events.withLock { events in
+            defer { events.removeAll() }; return events
         }
     }
 }
