@@ -15,6 +15,33 @@ import Testing
         return database
     }
 
+    @Test func twoWritesThatLockRowsInOppositeOrderBothCommit() async throws {
+        // setup
+        let database = try await freshDatabase()
+        try await database.write { db in
+            try await db.raw("INSERT INTO notes (id, body, weight) VALUES (1, 'a', 0), (2, 'b', 0)").run()
+        }
+        // act: each write takes one row, waits, then wants the other's; on PostgreSQL one of them is ended as a deadlock
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (first, second) in [(1, 2), (2, 1)] {
+                group.addTask {
+                    try await database.write { db in
+                        try await db.raw("UPDATE notes SET weight = weight + 1 WHERE id = \(bind: first)").run()
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await db.raw("UPDATE notes SET weight = weight + 1 WHERE id = \(bind: second)").run()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let weights = try await database.read { db in
+            try await db.raw("SELECT weight FROM notes ORDER BY id").all().map { try $0.decode(column: "weight", as: Double.self) }
+        }
+        // check: the one ended was run again, so both counted, once each
+        #expect(weights == [2, 2])
+        await database.shutdown()
+    }
+
     @Test func concurrentWritesEachKeepTheirOwnValuesAndAFailedOneLeavesNothing() async throws {
         let database = try await freshDatabase()
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
