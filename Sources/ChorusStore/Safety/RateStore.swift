@@ -16,15 +16,16 @@ extension ChorusStore {
     public static func count(_ db: any SQLDatabase, _ limit: Limit, key: String, now: Int64 = ChorusDatabase.now()) async throws {
         let windowStart = now - now % limit.window
         let name = limit.name + ":" + key
-        let current =
-            try await db.raw(
-                """
-                INSERT INTO rate_counts (key, window_start, count) VALUES (\(bind: name), \(bind: windowStart), 1)
-                ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1
-                RETURNING count
-                """
-            ).first()?.int("count") ?? 1
-        let counts = (current, try await previousCount(db, name: name, windowStart: windowStart, window: limit.window))
+        // One statement counts this window and reads the one before (a write on every post: one round trip, not two).
+        let row = try await db.raw(
+            """
+            INSERT INTO rate_counts (key, window_start, count) VALUES (\(bind: name), \(bind: windowStart), 1)
+            ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counts.count + 1
+            RETURNING count, (SELECT p.count FROM rate_counts p WHERE p.key = \(bind: name) AND p.window_start = \(bind: windowStart - limit.window))
+                AS previous
+            """
+        ).first()
+        let counts = (try row?.int("count") ?? 1, try row?.optionalInt64("previous").map(Int.init) ?? 0)
         if estimate(counts, limit: limit, now: now) > Double(limit.count) {
             throw LimitReached(limit: limit, retryAfter: retryAfter(limit: limit, now: now))
         }
