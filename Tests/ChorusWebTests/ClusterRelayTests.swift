@@ -21,4 +21,14 @@ import Testing
         #expect(messages.flatMap(\.events) == voices + [LiveEvent(kind: .magnitude)])
         #expect(ClusterRelay.payloads([], origin: origin).isEmpty)
     }
+
+    @Test func aSendThatNeverEndsDoesNotHoldTheShutdown() async {
+        // setup
+        let clock = ContinuousClock()
+        let start = clock.now
+        // act: one wait that never ends on its own, one of 50 ms
+        await ClusterRelay.first(of: { try? await Task.sleep(for: .seconds(3_600)) }, { try? await Task.sleep(for: .milliseconds(50)) })
+        // check
+        #expect(clock.now - start < .seconds(30))
+    }
 }

@@ -75,10 +75,29 @@ struct ClusterRelay: Service {
                 }
             )
         }
-        // The database closes after this service ends: an announcement still being sent must end first.
+        // The database closes after this service ends: an announcement still being sent must end first, but not hold
+        // the shutdown for good (a statement on a connection PostgreSQL cut can wait forever): after 2 s it is left.
         collector.cancel()
         sender.cancel()
-        await sender.value
+        await Self.first(of: { await sender.value }, { try? await Task.sleep(for: .seconds(2)) })
+    }
+
+    /// Waits until the first of two waits ends; the other is left running (a task group would wait for both).
+    static func first(of one: @escaping @Sendable () async -> Void, _ other: @escaping @Sendable () async -> Void) async {
+        let waiting = Waiting()
+        await withCheckedContinuation { continuation in
+            waiting.continuation.withLock { $0 = continuation }
+            for wait in [one, other] {
+                Task {
+                    await wait()
+                    waiting.continuation.withLock { $0.take() }?.resume()
+                }
+            }
+        }
+    }
+
+    private final class Waiting: Sendable {
+        let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
     }
 
     /// The events as messages from `origin` (a UUID), each under `largestPayload`, in order; totals that changed more than
