@@ -1,5 +1,6 @@
 import ChorusCore
 import Foundation
+import NIOCore
 import Testing
 
 @testable import ChorusWeb
@@ -26,8 +27,9 @@ import Testing
         // setup
         let clock = ContinuousClock()
         let start = clock.now
-        // act: one wait that never ends on its own, one of 50 ms
-        await ClusterRelay.first(of: { try? await Task.sleep(for: .seconds(3_600)) }, { try? await Task.sleep(for: .milliseconds(50)) })
+        // act: a send that never ends on its own, waited for 50 ms
+        let send = Task { _ = try? await Task.sleep(for: .seconds(3_600)) }
+        await ClusterRelay.waitForEnd(of: send, upTo: .milliseconds(50))
         // check
         #expect(clock.now - start < .seconds(30))
     }

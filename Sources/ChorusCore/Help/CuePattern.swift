@@ -138,7 +138,7 @@ struct CueSet: Sendable {
         }
         self.byOpeningWord = byOpeningWord
         self.alwaysRun = alwaysRun
-        pairedFirstWords = Set(byOpeningWord.keys.compactMap { key in key.split(separator: " ").count == 2 ? String(key.prefix { $0 != " " }) : nil })
+        pairedFirstWords = Set(byOpeningWord.keys.compactMap { key in key.firstIndex(of: " ").map { String(key[..<$0]) } })
     }
 
     /// The patterns that can match a text made of these words (and pairs of words), in list order.

@@ -162,7 +162,7 @@ public final class ChorusDatabase: Sendable {
 
     /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `WriteGivenUp`, while
     /// `body` is left to end (or not) on its own. The deadline is a timer on `eventLoop`, not a task of its own.
-    static func withDeadline<T: Sendable>(
+    public static func withDeadline<T: Sendable>(
         _ limit: TimeAmount, on eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {

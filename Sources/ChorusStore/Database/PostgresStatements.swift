@@ -47,8 +47,9 @@ final class PostgresStatements: Sendable {
     /// A named statement failed on `connection`: it goes unnamed there from now on.
     func failed(_ name: String, on connection: PostgresConnection) {
         let first = state.withLock { state in
-            defer { state.failed[connection.id, default: []].insert(name) }
-            return state.failed[connection.id] == nil
+            let first = state.failed[connection.id] == nil
+            state.failed[connection.id, default: []].insert(name)
+            return first
         }
         if first {
             connection.closeFuture.whenComplete { _ in _ = self.state.withLock { $0.failed.removeValue(forKey: connection.id) } }
@@ -76,8 +77,10 @@ struct PostgresStatementDatabase: SQLDatabase {
             // A value of a type not listed below: PostgresKit encodes it, unnamed.
             return try await connection.sql(queryLogLevel: nil).execute(sql: query, onRow)
         }
-        let key = types.isEmpty ? sql : sql + "\u{0}" + types.map { String($0.rawValue) }.joined(separator: ",")
-        guard !binds.isEmpty, let name = statements.name(for: key, on: connection) else {
+        // Statements without binds (BEGIN, COMMIT) stay unnamed: there is nothing to plan, and they are not counted.
+        guard !binds.isEmpty,
+            let name = statements.name(for: sql + "\u{0}" + types.map { String($0.rawValue) }.joined(separator: ","), on: connection)
+        else {
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
                 onRow(row.sql())
             }

@@ -2,6 +2,8 @@ import ChorusCore
 import ChorusStore
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -35,21 +37,12 @@ struct ClusterRelay: Service {
 
     func run() async throws {
         let lastVoice = LastVoiceSeen()
-        let outbound = live.subscribeLocalOnly()
-        // Events wait here while one message is being sent; the next message carries all of them (one NOTIFY for the
-        // voice and the totals a write changed, and far fewer round trips when many people write at once).
-        let pending = PendingEvents()
-        let (wake, waker) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let collector = Task {
-            for await event in outbound {
-                pending.add(event)
-                waker.yield()
-            }
-            waker.finish()
-        }
+        // The events that gathered while one message was being sent go in the next (one NOTIFY for the voice and the
+        // totals a write changed, and far fewer round trips when many people write at once).
+        let waiting = live.relayOutbound()
         let sender = Task {
-            sending: for await _ in wake {
-                for payload in Self.payloads(pending.takeAll(), origin: origin) {
+            sending: for await _ in waiting {
+                for payload in Self.payloads(live.takeOutbound(), origin: origin) {
                     do {
                         try await store.notify(channel: Self.channel, payload: payload)
                     } catch is CancellationError {
@@ -77,27 +70,13 @@ struct ClusterRelay: Service {
         }
         // The database closes after this service ends: an announcement still being sent must end first, but not hold
         // the shutdown for good (a statement on a connection PostgreSQL cut can wait forever): after 2 s it is left.
-        collector.cancel()
         sender.cancel()
-        await Self.first(of: { await sender.value }, { try? await Task.sleep(for: .seconds(2)) })
+        await Self.waitForEnd(of: sender, upTo: .seconds(2))
     }
 
-    /// Waits until the first of two waits ends; the other is left running (a task group would wait for both).
-    static func first(of one: @escaping @Sendable () async -> Void, _ other: @escaping @Sendable () async -> Void) async {
-        let waiting = Waiting()
-        await withCheckedContinuation { continuation in
-            waiting.continuation.withLock { $0 = continuation }
-            for wait in [one, other] {
-                Task {
-                    await wait()
-                    waiting.continuation.withLock { $0.take() }?.resume()
-                }
-            }
-        }
-    }
-
-    private final class Waiting: Sendable {
-        let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    /// Waits for `task` to end, or for `limit`, whichever comes first; the task is left running.
+    static func waitForEnd(of task: Task<Void, Never>, upTo limit: TimeAmount) async {
+        _ = try? await ChorusDatabase.withDeadline(limit, on: MultiThreadedEventLoopGroup.singleton.any(), onTimeout: {}) { await task.value }
     }
 
     /// The events as messages from `origin` (a UUID), each under `largestPayload`, in order; totals that changed more than
@@ -133,17 +112,6 @@ struct ClusterRelay: Service {
         }
         for voice in missed.reversed() {
             live.deliverLocally(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
-        }
-    }
-}
-
-/// Events published here and not yet sent to the other instances.
-private final class PendingEvents: Sendable {
-    private let events = Mutex<[LiveEvent]>([])
-    func add(_ event: LiveEvent) { events.withLock { $0.append(event) } }
-    func takeAll() -> [LiveEvent] {
-        events.withLock { events in
-            defer { events.removeAll() }; return events
         }
     }
 }

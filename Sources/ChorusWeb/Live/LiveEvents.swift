@@ -38,15 +38,25 @@ public struct LiveEvent: Sendable, Equatable, Codable {
 /// misses old events rather than holding memory for everyone.
 public final class LiveEvents: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<LiveEvent>.Continuation]>([:])
-    /// Events published in this process, for the relay to other instances.
-    private let outbound = Mutex<AsyncStream<LiveEvent>.Continuation?>(nil)
+    /// Events published in this process and not yet taken by the relay to other instances (the newest 4,096).
+    private let outbound = Mutex<Outbound?>(nil)
+
+    private struct Outbound {
+        var events: [LiveEvent] = []
+        let wake: AsyncStream<Void>.Continuation
+    }
 
     public init() {}
 
     /// Announces an event to this instance's subscribers and, through the relay, to every other instance.
     public func publish(_ event: LiveEvent) {
         deliverLocally(event)
-        _ = outbound.withLock { $0?.yield(event) }
+        let wake = outbound.withLock { outbound -> AsyncStream<Void>.Continuation? in
+            outbound?.events.append(event)
+            if let count = outbound?.events.count, count > 4_096 { outbound?.events.removeFirst(count - 4_096) }
+            return outbound?.wake
+        }
+        wake?.yield()
     }
 
     /// Announces an event to this instance's subscribers only (events that came from another instance).
@@ -55,11 +65,21 @@ public final class LiveEvents: Sendable {
         for continuation in current { continuation.yield(event) }
     }
 
-    /// The events published in this process, for the one relay that forwards them.
-    func subscribeLocalOnly() -> AsyncStream<LiveEvent> {
-        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
-        outbound.withLock { $0 = continuation }
+    /// For the one relay that forwards the events published in this process: a wake-up whenever some wait, to be taken
+    /// all at once with `takeOutbound()` (one message for all that gathered while the last was being sent).
+    func relayOutbound() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        outbound.withLock { $0 = Outbound(wake: continuation) }
         return stream
+    }
+
+    /// The events waiting for the relay, oldest first; none wait after.
+    func takeOutbound() -> [LiveEvent] {
+        outbound.withLock { outbound in
+            guard let events = outbound?.events else { return [] }
+            outbound?.events = []
+            return events
+        }
     }
 
     /// A stream of events from now on; it ends its subscription when the consumer stops.
