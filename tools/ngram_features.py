@@ -2,6 +2,9 @@
 ReplyText.swift (tokens) and NGramFeatures.swift (Sources/ChorusCore): word unigrams ("w|"), word bigrams with a
 start marker ("b|"), character 3- to 5-grams of each space-padded word ("c|"), hashed with 64-bit FNV-1a and cut to
 52 bits so they survive JSON exactly."""
+import json
+import os
+import re
 import unicodedata
 
 import numpy as np
@@ -10,21 +13,74 @@ from scipy.sparse import csr_matrix
 HASH_MASK = (1 << 52) - 1
 
 
+MASKED_INSULT = "insultmasked"
+_MASKED_WORDS = json.load(open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                     "Sources/ChorusCore/Resources/masked-words.json"), encoding="utf-8"))
+PLACEHOLDERS = set(_MASKED_WORDS["placeholders"])
+MASKABLE = _MASKED_WORDS["maskable"]
+
+
+def _fits(pattern, word, loose):
+    """Whether `word` fits the starred `pattern`: each star one letter, or (loose) each run of stars one or more."""
+    if not loose:
+        return len(pattern) == len(word) and all(p == "*" or p == w for p, w in zip(pattern, word))
+    return re.fullmatch("".join(".+" if run.startswith("*") else re.escape(run)
+                                for run in re.findall(r"\*+|[^*]+", pattern)), word, re.S) is not None
+
+
+def unmasked(token, started_after_star):
+    """A token with stars read as the word it masks (mirror of ReplyText.unmasked)."""
+    if "*" not in token:
+        return token
+    stem = token.rstrip("*")
+    if "*" not in stem and (started_after_star or len(token) - len(stem) == 1):
+        return stem
+    for loose in (False, True):
+        for word in MASKABLE:
+            if _fits(token, word, loose):
+                return word
+    return MASKED_INSULT
+
+
 def tokens(text):
-    """Lower case, accents and apostrophes dropped, "?" kept as a token (mirror of ReplyText.swift)."""
+    """Lower case, accents and apostrophes dropped, "?" kept as a token, masked insults read (mirror of ReplyText.swift)."""
     s = unicodedata.normalize("NFD", text.lower().replace("ß", "ss"))
-    out = []
+    out, current, started_after_star, previous, bracket_opened_at = [], "", False, " ", None
+
+    def flush():
+        nonlocal current
+        if current:
+            out.append(unmasked(current, started_after_star))
+            current = ""
+
     for c in s:
         cat = unicodedata.category(c)
-        if cat == "Mn" or c in "'\u2019\u2018`\u00b4":
-            continue
-        if c == "?":
-            out.append(" ? ")
+        if c in "'\u2019\u2018`\u00b4":
+            pass
+        elif c == "?":
+            flush()
+            out.append("?")
+        elif c == "*" and current and current[-1] not in "0123456789":
+            current += c
+        elif c == "[":
+            flush()
+            bracket_opened_at = len(out)
+        elif c == "]":
+            flush()
+            if bracket_opened_at == len(out) - 1 and out[-1] in PLACEHOLDERS:
+                out[-1] = MASKED_INSULT
+            bracket_opened_at = None
+        elif cat == "Mn":
+            pass
         elif cat.startswith("L") or c in "0123456789":
-            out.append(c)
+            if not current:
+                started_after_star = previous == "*"
+            current += c
         else:
-            out.append(" ")
-    return "".join(out).split()
+            flush()
+        previous = c
+    flush()
+    return out
 
 
 def matrix(hash_sets, index):

@@ -253,4 +253,37 @@ import Testing
         #expect(text.tokens == ["its", "not", "your", "fault", "por", "que", "?"])
         #expect(text.quoted == [false, false, true, false, false, false, false])
     }
+
+    @Test(arguments: [
+        // setup: the tokens tools/ngram_features.py prints for the same replies
+        ("ok [slur], u f***ing b*tch", ["ok", "insultmasked", "u", "fucking", "bitch"]),
+        ("*hugs* 2*3 hugs* sh** x*q", ["hugs", "2", "3", "hugs", "shit", "insultmasked"]),
+        ("[deleted] [ Insulto ] Schl*mpe", ["deleted", "insultmasked", "schlampe"]),
+    ])
+    func maskedInsultsAreReadAsWhatTheyStandFor(reply: String, expected: [String]) {
+        // act
+        let text = ReplyText(reply)
+        // check
+        #expect(text.tokens == expected)
+    }
+
+    @Test(arguments: [
+        ("you [slur]", ReplyLabel.hostile),
+        ("eres una [insulto] y todos lo saben", .hostile),
+        ("tu es une [insulte], voilà", .hostile),
+        ("du bist so eine [Beleidigung]", .hostile),
+        ("você é uma [ofensa] mesmo", .hostile),
+        ("look at this b*tch", .hostile),
+        ("people who call you a [slur] are wrong. I believe you", .supportive),
+        ("te llaman p*ta por hablar, yo te creo", .supportive),
+        ("die Kommentare, die dich Schl*mpe nennen, sind widerlich. Ich glaube dir", .supportive),
+        ("quem te chama de v*dia está errado, eu acredito em você", .supportive),
+        ("*hugs* I believe you", .supportive),
+    ])
+    func maskedInsultsAtTheSurvivorAreHeldAndReportedOnesAreNot(reply: String, expected: ReplyLabel) {
+        // act
+        let verdict = ReplyGuard().classify(reply)
+        // check
+        #expect(verdict.label == expected)
+    }
 }

@@ -74,6 +74,9 @@ extension ReplyLexicon {
             "!isnt the end of the world",
         ],
         .hostile: [
+            "you/youre/ur/u/yourself insultmasked", "youre/ur/are/r a/an/such/still/just/the/nothing insultmasked",
+            "youre/ur/are/r a/an/such/still/just/the _ insultmasked", "insultmasked like you",
+            "ok/okay/stupid/dumb/little/lying/such/typical/crazy/ugly insultmasked",
             "bitch", "bitches", "slut", "sluts", "whore", "whores", "hoe", "hoes", "cunt", "skank", "thot", "retard*",
             "you/youre/ur/your * idiot/idiots/moron/loser/pathetic/disgusting/stupid/dumb/ugly/trash/garbage/psycho/crazy",
             "stupid bitch", "dumb bitch", "what a pathetic/loser/joke", "ugly women", "ugly girls", "shut up", "stfu",

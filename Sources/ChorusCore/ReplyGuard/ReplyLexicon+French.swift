@@ -57,6 +57,7 @@ extension ReplyLexicon {
             "!pas la fin du monde", "malentendu", "mauvaise soiree", "ce drama", "banalise*",
         ],
         .hostile: [
+            "tes/es * insultmasked", "sale/espece/pauvre/typique * insultmasked", "insultmasked comme toi",
             "salope", "salopes", "pute", "putes", "petasse", "connasse", "conne", "pouffiasse", "grognasse", "chienne",
             "tes * idiote/debile/conne/pathetique/ridicule/moche/folle/nulle",
             "tu es * idiote/debile/pathetique/ridicule/moche", "ferme la", "ta gueule", "tg", "tout le monde sen fout",

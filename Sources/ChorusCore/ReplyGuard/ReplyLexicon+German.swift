@@ -55,6 +55,7 @@ extension ReplyLexicon {
             "verharmlost",
         ],
         .hostile: [
+            "du/bist * insultmasked", "insultmasked wie du/dich", "dumme/typische/blode insultmasked",
             "schlampe*", "hure", "nutte", "fotze", "miststuck", "bitch",
             "du * dumme/blode/hassliche/erbarmliche/kuh/idiotin", "dumme kuh", "blode kuh", "idiotin",
             "halt die klappe", "halts maul", "halt dein maul", "interessiert keinen", "interessiert niemanden",

@@ -53,6 +53,7 @@ extension ReplyLexicon {
             "carreira de um homem",
         ],
         .hostile: [
+            "voce/vc/tu/es * insultmasked", "sua insultmasked", "insultmasked como voce/vc/tu", "tipica insultmasked",
             "vadia*", "puta", "putas", "piranha", "vagabunda", "biscate", "cadela", "vaca", "burra", "otaria",
             "voce e * burra/idiota/patetica/ridicula/feia/nojenta/louca", "cala a boca", "ninguem liga",
             "ninguem se importa", "vai se matar", "se mata", "morra", "eu sei onde voce mora", "vai ver o que",

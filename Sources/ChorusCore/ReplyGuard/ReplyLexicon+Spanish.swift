@@ -58,6 +58,7 @@ extension ReplyLexicon {
             "cultura de la cancelacion", "banaliza*", "pasar pagina",
         ],
         .hostile: [
+            "eres/sos * insultmasked", "tu/vos/oye insultmasked", "insultmasked como tu/vos", "pinche/maldita/estupida/tipica/vaya insultmasked",
             "puta", "putas", "zorra", "zorras", "guarra", "perra", "golfa", "furcia", "fulana",
             "eres * imbecil/idiota/estupida/tonta/patetica/ridicula/asquerosa/fea/subnormal", "las feas", "idiota",
             "gilipollas", "subnormal", "retrasada", "callate", "nadie te pregunto", "a nadie le importa", "muerete",

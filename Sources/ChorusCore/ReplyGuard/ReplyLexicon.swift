@@ -2,7 +2,8 @@
 ///
 /// The lists are written from how victim-blaming, disbelief, "why" questions, minimising and abuse are usually
 /// phrased, not copied from any data set. Spelling is folded the way `ReplyText` folds it: lower case, no accents,
-/// no apostrophes ("didn't" -> "didnt", "c'est" -> "cest").
+/// no apostrophes ("didn't" -> "didnt", "c'est" -> "cest"), starred words unmasked; `insultmasked` is a bracketed
+/// placeholder for an insult ("[slur]").
 enum ReplyLexicon {
     /// Every pattern of every language (the guard does not need to know the reply's language).
     static let all: [ReplyPattern] = [english, spanish, french, german, portuguese].flatMap { groups in
@@ -27,6 +28,14 @@ enum ReplyLexicon {
         "demanderont", "explication", "dexplication", "sagt", "sagen", "gesagt", "sagte", "sagten", "fragt", "fragen",
         "fragten", "gefragt", "erklarung", "schuldest", "diz", "dizem", "disse", "disseram", "dizer", "perguntam",
         "perguntar", "perguntas", "perguntarao", "explicacao", "disser", "disserem", "call", "calls",
+        "calling", "called", "llama", "llaman", "llamo", "llamaron", "llamen", "llamar", "llamandola", "llamandote",
+        "traite", "traitent", "traiter", "traitee", "traitait", "retraite", "chama", "chamam", "chamou", "chamaram",
+        "chamar", "chamada", "chamado", "chamando", "xinga", "xingam", "xingou", "xingar", "nennt", "nennen",
+    ]
+
+    /// German puts the reporting verb after the words reported: "die Kommentare, die sie *** nennen".
+    static let reportingAfter: Set<String> = [
+        "nennt", "nennen", "genannt", "nannte", "nannten", "beschimpft", "beschimpfen",
     ]
 
     /// Concessions that turn a phrase around like a negation: "*even if* it was years ago, it matters", "*peu importe*

@@ -50,6 +50,12 @@ struct ReplyPhrasebook: Sendable {
                 return true
             }
         }
+        let after = range.upperBound..<min(range.upperBound + 2, tokens.count)
+        if after.contains(where: { ReplyLexicon.reportingAfter.contains(tokens[$0]) }),
+            !text.breakAfter[range.upperBound - 1]
+        {
+            return true
+        }
         let reportWindow = text.window(before: range.lowerBound, count: 5)
         return reportWindow.contains { index in
             ReplyLexicon.reporting.contains(tokens[index]) && !(index > 0 && ReplyLexicon.reportingSofteners.contains(tokens[index - 1]))

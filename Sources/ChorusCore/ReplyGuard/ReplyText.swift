@@ -1,4 +1,9 @@
+import Foundation
+
 /// A reply folded into comparable word tokens: lower case, accents and apostrophes dropped, "?" kept as a token.
+///
+/// Masked insults are read as what they stand for: a starred word ("b*tch", "f***ing") becomes the first word of
+/// `maskable` it fits, and a bracketed placeholder ("[slur]", "[insulto]") becomes `maskedInsult`.
 ///
 /// Mirrors `tokens()` in tools/ngram_features.py (both trainers use it); change both together.
 struct ReplyText: Sendable {
@@ -15,9 +20,12 @@ struct ReplyText: Sendable {
         var breakAfter: [Bool] = []
         var current = String.UnicodeScalarView()
         var inQuote = false
+        var startedAfterStar = false
+        var previous: Unicode.Scalar = " "
+        var bracketOpenedAt: Int?
         func flush() {
             if !current.isEmpty {
-                tokens.append(String(current))
+                tokens.append(Self.unmasked(String(current), startedAfterStar: startedAfterStar))
                 quoted.append(inQuote)
                 breakAfter.append(false)
                 current = String.UnicodeScalarView()
@@ -25,6 +33,7 @@ struct ReplyText: Sendable {
         }
         let folded = text.lowercased().replacingOccurrences(of: "ß", with: "ss").decomposedStringWithCanonicalMapping
         for scalar in folded.unicodeScalars {
+            defer { previous = scalar }
             switch scalar {
             case "'", "\u{2019}", "\u{2018}", "`", "\u{00B4}":
                 continue
@@ -36,10 +45,22 @@ struct ReplyText: Sendable {
             case "\"", "\u{201C}", "\u{201D}", "\u{201E}", "\u{00AB}", "\u{00BB}":
                 flush()
                 inQuote.toggle()
+            case "*" where current.last.map { !("0"..."9").contains($0) } ?? false:
+                current.append(scalar)
+            case "[":
+                flush()
+                bracketOpenedAt = tokens.count
+            case "]":
+                flush()
+                if bracketOpenedAt == tokens.count - 1, Self.placeholders.contains(tokens[tokens.count - 1]) {
+                    tokens[tokens.count - 1] = Self.maskedInsult
+                }
+                bracketOpenedAt = nil
             default:
                 if scalar.properties.generalCategory == .nonspacingMark {
                     continue
                 } else if Self.isWordScalar(scalar) {
+                    if current.isEmpty { startedAfterStar = previous == "*" }
                     current.append(scalar)
                 } else {
                     flush()
@@ -51,6 +72,56 @@ struct ReplyText: Sendable {
         self.tokens = tokens
         self.quoted = quoted
         self.breakAfter = breakAfter
+    }
+
+    /// The token a bracketed placeholder for an insult becomes.
+    static let maskedInsult = "insultmasked"
+
+    /// Placeholders written in brackets where an insult or slur was ("[slur]", "[Beleidigung]"), and words people write
+    /// with stars ("b*tch"), folded; a starred word becomes the first of `maskable` that fits it, first with one letter
+    /// a star, then with any run of letters a run of stars. Shared with tools/ngram_features.py (masked-words.json).
+    private struct MaskedWords: Decodable {
+        let placeholders: Set<String>
+        let maskable: [String]
+
+        static let bundled: MaskedWords = {
+            guard let url = Bundle.module.url(forResource: "masked-words", withExtension: "json"),
+                let data = try? Data(contentsOf: url), let words = try? JSONDecoder().decode(MaskedWords.self, from: data)
+            else { return MaskedWords(placeholders: [], maskable: []) }
+            return words
+        }()
+    }
+
+    static var placeholders: Set<String> { MaskedWords.bundled.placeholders }
+    static var maskable: [String] { MaskedWords.bundled.maskable }
+
+    /// A token with stars in it, read as the word it masks: "b*tch" -> "bitch"; stars around a word are emphasis
+    /// ("*hugs*" -> "hugs"), as is one star after it; a masked word not in `maskable` becomes `maskedInsult`.
+    static func unmasked(_ token: String, startedAfterStar: Bool) -> String {
+        guard token.unicodeScalars.contains("*") else { return token }
+        let letters = Array(token.unicodeScalars)
+        var end = letters.count
+        while letters[end - 1] == "*" { end -= 1 }
+        let stem = letters[..<end]
+        if !stem.contains("*"), startedAfterStar || letters.count - end == 1 { return String(String.UnicodeScalarView(stem)) }
+        for looseStars in [false, true] {
+            if let word = maskable.first(where: { fits(letters[...], Array($0.unicodeScalars)[...], looseStars: looseStars) }) {
+                return word
+            }
+        }
+        return maskedInsult
+    }
+
+    /// Whether `word` fits the starred `pattern`: each star one letter, or with `looseStars` each run of stars one or
+    /// more letters.
+    private static func fits(_ pattern: ArraySlice<Unicode.Scalar>, _ word: ArraySlice<Unicode.Scalar>, looseStars: Bool) -> Bool {
+        guard let first = pattern.first else { return word.isEmpty }
+        guard first == "*" else {
+            return word.first == first && fits(pattern.dropFirst(), word.dropFirst(), looseStars: looseStars)
+        }
+        guard looseStars else { return !word.isEmpty && fits(pattern.dropFirst(), word.dropFirst(), looseStars: false) }
+        let rest = pattern.drop { $0 == "*" }
+        return word.indices.contains { fits(rest, word[($0 + 1)...], looseStars: true) }
     }
 
     private static let breaks: Set<Unicode.Scalar> = [".", ";", "!", "\n", "\u{2026}", "\u{00A1}", "\u{00BF}"]
