@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let english: [ReplyLabel: [String]] = [
         .blaming: [
+            "he thought you wanted", "thought you were interested", "if you kept texting/replying/answering/talking",
             "what did/do you expect", "what were you expecting", "what else did you expect",
             "what did you think * happen", "you should have/of known", "you shouldve known",
             "you should have/of been more/careful/smarter", "should have been more careful",
@@ -21,6 +22,8 @@ extension ReplyLexicon {
             "mixed signals", "wrong signals", "protect themselves better", "expect nothing to happen",
         ],
         .disbelief: [
+            "!doesnt/dont add up", "i was there that night/evening/day", "!nothing happened that night", "nobody else remembers", "only you remember",
+            "you claim he", "you claim to", "if it even happened", "if that even happened", "if it ever happened",
             "!dont/cant believe a word", "!do not believe a word", "!dont/cant believe you/this/it/that",
             "!not believing this/it", "!not buying it", "!dont buy it", "hard to believe", "doubt it", "i doubt",
             "yeah right", "sure jan", "nice story", "pics or it", "!didnt happen", "!never happened", "made * up",
@@ -50,6 +53,7 @@ extension ReplyLexicon {
             "so you just kept", "did you lead him", "!you didnt report it", "!how come nobody/no",
         ],
         .minimizing: [
+            "!by todays standards/rules", "normal back then", "different back then", "things were different back then",
             "men get * too", "men are * harassed/raped/assaulted/abused too",
             "men * harassed/raped/assaulted/abused too", "happens to men too", "what about men", "what about the men",
             "what about all the men", "!not all men", "notallmen", "just a joke", "only a joke", "just joking",

@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let french: [ReplyLabel: [String]] = [
         .blaming: [
+            "il a cru que tu voulais", "il a cru que ca tinteressait", "si tu continuais a lui",
             "tu tattendais a quoi", "tattendais a quoi", "tu tattendais * quoi",
             "tu pensais quil allait se passer quoi", "tu las cherche", "tu las bien cherche", "tu las voulu",
             "tes mise toute seule", "tes mise dans", "tu ty es mise", "ta faute", "de ta faute", "en partie ta faute",
@@ -14,6 +15,8 @@ extension ReplyLexicon {
             "etre deux pour", "chercher les ennuis", "plus malignes", "mieux se proteger", "sattendre a ce quil",
         ],
         .disbelief: [
+            "!colle/collent pas", "!tient pas debout", "jetais la ce soir", "!il sest rien passe", "!il ne sest rien passe",
+            "si ca sest vraiment passe", "si cest vraiment arrive", "que tu dis avoir",
             "!je nen crois pas", "!je ne te crois pas", "!je te crois pas", "!jy crois pas", "!ny crois pas",
             "des preuves", "preuves", "!jamais arrive", "histoire inventee", "inventee", "inventes", "tu inventes",
             "mytho*", "menteuse", "tu mens", "mensonge*", "fausse accusation", "fausses accusations", "accuses a tort",
@@ -40,6 +43,7 @@ extension ReplyLexicon {
             "!comment ca se fait que personne",
         ],
         .minimizing: [
+            "!yeux daujourdhui", "cetait normal", "a lepoque cetait",
             "les hommes aussi se font", "les hommes aussi sont harceles/agresses/violes", "aux hommes aussi",
             "!pas tous les hommes", "notallmen", "juste une blague", "une blague", "cetait pour rire", "pour rigoler",
             "un compliment", "flatteur", "flattee", "!cest pas si grave", "!pas si grave", "!nest pas si grave",

@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let german: [ReplyLabel: [String]] = [
         .blaming: [
+            "dachte er * du willst", "dachte * du willst was", "wenn du ihm weiter",
             "was hast du erwartet", "was hast du denn erwartet", "was erwartest du", "was dachtest du * passiert",
             "selbst schuld", "selber schuld", "deine schuld", "mitschuld", "teil der schuld", "schuld liegt bei dir",
             "!hattest nicht", "!hattest du nicht", "hattest es besser wissen", "besser wissen mussen",
@@ -15,6 +16,8 @@ extension ReplyLexicon {
             "besser schutzen", "leichtsinnig", "erwarten dass nichts passiert",
         ],
         .disbelief: [
+            "passt * nicht zusammen", "ich war * dabei", "!da war nichts", "!ist nichts passiert", "nur du erinnerst dich", "wenn das * passiert ist",
+            "falls das * passiert ist", "die du angeblich",
             "!glaube kein wort", "!glaub kein wort", "!glaube ich nicht", "!glaub ich nicht", "!ich glaube dir nicht",
             "!nie passiert", "beweise", "ausgedacht", "erfunden", "du lugst", "lugnerin", "lugen",
             "falschbeschuldigung*", "falsche beschuldigung*", "falsch beschuldigt", "fur aufmerksamkeit",
@@ -38,6 +41,7 @@ extension ReplyLexicon {
             "!und du hast nicht/nix/nichts", "!du hast es nicht angezeigt",
         ],
         .minimizing: [
+            "!heutigen augen", "damals war das normal", "war das normal", "war damals normal",
             "manner werden auch", "!nicht alle manner", "notallmen", "nur ein witz", "nur spass", "war ein witz",
             "ein kompliment", "nur ein kompliment", "schmeichel*", "!nicht so schlimm", "!ist doch nicht so",
             "!halb so wild", "!keine grosse sache", "ubertreibst", "ubertrieben", "hysterisch", "komm drueber weg",

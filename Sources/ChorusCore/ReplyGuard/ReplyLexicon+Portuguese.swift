@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let portuguese: [ReplyLabel: [String]] = [
         .blaming: [
+            "achou que voce/vc queria", "se voce/vc continuava respondendo/conversando",
             "o que voce esperava", "que voce esperava", "esperava o que", "achou que ia acontecer o que", "culpa sua",
             "sua culpa", "culpa e sua", "parte da culpa", "em parte culpa",
             "!nao devia/deveria ter/estar/ir/ido/aceitar/sair/beber/confiar", "voce devia ter imaginado",
@@ -14,6 +15,8 @@ extension ReplyLexicon {
             "isso que da ficar/ir/beber/sair/usar/aceitar",
         ],
         .disbelief: [
+            "!nao bate/batem", "eu estava la naquela noite", "!nao aconteceu nada", "so voce lembra", "se e que aconteceu", "do nada voce lembra",
+            "que voce diz que tem",
             "!nao acredito em uma", "!nao acredito em nada", "!nao acredito nisso", "!nao acredito em voce",
             "cade as provas", "provas", "senao nao aconteceu", "!nunca aconteceu", "inventado", "inventada", "inventou",
             "mentirosa", "mentira", "voce mente", "esta mentindo", "acusacao falsa", "acusacoes falsas",
@@ -37,6 +40,7 @@ extension ReplyLexicon {
             "o que te impediu", "deu mole", "!nao denunciou ?", "e nao chamou", "e nao pensou", "ficou voltando",
         ],
         .minimizing: [
+            "!olhos de hoje", "isso era normal", "era normal antigamente",
             "homens tambem sao", "homens tambem sofrem", "homem tambem sofre", "!nem todo homem",
             "!nem todos os homens", "notallmen", "so uma brincadeira", "era brincadeira", "so brincadeira", "e elogio",
             "um elogio", "so um elogio", "!nao e pra tanto", "!nao foi pra tanto", "!nao e nada demais", "exagerando",

@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let spanish: [ReplyLabel: [String]] = [
         .blaming: [
+            "penso/creyo que querias", "si seguias respondiendo/contestando/escribiendo",
             "que esperabas", "que te esperabas", "que creias que iba a pasar", "que pensabas que iba a pasar",
             "te lo buscaste", "te lo has buscado", "tu te lo buscaste", "te metiste en", "te metiste tu", "tu culpa",
             "culpa tuya", "culpa es tuya", "parte de la culpa", "en parte * culpa", "!no deberias haber",
@@ -16,6 +17,8 @@ extension ReplyLexicon {
             "esperar que no pase nada",
         ],
         .disbelief: [
+            "!no cuadra/cuadran", "yo estaba alli/ahi esa noche", "!no paso nada esa noche", "solo tu te acuerdas", "nadie mas se acuerda",
+            "si es que paso", "si es que ocurrio", "que dices que tienes",
             "!no me creo", "!no te creo", "!no creo nada", "!no creo que", "fotos o no paso", "o no paso",
             "!nunca paso", "!no paso", "inventado", "inventada", "te lo inventas", "te lo has inventado", "es mentira",
             "todo mentira", "puras mentiras", "mientes", "mentirosa*", "denuncia falsa", "denuncias falsas",
@@ -41,6 +44,7 @@ extension ReplyLexicon {
             "que te impidio", "le diste pie", "seguiste volviendo", "y no se te ocurrio",
         ],
         .minimizing: [
+            "!ojos de hoy", "era lo normal", "antes era normal", "eso era normal",
             "a los hombres tambien", "los hombres tambien * acosan/violan/abusan", "y que pasa con los hombres",
             "!no todos los hombres", "!no todos somos", "solo una broma", "era broma", "es broma", "una bromita",
             "un piropo", "solo un piropo", "halago", "!no es para tanto", "!no fue para tanto",
