@@ -279,25 +279,18 @@ import Testing
         ("die Kommentare, die dich Schl*mpe nennen, sind widerlich. Ich glaube dir", .supportive),
         ("quem te chama de v*dia está errado, eu acredito em você", .supportive),
         ("*hugs* I believe you", .supportive),
+        // common tropes, one per language
+        ("hmm, something in your story doesn't add up", .disbelief),
+        ("yo estaba ahí esa noche y no pasó nada", .disbelief),
+        ("c'était normal à l'époque, on ne juge pas ça avec les yeux d'aujourd'hui", .minimizing),
+        ("wenn du ihm weiter geschrieben hast, dachte er halt, du willst was", .blaming),
+        ("se você continuava respondendo, ele achou que você queria", .blaming),
     ])
-    func maskedInsultsAtTheSurvivorAreHeldAndReportedOnesAreNot(reply: String, expected: ReplyLabel) {
+    func maskedInsultsAtTheSurvivorAndCommonTropesAreHeldAndReportedInsultsAreNot(reply: String, expected: ReplyLabel) {
         // act
         let verdict = ReplyGuard().classify(reply)
         // check
         #expect(verdict.label == expected)
     }
 
-    @Test(arguments: [
-        ("hmm, something in your story doesn't add up", ReplyLabel.disbelief),
-        ("yo estaba ahí esa noche y no pasó nada", .disbelief),
-        ("c'était normal à l'époque, on ne juge pas ça avec les yeux d'aujourd'hui", .minimizing),
-        ("wenn du ihm weiter geschrieben hast, dachte er halt, du willst was", .blaming),
-        ("se você continuava respondendo, ele achou que você queria", .blaming),
-    ])
-    func commonTropesAreHeldInEachLanguage(reply: String, expected: ReplyLabel) {
-        // act
-        let verdict = ReplyGuard().classify(reply)
-        // check
-        #expect(verdict.label == expected)
-    }
 }
