@@ -36,8 +36,11 @@ struct Classify: ParsableCommand {
         @Option(help: "A labelled JSON Lines file (`text`, `label`, `lang`): print precision and recall instead.")
         var evaluate: String?
 
+        @Option(help: "A model JSON written by tools/train_crisis.py (default: the shipped one).")
+        var model: String?
+
         func run() throws {
-            let detector = CrisisDetector()
+            let detector = try model.map { try CrisisDetector(modelAt: $0) } ?? CrisisDetector()
             if let evaluate {
                 print(CrisisEvaluation(examples: try CrisisEvaluation.loadWithLanguage(jsonLinesAt: evaluate), detector: detector).report)
                 return

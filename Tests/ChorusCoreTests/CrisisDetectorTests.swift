@@ -71,8 +71,13 @@ struct CrisisDetectorTests {
     }
 
     @Test(
-        "Supporters' replies, news and figures of speech are not crisis",
+        "Supporters' replies, news, figures of speech and everyday posts are not crisis",
         arguments: [
+            "the bus is late",
+            "hello world",
+            "le bus est en retard",
+            "der bus ist zu spät",
+            "o onibus ta atrasado",
             "If you're in danger, call 911. I believe you.",
             "If you ever feel like you want to die, please call 988. You matter.",
             "This traffic is killing me",
