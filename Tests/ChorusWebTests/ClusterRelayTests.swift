@@ -32,5 +32,6 @@ import Testing
         await ClusterRelay.waitForEnd(of: send, upTo: .milliseconds(50))
         // check
         #expect(clock.now - start < .seconds(30))
+        send.cancel()
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// A reply folded into comparable word tokens: lower case, accents and apostrophes dropped, "?" kept as a token.
 ///
-/// Masked insults are read as what they stand for: a starred word ("b*tch", "f***ing") becomes the first word of
-/// `maskable` it fits, and a bracketed placeholder ("[slur]", "[insulto]") becomes `maskedInsult`.
+/// Masked insults are read as what they stand for: a starred word ("b*tch", "f***ing") becomes the first masked word
+/// it fits (masked-words.json), and a bracketed placeholder ("[slur]", "[insulto]") becomes `maskedInsult`.
 ///
 /// Mirrors `tokens()` in tools/ngram_features.py (both trainers use it); change both together.
 struct ReplyText: Sendable {
@@ -52,7 +52,7 @@ struct ReplyText: Sendable {
                 bracketOpenedAt = tokens.count
             case "]":
                 flush()
-                if bracketOpenedAt == tokens.count - 1, Self.placeholders.contains(tokens[tokens.count - 1]) {
+                if bracketOpenedAt == tokens.count - 1, Self.maskedWords.placeholders.contains(tokens[tokens.count - 1]) {
                     tokens[tokens.count - 1] = Self.maskedInsult
                 }
                 bracketOpenedAt = nil
@@ -83,20 +83,18 @@ struct ReplyText: Sendable {
     private struct MaskedWords: Decodable {
         let placeholders: Set<String>
         let maskable: [String]
-
-        static let bundled: MaskedWords = {
-            guard let url = Bundle.module.url(forResource: "masked-words", withExtension: "json"),
-                let data = try? Data(contentsOf: url), let words = try? JSONDecoder().decode(MaskedWords.self, from: data)
-            else { return MaskedWords(placeholders: [], maskable: []) }
-            return words
-        }()
     }
 
-    static var placeholders: Set<String> { MaskedWords.bundled.placeholders }
-    static var maskable: [String] { MaskedWords.bundled.maskable }
+    private static let maskedWords: (placeholders: Set<String>, maskable: [[Unicode.Scalar]]) = {
+        guard let url = Bundle.module.url(forResource: "masked-words", withExtension: "json"),
+            let data = try? Data(contentsOf: url), let words = try? JSONDecoder().decode(MaskedWords.self, from: data)
+        else { return ([], []) }
+        // Split into scalars once, not for every starred word.
+        return (words.placeholders, words.maskable.map { Array($0.unicodeScalars) })
+    }()
 
     /// A token with stars in it, read as the word it masks: "b*tch" -> "bitch"; stars around a word are emphasis
-    /// ("*hugs*" -> "hugs"), as is one star after it; a masked word not in `maskable` becomes `maskedInsult`.
+    /// ("*hugs*" -> "hugs"), as is one star after it; a masked word not in the list becomes `maskedInsult`.
     static func unmasked(_ token: String, startedAfterStar: Bool) -> String {
         guard token.unicodeScalars.contains("*") else { return token }
         let letters = Array(token.unicodeScalars)
@@ -105,8 +103,8 @@ struct ReplyText: Sendable {
         let stem = letters[..<end]
         if !stem.contains("*"), startedAfterStar || letters.count - end == 1 { return String(String.UnicodeScalarView(stem)) }
         for looseStars in [false, true] {
-            if let word = maskable.first(where: { fits(letters[...], Array($0.unicodeScalars)[...], looseStars: looseStars) }) {
-                return word
+            if let word = maskedWords.maskable.first(where: { fits(letters[...], $0[...], looseStars: looseStars) }) {
+                return String(String.UnicodeScalarView(word))
             }
         }
         return maskedInsult

@@ -1,5 +1,6 @@
 import ChorusCore
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Something that happened, for pages and apps listening live.
@@ -42,7 +43,8 @@ public final class LiveEvents: Sendable {
     private let outbound = Mutex<Outbound?>(nil)
 
     private struct Outbound {
-        var events: [LiveEvent] = []
+        static let limit = 4_096
+        var events = CircularBuffer<LiveEvent>(initialCapacity: 16)
         let wake: AsyncStream<Void>.Continuation
     }
 
@@ -52,9 +54,12 @@ public final class LiveEvents: Sendable {
     public func publish(_ event: LiveEvent) {
         deliverLocally(event)
         let wake = outbound.withLock { outbound -> AsyncStream<Void>.Continuation? in
-            outbound?.events.append(event)
-            if let count = outbound?.events.count, count > 4_096 { outbound?.events.removeFirst(count - 4_096) }
-            return outbound?.wake
+            guard var current = outbound.take() else { return nil }
+            // A ring: while the relay is behind, the oldest event gives way in constant time.
+            if current.events.count == Outbound.limit { current.events.removeFirst() }
+            current.events.append(event)
+            outbound = current
+            return current.wake
         }
         wake?.yield()
     }
@@ -77,8 +82,8 @@ public final class LiveEvents: Sendable {
     func takeOutbound() -> [LiveEvent] {
         outbound.withLock { outbound in
             guard let events = outbound?.events else { return [] }
-            outbound?.events = []
-            return events
+            outbound?.events.removeAll(keepingCapacity: true)
+            return Array(events)
         }
     }
 
