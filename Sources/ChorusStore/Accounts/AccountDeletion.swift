@@ -22,6 +22,7 @@ extension ChorusStore {
             try await db.raw("DELETE FROM oauth_codes WHERE account_id = \(bind: id)").run()
             if voices == .keepAnonymously {
                 try await db.raw("UPDATE voices SET visibility = 'anonymous' WHERE account_id = \(bind: id) AND visibility = 'public'").run()
+                try await Self.recountShownVoices(of: id, db)
             }
             try await db.raw(
                 """
@@ -66,6 +67,7 @@ extension ChorusStore {
         }
         if voices == .keepAnonymously {
             try await db.raw("UPDATE voices SET visibility = 'anonymous' WHERE account_id = \(bind: id) AND visibility = 'public'").run()
+            try await recountShownVoices(of: id, db)
         }
     }
 

@@ -2,8 +2,8 @@ import ChorusCore
 import SQLKit
 
 extension ChorusStore {
-    /// Recounts every magnitude cell and hashtag trend from the voices and beliefs themselves, in one transaction
-    /// (after a bulk load, or to check the running counts).
+    /// Recounts every magnitude cell and hashtag trend, and each account's shown voices, from the voices and beliefs
+    /// themselves, in one transaction (after a bulk load, or to check the running counts).
     public func rebuildMagnitude() async throws {
         try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
             for table in ["magnitude_people", "magnitude_cell_parts", "tag_day_accounts", "tag_day_parts"] {
@@ -30,6 +30,7 @@ extension ChorusStore {
                 WHERE c.account_id = accounts.id
                 """
             ).run()
+            for statement in Migration.m0012Recount { try await db.raw(SQLQueryString(statement)).run() }
             let counts: [(Counter, String)] = [
                 (.meTooPeople, "SELECT COUNT(*) AS n FROM accounts WHERE metoo_voices > 0"),
                 (.beliefs, "SELECT COUNT(*) AS n FROM beliefs"),

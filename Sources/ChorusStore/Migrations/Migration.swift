@@ -29,6 +29,7 @@ public enum Migrations {
         .m0009QuietSuspensions,
         .m0010VoicesCountedPerAccount,
         .m0011CountsInParts,
+        .m0012ShownVoicesPerAccount,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

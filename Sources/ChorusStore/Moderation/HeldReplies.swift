@@ -36,6 +36,7 @@ extension ChorusStore {
             if screening.state == .visible, let parent = draft.inReplyTo {
                 try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parent)").run()
             }
+            if screening.state == .visible { try await Self.recountShownVoices(of: accountID, db) }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
             return voice
         }

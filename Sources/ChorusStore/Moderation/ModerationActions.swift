@@ -136,7 +136,7 @@ extension ChorusStore {
 
     /// Moves a voice between states, keeping its parent's reply count right.
     static func setVoiceState(_ voiceID: Int64, from allowed: Set<VoiceState>, to state: VoiceState, _ db: any SQLDatabase) async throws {
-        guard let row = try await db.raw("SELECT state, kind, in_reply_to_id FROM voices WHERE id = \(bind: voiceID)").first() else {
+        guard let row = try await db.raw("SELECT account_id, state, kind, in_reply_to_id FROM voices WHERE id = \(bind: voiceID)").first() else {
             throw Refusal(.gone, "This voice has been deleted by its writer.")
         }
         let current = VoiceState(rawValue: try row.string("state")) ?? .hidden
@@ -150,6 +150,7 @@ extension ChorusStore {
             try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: Int64(state == .visible ? 1 : -1)) WHERE id = \(bind: parent)")
                 .run()
         }
+        if (current == .visible) != (state == .visible) { try await recountShownVoices(of: try row.int64("account_id"), db) }
     }
 
     /// Suspends the author of a voice. Through an anonymous voice (or the author's reply in their anonymous thread) the

@@ -55,20 +55,22 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
+            let shown: Int64 = Self.isShown(visibility, screening.state) ? 1 : 0
             switch draft.kind {
             case .meToo:
                 let row = try await db.raw(
-                    "UPDATE accounts SET metoo_voices = metoo_voices + 1 WHERE id = \(bind: accountID) RETURNING metoo_voices"
+                    """
+                    UPDATE accounts SET metoo_voices = metoo_voices + 1, shown_voices = shown_voices + \(bind: shown) WHERE id = \(bind: accountID)
+                    RETURNING metoo_voices
+                    """
                 ).first()
                 if try row?.int("metoo_voices") == 1 { try await Self.add(1, to: .meTooPeople, db) }
-            case .pledge:
-                try await Self.add(1, to: .pledges, db)
-            case .reply:
-                if screening.state == .visible, let parentID = draft.inReplyTo {
+            case .pledge, .reply, .note:
+                if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }
+                if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
                     try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
                 }
-            case .note:
-                break
+                if shown == 1 { try await db.raw("UPDATE accounts SET shown_voices = shown_voices + 1 WHERE id = \(bind: accountID)").run() }
             }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
@@ -133,6 +135,7 @@ extension ChorusStore {
             }
         }
         try await db.raw("DELETE FROM voices WHERE \(unsafeRaw: condition)").run()
+        for account in Set(try rows.map { try $0.int64("account_id") }).sorted() { try await recountShownVoices(of: account, db) }
         try await add(-beliefs, to: .beliefs, db)
         try await add(-pledges, to: .pledges, db)
         for (account, count) in meTooByAccount {
