@@ -113,7 +113,7 @@ import Testing
         // setup
         let database = try await freshDatabase()
         // act: the same slow write, under a limit it exceeds, then under one it doesn't
-        await #expect(throws: WriteGivenUp.self) {
+        await #expect(throws: TimeLimitReached.self) {
             try await database.write(limit: .milliseconds(200)) { db in
                 try await db.raw("INSERT INTO notes (id, body) VALUES (1, 'too slow')").run()
                 try await db.raw("SELECT pg_sleep(1)").run()
@@ -128,6 +128,27 @@ import Testing
             try await db.raw("SELECT body FROM notes ORDER BY id").all().map { try $0.decode(column: "body", as: String.self) }
         }
         #expect(bodies == ["in time"])
+        await database.shutdown()
+    }
+
+    @Test(.enabled(if: TestDatabase.isPostgres, "the time limit is PostgreSQL's: SQLite's reads are local"))
+    func aReadPastItsLimitIsGivenUpAndTheNextReadsGoOn() async throws {
+        // setup
+        let database = try await freshDatabase()
+        // act
+        let started = ContinuousClock.now
+        await #expect(throws: TimeLimitReached.self) {
+            try await database.read(limit: .milliseconds(200)) { db in try await db.raw("SELECT pg_sleep(5)").run() }
+        }
+        let waited = ContinuousClock.now - started
+        var answers: [Int] = []
+        for number in 1...20 {
+            let answer = try await database.read { db in try await db.raw("SELECT \(bind: number) AS n").first()?.decode(column: "n", as: Int.self) }
+            answers.append(answer ?? 0)
+        }
+        // check: the caller was answered at the limit, not after the statement, and the pool serves every read after it
+        #expect(waited < .seconds(4))
+        #expect(answers == Array(1...20))
         await database.shutdown()
     }
 }

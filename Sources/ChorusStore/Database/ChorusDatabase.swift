@@ -24,6 +24,8 @@ public final class ChorusDatabase: Sendable {
 
     /// How long a write may wait on PostgreSQL before it is given up (see `write`).
     public static let writeLimit: TimeAmount = .seconds(30)
+    /// How long a read may wait on PostgreSQL before it is given up (see `read`): a request's reads take milliseconds.
+    public static let readLimit: TimeAmount = .seconds(30)
     /// How many times a PostgreSQL transaction ended by a conflict with another one is run in all.
     static let conflictAttempts = 3
     /// The limit for bulk maintenance run by an operator (a recount, a benchmark seed), which may rightly take minutes.
@@ -76,24 +78,7 @@ public final class ChorusDatabase: Sendable {
             // Each write is its own transaction, side by side with the others. (Batching them, as for SQLite, was
             // measured slower: one connection's round trips then bound every write.)
             writer = .concurrent { [logger] limit, work in
-                let connection = try await postgresPool.requestConnection(logger: logger).get()
-                let released = Once()
-                let release: @Sendable () -> Void = {
-                    if released.claim() { postgresPool.releaseConnection(connection, logger: logger) }
-                }
-                // A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the
-                // connection does not end the wait). After the limit (30 s for a request's write) the write is given up:
-                // its caller gets a 503, and its connection is closed (so it can't commit later) and handed back.
-                return try await Self.withDeadline(
-                    limit, on: connection.eventLoop,
-                    onTimeout: {
-                        logger.warning(
-                            "A write waited \(limit.nanoseconds / 1_000_000_000) s on PostgreSQL; it is refused and its connection closed.")
-                        connection.close().whenComplete { _ in release() }
-                    }
-                ) {
-                    defer { release() }
-                    let db = PostgresStatementDatabase(connection: connection, statements: statements)
+                try await Self.withConnection(from: postgresPool, statements, limit: limit, logger: logger) { db in
                     var attempt = 1
                     while true {
                         try await db.raw("BEGIN").run()
@@ -114,18 +99,45 @@ public final class ChorusDatabase: Sendable {
         }
     }
 
+    /// Runs `body` on a pooled PostgreSQL connection, or gives up on it after `limit`.
+    ///
+    /// A connection cut while PostgreSQL restarts can leave a statement waiting for good (closing the connection does
+    /// not end the wait). After the limit the caller gets `TimeLimitReached` (a 503), and the connection is closed (so a
+    /// write on it can't commit later) and handed back.
+    private static func withConnection<T: Sendable>(
+        from pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, _ statements: PostgresStatements, limit: TimeAmount,
+        logger: Logger, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        let released = Once()
+        let release: @Sendable () -> Void = {
+            if released.claim() { pool.releaseConnection(connection, logger: logger) }
+        }
+        return try await withDeadline(
+            limit, on: connection.eventLoop,
+            onTimeout: {
+                logger.warning("A statement waited \(limit.nanoseconds / 1_000_000_000) s on PostgreSQL; it is given up and its connection closed.")
+                connection.close().whenComplete { _ in release() }
+            }
+        ) {
+            defer { release() }
+            return try await body(PostgresStatementDatabase(connection: connection, statements: statements))
+        }
+    }
+
     /// Runs `body` on one pooled connection, without a transaction.
     ///
     /// `mayScan` is for a read that may go through many rows (a search in every voice's text): on SQLite its
-    /// statements then run on the thread pool, where a long one holds up no other request.
-    public func read<T: Sendable>(mayScan: Bool = false, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    /// statements then run on the thread pool, where a long one holds up no other request. On PostgreSQL a read still
+    /// waiting after `limit` is given up (`TimeLimitReached`), as a write is.
+    public func read<T: Sendable>(
+        mayScan: Bool = false, limit: TimeAmount = ChorusDatabase.readLimit, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         switch pool {
         case .sqlite(let readers):
             return try await readers.read(mayScan: mayScan, body)
         case .postgres(let pool, let statements):
-            let connection = try await pool.requestConnection(logger: logger).get()
-            defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(PostgresStatementDatabase(connection: connection, statements: statements))
+            return try await Self.withConnection(from: pool, statements, limit: limit, logger: logger, body)
         }
     }
 
@@ -133,7 +145,7 @@ public final class ChorusDatabase: Sendable {
     ///
     /// `readersSeeIt: false` is for bookkeeping no reader is shown (job claims, rate counts): it leaves `changeCount`
     /// alone, so answers kept for signed-out readers stay good. On PostgreSQL a write still waiting after `limit` is
-    /// given up (`WriteGivenUp`) and rolled back.
+    /// given up (`TimeLimitReached`) and rolled back.
     public func write<T: Sendable>(
         readersSeeIt: Bool = true, limit: TimeAmount = ChorusDatabase.writeLimit, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
@@ -160,7 +172,7 @@ public final class ChorusDatabase: Sendable {
         changes.add(1, ordering: .releasing)
     }
 
-    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `WriteGivenUp`, while
+    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `TimeLimitReached`, while
     /// `body` is left to end (or not) on its own. The deadline is a timer on `eventLoop`, not a task of its own.
     public static func withDeadline<T: Sendable>(
         _ limit: TimeAmount, on eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void,
@@ -171,7 +183,7 @@ public final class ChorusDatabase: Sendable {
             let deadline = eventLoop.scheduleTask(in: limit) {
                 guard answered.claim() else { return }
                 onTimeout()
-                continuation.resume(throwing: WriteGivenUp())
+                continuation.resume(throwing: TimeLimitReached())
             }
             Task {
                 let result: Result<T, any Error>
@@ -196,8 +208,9 @@ public final class ChorusDatabase: Sendable {
     public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }
 
-/// A write took too long and was given up; it was not acknowledged. Answered like storage being away.
-public struct WriteGivenUp: Error {}
+/// A read or write waited on the database past its limit and was given up (a write given up was not acknowledged).
+/// Answered like storage being away.
+public struct TimeLimitReached: Error {}
 
 /// True for the first caller of `claim()` only: whichever of two racing paths gets there first acts.
 final class Once: Sendable {

@@ -25,7 +25,7 @@ public enum StorageUnavailable {
             }
         case let error as DirectSQLiteError:
             return error.meansStorageUnavailable
-        case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is WriteGivenUp:
+        case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is TimeLimitReached:
             return true
         default:
             return false
