@@ -30,6 +30,11 @@ extension ChorusStore {
 
     static func add(_ amount: Int, to counter: Counter, _ db: any SQLDatabase) async throws {
         guard amount != 0 else { return }
-        try await db.raw("UPDATE counters SET value = value + \(bind: Int64(amount)) WHERE name = \(bind: counter.rawValue)").run()
+        try await db.raw(
+            """
+            INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), \(bind: CountParts.part(on: db)), \(bind: Int64(amount)))
+            ON CONFLICT (name, part) DO UPDATE SET value = counter_parts.value + excluded.value
+            """
+        ).run()
     }
 }

@@ -17,9 +17,8 @@ import Testing
         // act
         _ = try await store.say(VoiceDraft(kind: .meToo, text: ""), by: ana.id)
         _ = try await store.say(VoiceDraft(kind: .meToo, text: "It happened at work. #MeToo"), by: ana.id)
-        let last = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: bea.id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: bea.id)
         // check
-        #expect(last.magnitude.meTooPeople == 2)
         #expect(try await store.magnitude().meTooPeople == 2)
         await store.shutdown()
     }

@@ -217,12 +217,19 @@ import Testing
         let parts = try await store.database.read { db in
             try await db.raw("SELECT COUNT(DISTINCT part) AS n FROM magnitude_cell_parts").first()?.decode(column: "n", as: Int.self)
         }
+        let counterParts = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(DISTINCT part) AS n FROM counter_parts WHERE name = 'metoo_people'").first()?.decode(
+                column: "n", as: Int.self)
+        }
+        let totals = try await store.magnitude()
         let crossings = try await store.database.read { db in
             try await db.raw("SELECT changes FROM trend_snapshots WHERE id = 1").first()?.decode(column: "changes", as: Int.self)
         }
         try await store.rebuildMagnitude()
         // check
         #expect(TestDatabase.isPostgres ? (parts ?? 0) > 1 : parts == 1, "PostgreSQL spreads the counts over parts; SQLite keeps one")
+        #expect(TestDatabase.isPostgres ? (counterParts ?? 0) > 1 : counterParts == 1, "and the running totals too")
+        #expect(totals == Magnitude(meTooPeople: 40, beliefs: 0, pledges: 0))
         // The count starts at 1 (migration 8: no snapshot yet); each hashtag reached 10 people once, seen by one write.
         #expect(crossings == 1 + 2)
         #expect(running.0.meTooPeople == 40)

@@ -38,7 +38,8 @@ extension ChorusStore {
             ]
             for (counter, query) in counts {
                 let value = try await db.raw(SQLQueryString(query)).first()?.int64("n") ?? 0
-                try await db.raw("UPDATE counters SET value = \(bind: value) WHERE name = \(bind: counter.rawValue)").run()
+                try await db.raw("DELETE FROM counter_parts WHERE name = \(bind: counter.rawValue)").run()
+                try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), 0, \(bind: value))").run()
             }
         }
     }

@@ -30,6 +30,7 @@ public enum Migrations {
         .m0010VoicesCountedPerAccount,
         .m0011CountsInParts,
         .m0012ShownVoicesPerAccount,
+        .m0013CountersInParts,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

@@ -1,10 +1,9 @@
 import ChorusCore
 import SQLKit
 
-/// What was written, with the totals right after: "you are one of N people who said me too".
+/// What was written.
 public struct WrittenVoice: Sendable {
     public let voice: Voice
-    public let magnitude: Magnitude
     /// For a reply: the account that wrote the voice it answers (for notifications; never shown for anonymous voices).
     public let answeredAccountID: Int64?
 }
@@ -56,6 +55,7 @@ extension ChorusStore {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
             let shown: Int64 = Self.isShown(visibility, screening.state) ? 1 : 0
+            var firstMeToo = false
             switch draft.kind {
             case .meToo:
                 let row = try await db.raw(
@@ -64,9 +64,8 @@ extension ChorusStore {
                     RETURNING metoo_voices
                     """
                 ).first()
-                if try row?.int("metoo_voices") == 1 { try await Self.add(1, to: .meTooPeople, db) }
+                firstMeToo = try row?.int("metoo_voices") == 1
             case .pledge, .reply, .note:
-                if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }
                 if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
                     try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
                 }
@@ -74,8 +73,10 @@ extension ChorusStore {
             }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
+            if firstMeToo { try await Self.add(1, to: .meTooPeople, db) }
+            if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }
             try await Self.recordMagnitude(of: draft, country: country, inTrends: inTrends, by: accountID, at: now, db)
-            return WrittenVoice(voice: voice, magnitude: try await Self.magnitude(db), answeredAccountID: answered)
+            return WrittenVoice(voice: voice, answeredAccountID: answered)
         }
     }
 

@@ -73,7 +73,8 @@ struct VoicesController {
                 replyPolicy: try ReplyPolicy.parse(try form.value("reply_policy")), country: try form.value("country")
             )
             let written = try await publish(draft, by: account)
-            let count = written.magnitude.meTooPeople
+            // "You are one of N people": the totals are read after the commit (they include this voice), not in the write.
+            let count = try await store.magnitude().meTooPeople
             return pages.render(
                 "said",
                 [
