@@ -11,7 +11,7 @@ import Testing
     }
 
     static let countOnce: JobHandler = { _, db in
-        try await db.raw("UPDATE counters SET value = value + 1 WHERE name = 'jobs_run'").run()
+        try await db.raw("UPDATE counter_parts SET value = value + 1 WHERE name = 'jobs_run'").run()
     }
 
     func jobsRun(_ store: ChorusStore) async throws -> Int {
@@ -23,7 +23,7 @@ import Testing
     @Test func lookingForWorkIsNoChangeForReadersButTheWorkIs() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
-        try await store.database.write { db in try await db.raw("INSERT INTO counters (name, value) VALUES ('jobs_run', 0)").run() }
+        try await store.database.write { db in try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES ('jobs_run', 0, 0)").run() }
         let start = store.database.changeCount
         // act
         let foundNothing = try await store.runNextJob(worker: "w", handlers: ["count": Self.countOnce])
@@ -42,7 +42,7 @@ import Testing
     @Test func eachJobIsDoneOnceWhenTwoWorkersRace() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
-        try await store.database.write { db in try await db.raw("INSERT INTO counters (name, value) VALUES ('jobs_run', 0)").run() }
+        try await store.database.write { db in try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES ('jobs_run', 0, 0)").run() }
         for _ in 0..<40 { try await store.enqueue(kind: "count") }
         // act
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -84,7 +84,7 @@ import Testing
     @Test func jobOfAWorkerThatDiedIsTakenAgainAfterItsLease() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
-        try await store.database.write { db in try await db.raw("INSERT INTO counters (name, value) VALUES ('jobs_run', 0)").run() }
+        try await store.database.write { db in try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES ('jobs_run', 0, 0)").run() }
         let id = try await store.enqueue(kind: "count")
         try await store.database.write { db in
             try await db.raw("UPDATE jobs SET state = 'running', locked_by = 'dead', locked_until = 1, attempts = 1 WHERE id = \(bind: id)").run()
