@@ -47,14 +47,19 @@ extension ChorusStore {
         return app
     }
 
-    static let appColumns = "p.id, p.client_id, p.client_secret_hash, p.name, p.website, p.redirect_uris, p.scopes, p.created_at"
+    private static let appColumnNames = ["id", "client_id", "client_secret_hash", "name", "website", "redirect_uris", "scopes", "created_at"]
+    static let appColumns = appColumnNames.map { "p.\($0)" }.joined(separator: ", ")
+    /// The app's columns named `app_id`, `app_client_id`, …: for a row that also holds an account's.
+    static let prefixedAppColumns = appColumnNames.map { "p.\($0) AS app_\($0)" }.joined(separator: ", ")
 
-    static func app(from row: any SQLRow) throws -> OAuthApp {
+    static func app(from row: any SQLRow, prefix: String = "") throws -> OAuthApp {
         OAuthApp(
-            id: try row.int64("id"), clientID: try row.string("client_id"), clientSecretHash: try row.string("client_secret_hash"),
-            name: try row.string("name"), website: try row.optionalString("website"),
-            redirectURIs: try row.string("redirect_uris").split(separator: "\n").map(String.init),
-            scopes: OAuthScopes(try row.string("scopes").split(separator: " ").map(String.init)), createdAt: try row.int64("created_at")
+            id: try row.int64(prefix + "id"), clientID: try row.string(prefix + "client_id"),
+            clientSecretHash: try row.string(prefix + "client_secret_hash"), name: try row.string(prefix + "name"),
+            website: try row.optionalString(prefix + "website"),
+            redirectURIs: try row.string(prefix + "redirect_uris").split(separator: "\n").map(String.init),
+            scopes: OAuthScopes(try row.string(prefix + "scopes").split(separator: " ").map(String.init)),
+            createdAt: try row.int64(prefix + "created_at")
         )
     }
 
@@ -63,13 +68,13 @@ extension ChorusStore {
         guard !clientID.utf8.contains(0) else { return nil }
         return try await database.read { db in
             try await db.raw("SELECT \(unsafeRaw: Self.appColumns) FROM oauth_apps p WHERE p.client_id = \(bind: clientID)").first()
-                .map(Self.app(from:))
+                .map { try Self.app(from: $0) }
         }
     }
 
     public func app(id: Int64) async throws -> OAuthApp? {
         try await database.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.appColumns) FROM oauth_apps p WHERE p.id = \(bind: id)").first().map(Self.app(from:))
+            try await db.raw("SELECT \(unsafeRaw: Self.appColumns) FROM oauth_apps p WHERE p.id = \(bind: id)").first().map { try Self.app(from: $0) }
         }
     }
 
@@ -138,26 +143,27 @@ extension ChorusStore {
     /// What a bearer token grants, or nil for an unknown or revoked token, or one whose account is gone or suspended.
     public func grant(token: String) async throws -> OAuthGrant? {
         try await database.read { db in
+            // One statement for the token, its app and its account: every API request asks, before anything else.
             guard
                 let row = try await db.raw(
                     """
                     SELECT t.id AS token_id, t.account_id AS token_account, t.scopes AS token_scopes, t.created_at AS token_created,
-                           \(unsafeRaw: Self.appColumns)
-                    FROM oauth_tokens t JOIN oauth_apps p ON p.id = t.app_id WHERE t.token_hash = \(bind: Self.digest(token))
+                           \(unsafeRaw: Self.prefixedAppColumns), \(unsafeRaw: Self.accountColumns), a.deleted_at AS account_deleted
+                    FROM oauth_tokens t JOIN oauth_apps p ON p.id = t.app_id LEFT JOIN accounts a ON a.id = t.account_id
+                    WHERE t.token_hash = \(bind: Self.digest(token))
                     """
                 ).first()
             else { return nil }
             var account: Account?
-            if let accountID = try row.optionalInt64("token_account") {
-                guard
-                    let found = try await db.raw(
-                        "SELECT \(unsafeRaw: Self.accountColumns) FROM accounts a WHERE a.id = \(bind: accountID) AND a.deleted_at IS NULL"
-                    ).first().map(Self.account(from:)), !found.isSuspended
-                else { return nil }
+            if try row.optionalInt64("token_account") != nil {
+                // A token of an account that was deleted (or erased), or is suspended, grants nothing.
+                guard try row.optionalInt64("id") != nil, try row.optionalInt64("account_deleted") == nil else { return nil }
+                let found = try Self.account(from: row)
+                guard !found.isSuspended else { return nil }
                 account = found
             }
             return OAuthGrant(
-                tokenID: try row.int64("token_id"), app: try Self.app(from: row), account: account,
+                tokenID: try row.int64("token_id"), app: try Self.app(from: row, prefix: "app_"), account: account,
                 scopes: OAuthScopes(try row.string("token_scopes").split(separator: " ").map(String.init)),
                 createdAt: try row.int64("token_created")
             )
