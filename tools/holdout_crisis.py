@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Honest estimate for the crisis detector: for each writing voice of data/train/crisis-train.jsonl, trains the model
 without that voice (tools/train_crisis.py --holdout-voice) and runs the whole detector (cue lists + that model) on the
-voice's texts with the scratch package's crisis-eval. Sums the confusion counts per language.
+voice's texts. Sums the confusion counts per language.
 
 Usage: swift build --product chorus
        python3 tools/holdout_crisis.py --retrain [--threshold T] [--chorus .build/debug/chorus]
@@ -17,7 +17,11 @@ parser.add_argument("--c", default="8.0")
 parser.add_argument("--retrain", action="store_true")
 parser.add_argument("--chorus", default=".build/debug/chorus")
 args = parser.parse_args()
-voices = sorted({json.loads(l)["voice"] for l in open("data/train/crisis-train.jsonl")})
+# Each voice's lines, read once.
+lines_by_voice = collections.defaultdict(list)
+for line in open("data/train/crisis-train.jsonl", encoding="utf-8"):
+    lines_by_voice[json.loads(line)["voice"]].append(line)
+voices = sorted(lines_by_voice)
 totals = collections.defaultdict(lambda: [0, 0, 0, 0])
 for v in voices:
     path = f"/tmp/crisis-ho-{v}.json"
@@ -27,9 +31,8 @@ for v in voices:
     # without --retrain, reuses the weights trained before and only changes the threshold and rule floor
     m = json.load(open(path)); m["threshold"] = float(args.threshold); m["rule_floor"] = float(args.rule_floor)
     json.dump(m, open(path, "w"))
-    rows = [line for line in open("data/train/crisis-train.jsonl", encoding="utf-8") if json.loads(line)["voice"] == v]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as voice_file:
-        voice_file.writelines(rows)
+        voice_file.writelines(lines_by_voice[v])
     out = subprocess.run([args.chorus, "classify", "crisis", "--model", path, "--evaluate", voice_file.name],
                          capture_output=True, text=True, check=True).stdout
     os.unlink(voice_file.name)

@@ -7,6 +7,9 @@ extension ChorusStore {
         visibility == .public && state == .visible
     }
 
+    /// `isShown` in SQL, for a voice aliased `v`.
+    static let shownVoice = "v.visibility = 'public' AND v.state = 'visible'"
+
     /// Counts again the shown voices of `accountID`, after a change other than a new voice (a deletion, a moderation
     /// action, a held reply rewritten).
     ///
@@ -17,7 +20,7 @@ extension ChorusStore {
         try await db.raw(
             """
             UPDATE accounts SET shown_voices = (
-                SELECT COUNT(*) FROM voices v WHERE v.account_id = \(bind: accountID) AND v.visibility = 'public' AND v.state = 'visible'
+                SELECT COUNT(*) FROM voices v WHERE v.account_id = \(bind: accountID) AND \(unsafeRaw: Self.shownVoice)
             ) WHERE id = \(bind: accountID)
             """
         ).run()

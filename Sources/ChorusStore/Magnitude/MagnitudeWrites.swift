@@ -238,8 +238,8 @@ enum CountParts {
         let parts = count(on: db)
         guard parts > 1 else { return 0 }
         guard let postgres = db as? PostgresStatementDatabase else { return Int64.random(in: 0..<parts) }
-        return Int64((processOffset + postgres.connection.id % Int(parts)) % Int(parts))
+        return (processOffset + Int64(postgres.connection.id)) % parts
     }
 
-    private static let processOffset = Int.random(in: 0..<64)
+    private static let processOffset = Int64.random(in: 0..<Int64(Int32.max))
 }

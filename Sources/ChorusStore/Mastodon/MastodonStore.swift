@@ -68,7 +68,7 @@ extension ChorusStore {
                     (SELECT COUNT(*) FROM follows f WHERE f.followed_id = a.id) AS followers_n,
                     (SELECT COUNT(*) FROM follows f WHERE f.follower_id = a.id) AS following_n,
                     a.shown_voices AS statuses_n,
-                    (SELECT MAX(v.created_at) FROM voices v WHERE v.account_id = a.id AND v.visibility = 'public' AND v.state = 'visible') AS last_at
+                    (SELECT MAX(v.created_at) FROM voices v WHERE v.account_id = a.id AND \(unsafeRaw: Self.shownVoice)) AS last_at
                 FROM accounts a WHERE a.deleted_at IS NULL AND a.id IN (
                 """
             for (index, id) in Set(ids).enumerated() {

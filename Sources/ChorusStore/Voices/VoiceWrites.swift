@@ -54,10 +54,12 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
+            if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
+                try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
+            }
             let shown: Int64 = Self.isShown(visibility, screening.state) ? 1 : 0
             var firstMeToo = false
-            switch draft.kind {
-            case .meToo:
+            if draft.kind == .meToo {
                 let row = try await db.raw(
                     """
                     UPDATE accounts SET metoo_voices = metoo_voices + 1, shown_voices = shown_voices + \(bind: shown) WHERE id = \(bind: accountID)
@@ -65,11 +67,8 @@ extension ChorusStore {
                     """
                 ).first()
                 firstMeToo = try row?.int("metoo_voices") == 1
-            case .pledge, .reply, .note:
-                if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
-                    try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
-                }
-                if shown == 1 { try await db.raw("UPDATE accounts SET shown_voices = shown_voices + 1 WHERE id = \(bind: accountID)").run() }
+            } else if shown == 1 {
+                try await db.raw("UPDATE accounts SET shown_voices = shown_voices + 1 WHERE id = \(bind: accountID)").run()
             }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.

@@ -81,9 +81,10 @@ public final class LiveEvents: Sendable {
     /// The events waiting for the relay, oldest first; none wait after.
     func takeOutbound() -> [LiveEvent] {
         outbound.withLock { outbound in
-            guard let events = outbound?.events else { return [] }
+            // Copied out before the ring is emptied, so emptying it does not copy the ring first.
+            let events = Array(outbound?.events ?? [])
             outbound?.events.removeAll(keepingCapacity: true)
-            return Array(events)
+            return events
         }
     }
 
