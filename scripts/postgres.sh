@@ -10,8 +10,19 @@ start_postgres() {
   local as=()
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DIR"; as=(runuser -u postgres --); fi
   "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U chorus --auth=trust -E UTF8 >/dev/null
-  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m ' ${CHORUS_PG_OPTIONS:-}" start >/dev/null
+  # The port may be taken for a moment (it is in the range the kernel lends to outgoing connections): the next one is tried.
+  local tries=0
+  until "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m ' ${CHORUS_PG_OPTIONS:-}" start >/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ] || ! grep -q "Address already in use" "$PG_DIR/log"; then
+      tail -n 20 "$PG_DIR/log" >&2
+      return 1
+    fi
+    echo "Port $PG_PORT is in use; trying $((PG_PORT + 1))"
+    PG_PORT=$((PG_PORT + 1))
+    : >"$PG_DIR/log"
+  done
   export CHORUS_PG_URL="postgres://chorus@127.0.0.1:$PG_PORT"
   echo "PostgreSQL is running on port $PG_PORT"
 }

@@ -93,4 +93,31 @@ import Testing
         #expect(seen.first { $0.id == supporter.id }?.author == .account(id: bea.id, handle: "bea", displayName: "bea"))
         await store.shutdown()
     }
+
+    @Test func aNewVoiceIsAnsweredAsItsAuthorWouldReadIt() async throws {
+        // setup: an author with a name and a default reply policy, and a voice to answer
+        let store = try await TestDatabase.freshStore()
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let bea = try await store.createAccount(handle: try Handle("bea"), passwordHash: "x", recoveryCodes: [])
+        try await store.updateSettings(accountID: ana.id, displayName: "Ana M.", country: nil, language: nil, defaultReplyPolicy: .following)
+        let story = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo at work", visibility: .public), by: bea.id).voice
+        let drafts = [
+            VoiceDraft(kind: .meToo, text: "#MeToo", visibility: .public),
+            VoiceDraft(kind: .meToo, text: "it was a teacher #MeToo", contentWarning: "school", visibility: .anonymous, language: "en"),
+            VoiceDraft(kind: .note, text: "for me alone", visibility: .onlyMe, replyPolicy: .nobody),
+            VoiceDraft(kind: .pledge, text: "#IWill listen", visibility: .public),
+            VoiceDraft(kind: .reply, text: "I believe you", visibility: .public, inReplyTo: story.id),
+        ]
+        for draft in drafts {
+            // act
+            let written = try await store.say(draft, by: ana.id, screening: VoiceScreening(crisis: draft.kind == .note)).voice
+            let read = try await store.voice(id: written.id, viewer: ana.id)
+            // check: what the write answers is what a read gives (the name, the default policy, the thread)
+            #expect(written == read)
+        }
+        let reply = try #require(try await store.thread(rootID: story.id, viewer: ana.id).last)
+        #expect(reply.author == .account(id: ana.id, handle: "ana", displayName: "Ana M."))
+        #expect(reply.replyPolicy == .following)
+        await store.shutdown()
+    }
 }

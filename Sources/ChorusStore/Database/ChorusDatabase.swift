@@ -34,6 +34,8 @@ public final class ChorusDatabase: Sendable {
     private let sqliteThreads: NIOThreadPool?
     /// SQLite's one writing connection (reads have their own).
     private let sqliteWriter: DirectSQLiteConnection?
+    /// SQLite's connection for checkpoints, which `WALSync` runs beside the writer.
+    private let sqliteCheckpointer: DirectSQLiteConnection?
     private let changes = Atomic<UInt64>(0)
 
     /// How reads reach the database.
@@ -64,11 +66,22 @@ public final class ChorusDatabase: Sendable {
                     try DirectSQLiteConnection(path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any())
                 }
             )
-            writer = .batched(GroupCommit { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
+            guard let walPath = sqliteWriter.walPath else {
+                throw DirectSQLiteError.noWAL
+            }
+            let checkpointer = try DirectSQLiteConnection(
+                path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any()
+            )
+            sqliteCheckpointer = checkpointer
+            let sync = WALSync(
+                walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { sqliteWriter.pagesInWAL }, logger: logger
+            )
+            writer = .batched(GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: sqliteWriter, sync) })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
             sqliteWriter = nil
+            sqliteCheckpointer = nil
             let postgresPool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
@@ -199,6 +212,7 @@ public final class ChorusDatabase: Sendable {
         case .sqlite(let readers):
             readers.close()
             sqliteWriter?.close()
+            sqliteCheckpointer?.close()
             try? await sqliteThreads?.shutdownGracefully()
         case .postgres(let pool, _): try? await pool.shutdownAsync()
         }

@@ -74,14 +74,62 @@ final class DirectSQLiteConnection: SQLDatabase {
             sqlite_nio_sqlite3_close_v2(handle)
             throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
+        walPages = WALPages()
+        if role == .writer, let name = sqlite_nio_sqlite3_db_filename(handle, "main"), let wal = sqlite_nio_sqlite3_filename_wal(name) {
+            walPath = String(cString: wal)
+        } else {
+            walPath = nil
+        }
+        if role == .writer {
+            // Replaces SQLite's automatic checkpoints (a hook set at commit): `WALSync` checkpoints, off the writer.
+            let counter = Unmanaged.passUnretained(walPages).toOpaque()
+            _ = sqlite_nio_sqlite3_wal_hook(
+                handle,
+                { counter, _, _, pages in
+                    if let counter { Unmanaged<WALPages>.fromOpaque(counter).takeUnretainedValue().count.store(Int(pages), ordering: .relaxed) }
+                    return SQLITE_OK
+                }, counter)
+        }
         connection = Mutex(Connection(handle: handle))
         // Only the writer sets WAL: it opens first, and the setting stays with the database file. Savepoints' and
         // sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch has its own
-        // savepoint, and the profile put 4 % of a me too's CPU in writing that file.
-        let own = role == .writer ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = 1"
-        for pragma in [own, "PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"] {
+        // savepoint, and the profile put 4 % of a me too's CPU in writing that file. The writer's commits don't wait
+        // for the disk (`synchronous = NORMAL`): `WALSync` syncs the WAL before a write is answered, and checkpoints.
+        let own =
+            role == .writer
+            ? ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"] : ["PRAGMA query_only = 1", "PRAGMA synchronous = FULL"]
+        for pragma in own + ["PRAGMA busy_timeout = \(Self.patience)", "PRAGMA temp_store = MEMORY"] {
             try run(pragma, binds: []) { _ in }
         }
+    }
+
+    /// How long a statement waits for a lock another process holds, in milliseconds.
+    static let patience: Int32 = 15000
+
+    /// The writer's WAL file, which `WALSync` syncs.
+    let walPath: String?
+    /// How many pages the writer's WAL holds, as SQLite tells after each commit (SQLite's automatic checkpoints are off:
+    /// a hook set replaces them).
+    var pagesInWAL: Int { walPages.count.load(ordering: .relaxed) }
+    private let walPages: WALPages
+
+    final class WALPages: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
+    /// Runs `sql` (no binds) at once when it need not wait, and on the thread pool when another process holds the
+    /// lock it needs: `BEGIN IMMEDIATE` takes the write lock at once unless a command run beside the server is writing.
+    func runAtOnce(_ sql: String) async throws {
+        do {
+            try run(sql, binds: [], patience: 0) { _ in }
+        } catch let error as DirectSQLiteError where error.primaryCode == SQLITE_BUSY {
+            try await runBlocking(sql)
+        }
+    }
+
+    /// Runs `sql` (no binds) on the calling thread, for work already on the thread pool.
+    func runHere(_ sql: String) throws {
+        try run(sql, binds: []) { _ in }
     }
 
     /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.
@@ -136,10 +184,18 @@ final class DirectSQLiteConnection: SQLDatabase {
     }
 
     /// Prepares (or takes the kept) statement, binds, steps through every row, and resets it for the next use.
-    private func run(_ sql: String, binds: [SQLiteData], _ onRow: (any SQLRow) -> Void) throws {
+    ///
+    /// `patience` (milliseconds) replaces the connection's wait for another process's lock for this statement.
+    private func run(_ sql: String, binds: [SQLiteData], patience: Int32? = nil, _ onRow: (any SQLRow) -> Void) throws {
         try self.connection.withLock { connection in
             guard let connection else { throw DirectSQLiteError.closed }
             let handle = connection.handle
+            if let patience {
+                sqlite_nio_sqlite3_busy_timeout(handle, patience)
+            }
+            defer {
+                if patience != nil { sqlite_nio_sqlite3_busy_timeout(handle, Self.patience) }
+            }
             let keep = sql.utf8.count <= Self.keptStatementLength
             let statement: OpaquePointer
             if keep, let kept = connection.statements[sql] {
@@ -262,6 +318,8 @@ public struct DirectSQLiteError: Error, Equatable, CustomStringConvertible {
 
     /// A connection used after the database closed.
     static let closed = DirectSQLiteError(code: SQLITE_MISUSE, message: "The database is closed.")
+    /// SQLite named no WAL file for the writer's database (it always does for a file on disk).
+    static let noWAL = DirectSQLiteError(code: SQLITE_CANTOPEN, message: "SQLite named no WAL file for the database.")
 
     /// The primary result code, without the extended bits.
     public var primaryCode: Int32 { code & 0xff }

@@ -1,12 +1,12 @@
 import SQLKit
 
-/// SQLite's single writer, fed in batches: writes that arrive while one batch commits wait and go together in
+/// SQLite's single writer, fed in batches: writes that arrive while one batch runs wait and go together in
 /// the next, each inside its own savepoint. A write whose work fails rolls back to its savepoint alone; the rest
-/// commit. Every caller is answered only after the commit that holds its write, so nothing acknowledged is lost,
-/// and one fsync serves many writes.
+/// commit. Every caller is answered only once the commit that holds its write is on the disk (`WALSync`), so nothing
+/// acknowledged is lost, and one sync serves many writes; the writer goes on with the next batch while it runs.
 actor GroupCommit {
     typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
-    private struct Pending {
+    private struct Pending: Sendable {
         let work: Work
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
@@ -18,9 +18,12 @@ actor GroupCommit {
     private var draining = false
     private let maxBatch: Int
     private let runner: Runner
+    /// Answers a committed batch once it is durable; without one, a batch is answered when its runner returns.
+    private let sync: WALSync?
 
-    init(maxBatch: Int = 256, runner: @escaping Runner) {
+    init(maxBatch: Int = 256, sync: WALSync? = nil, runner: @escaping Runner) {
         self.maxBatch = maxBatch
+        self.sync = sync
         self.runner = runner
     }
 
@@ -42,7 +45,10 @@ actor GroupCommit {
             queue.removeFirst(batch.count)
             do {
                 let outcomes = try await runner(batch.map(\.work))
-                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
+                let answer: WALSync.Answer = { synced in
+                    for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: synced.flatMap { outcome }) }
+                }
+                if let sync { sync.afterCommit(answer) } else { answer(.success(())) }
             } catch {
                 for pending in batch { pending.continuation.resume(throwing: error) }
             }
@@ -51,10 +57,12 @@ actor GroupCommit {
     }
 
     /// The runner for SQLite's writer: BEGIN IMMEDIATE, a savepoint per write, one COMMIT. (BEGIN IMMEDIATE takes the
-    /// write lock at the start, so two writers never deadlock upgrading a read lock.) The statements that can wait, on
-    /// the disk or on another process's lock, go to the thread pool; the writes' own statements run at once.
-    static func run(_ batch: [Work], on writer: DirectSQLiteConnection) async throws -> [Result<any Sendable, any Error>] {
-        try await writer.runBlocking("BEGIN IMMEDIATE")
+    /// write lock at the start, so two writers never deadlock upgrading a read lock.) Every statement runs at once on
+    /// the calling thread: the commit does not wait for the disk (`WALSync` does, beside the writer), and only a
+    /// `BEGIN` that meets another process's lock waits for it, on the thread pool.
+    static func run(_ batch: [Work], on writer: DirectSQLiteConnection, _ sync: WALSync) async throws -> [Result<any Sendable, any Error>] {
+        try sync.check()
+        try await writer.runAtOnce("BEGIN IMMEDIATE")
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {
@@ -70,9 +78,9 @@ actor GroupCommit {
                     outcomes.append(.failure(error))
                 }
             }
-            try await writer.runBlocking("COMMIT")
+            try writer.runHere("COMMIT")
         } catch {
-            try? await writer.runBlocking("ROLLBACK")
+            try? writer.runHere("ROLLBACK")
             throw error
         }
         return outcomes

@@ -25,6 +25,8 @@ public enum StorageUnavailable {
             }
         case let error as DirectSQLiteError:
             return error.meansStorageUnavailable
+        case is WALSync.SyncFailed:
+            return true
         case is ConnectionPoolError, is ConnectionPoolTimeoutError, is ChannelError, is IOError, is NIOConnectionError, is TimeLimitReached:
             return true
         default:

@@ -40,7 +40,7 @@ extension ChorusStore {
             }
             let (country, inTrends) = Self.magnitudeFields(of: draft, state: screening.state)
             // Without a choice for this voice, the author's default reply policy applies (read in the same statement).
-            try await db.raw(
+            let inserted = try await db.raw(
                 """
                 INSERT INTO voices (id, account_id, kind, visibility, state, text, content_warning, language, in_reply_to_id,
                                     thread_root_id, reply_policy, guard_label, crisis, country, in_trends, created_at)
@@ -49,28 +49,38 @@ extension ChorusStore {
                         \(bind: draft.inReplyTo), \(bind: threadRoot),
                         COALESCE(\(bind: draft.replyPolicy?.rawValue), (SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)), 'everyone'),
                         \(bind: screening.guardLabel), \(bind: screening.crisis.sqlValue), \(bind: country), \(bind: inTrends.sqlValue), \(bind: now))
+                RETURNING reply_policy
                 """
-            ).run()
+            ).first()
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
             if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
                 try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
             }
+            // The author's counts, and what the voice shows of them (an account being erased writes nothing more).
+            let meToo: Int64 = draft.kind == .meToo ? 1 : 0
             let shown: Int64 = Self.isShown(visibility, screening.state) ? 1 : 0
-            var firstMeToo = false
-            if draft.kind == .meToo {
-                let row = try await db.raw(
+            guard
+                let author = try await db.raw(
                     """
-                    UPDATE accounts SET metoo_voices = metoo_voices + 1, shown_voices = shown_voices + \(bind: shown) WHERE id = \(bind: accountID)
-                    RETURNING metoo_voices
+                    UPDATE accounts SET metoo_voices = metoo_voices + \(bind: meToo), shown_voices = shown_voices + \(bind: shown)
+                    WHERE id = \(bind: accountID) AND erasing = 0
+                    RETURNING metoo_voices, display_handle, display_name
                     """
                 ).first()
-                firstMeToo = try row?.int("metoo_voices") == 1
-            } else if shown == 1 {
-                try await db.raw("UPDATE accounts SET shown_voices = shown_voices + 1 WHERE id = \(bind: accountID)").run()
-            }
-            guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
+            else { throw Refusal.voiceNotFound() }
+            let firstMeToo = try meToo == 1 && author.int("metoo_voices") == 1
+            let voice = Voice(
+                id: id, kind: draft.kind, text: draft.text, contentWarning: draft.contentWarning, visibility: visibility,
+                language: draft.language, inReplyTo: draft.inReplyTo, threadRoot: threadRoot,
+                replyPolicy: ReplyPolicy(rawValue: try inserted?.string("reply_policy") ?? "") ?? .everyone, believeCount: 0, replyCount: 0,
+                createdAt: now,
+                author: visibility == .public
+                    ? .account(id: accountID, handle: try author.string("display_handle"), displayName: try author.string("display_name"))
+                    : .someone,
+                state: screening.state, guardLabel: screening.guardLabel, crisis: screening.crisis, isMine: true, readerBelieves: false
+            )
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
             if firstMeToo { try await Self.add(1, to: .meTooPeople, db) }
             if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }

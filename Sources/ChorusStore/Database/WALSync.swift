@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// SQLite's commits, made durable beside the writer rather than in its way.
+///
+/// The writer commits with `synchronous = NORMAL`: a commit writes the WAL and does not wait for the disk. A batch is
+/// answered only after an `fdatasync` of the WAL that began after its commit ended, so nothing acknowledged can be
+/// lost. While the disk syncs, the writer already runs the next batch, and one sync serves every batch committed
+/// before it began. A write is visible to readers a few milliseconds before its writer is answered; if the power fails
+/// in between, it is gone, and its writer was never told it was kept.
+///
+/// SQLite's own checkpoints would run inside a commit, on the writer; they are off there and run here instead, on a
+/// connection of their own, once the WAL holds `checkpointPages` pages.
+final class WALSync: Sendable {
+    typealias Answer = @Sendable (Result<Void, any Error>) -> Void
+
+    private struct State {
+        /// Commits told to this sync, in order.
+        var commits: UInt64 = 0
+        /// The commits' answers, waiting for a sync that began after them.
+        var waiting: [(commit: UInt64, answer: Answer)] = []
+        var syncing = false
+        var checkpointing = false
+        /// The open WAL (-1 until the first sync), and the file it is, to notice one put in its place.
+        var file: Int32 = -1
+        var identity: (device: UInt64, inode: UInt64) = (0, 0)
+        /// Set by a failed sync: nothing after it is taken (see `check`).
+        var failure: SyncFailed?
+    }
+
+    /// SQLite's own default for an automatic checkpoint.
+    static let checkpointPages = 1000
+
+    private let walPath: String
+    private let threads: NIOThreadPool
+    private let checkpointer: DirectSQLiteConnection
+    private let walPages: @Sendable () -> Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(
+        walPath: String, threads: NIOThreadPool, checkpointer: DirectSQLiteConnection, walPages: @escaping @Sendable () -> Int,
+        logger: Logger
+    ) {
+        self.walPath = walPath
+        self.threads = threads
+        self.checkpointer = checkpointer
+        self.walPages = walPages
+        self.logger = logger
+    }
+
+    deinit {
+        let file = state.withLock { $0.file }
+        if file >= 0 { close(file) }
+    }
+
+    /// Throws once a sync has failed: what the disk may have dropped can't be told apart from what it kept, so no
+    /// more writes are taken until Chorus restarts (and SQLite recovers from what is on the disk).
+    func check() throws {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+    }
+
+    /// Calls `answer` once a sync that began after this call has ended: call it after a commit.
+    func afterCommit(_ answer: @escaping Answer) {
+        let start = state.withLock { state -> Bool in
+            state.commits += 1
+            state.waiting.append((state.commits, answer))
+            guard !state.syncing else { return false }
+            state.syncing = true
+            return true
+        }
+        if start { threads.submit { self.syncWhileWaiting($0) } }
+    }
+
+    /// Syncs until no commit waits: each round serves every commit told before it began.
+    private func syncWhileWaiting(_ work: NIOThreadPool.WorkItemState) {
+        while true {
+            let target = state.withLock { $0.commits }
+            let result: Result<Void, any Error> = work == .active ? syncWAL() : .failure(DirectSQLiteError.closed)
+            let (answers, more) = state.withLock { state -> ([Answer], Bool) in
+                if case .failure(let error as SyncFailed) = result { state.failure = error }
+                let served = state.waiting.prefix { $0.commit <= target }.map(\.answer)
+                state.waiting.removeFirst(served.count)
+                state.syncing = !state.waiting.isEmpty
+                return (served, state.syncing)
+            }
+            if case .failure(let error as SyncFailed) = result {
+                logger.critical("SQLite's WAL could not be synced to the disk (\(error)); Chorus takes no more writes until it restarts.")
+            }
+            for answer in answers { answer(result) }
+            if work == .active { checkpointIfDue() }
+            guard more else { return }
+        }
+    }
+
+    /// `fdatasync` of the WAL, opened on first use (with its directory synced, so the file itself survives a power
+    /// cut) and again if another file has taken its name.
+    private func syncWAL() -> Result<Void, any Error> {
+        var (file, identity) = state.withLock { ($0.file, $0.identity) }
+        var named = stat()
+        guard stat(walPath, &named) == 0 else { return .failure(SyncFailed(step: "stat", code: errno)) }
+        if file < 0 || (UInt64(named.st_dev), UInt64(named.st_ino)) != identity {
+            if file >= 0 { close(file) }
+            file = open(walPath, O_RDONLY | O_CLOEXEC)
+            guard file >= 0 else { return .failure(SyncFailed(step: "open", code: errno)) }
+            identity = (UInt64(named.st_dev), UInt64(named.st_ino))
+            state.withLock { [file, identity] in
+                $0.file = file
+                $0.identity = identity
+            }
+            let directory = open((walPath as NSString).deletingLastPathComponent.nonEmpty ?? ".", O_RDONLY | O_CLOEXEC)
+            guard directory >= 0 else { return .failure(SyncFailed(step: "open the directory", code: errno)) }
+            defer { close(directory) }
+            guard fsync(directory) == 0 else { return .failure(SyncFailed(step: "fsync the directory", code: errno)) }
+        }
+        guard fdatasync(file) == 0 else { return .failure(SyncFailed(step: "fdatasync", code: errno)) }
+        return .success(())
+    }
+
+    /// Copies the WAL into the database once it has grown past `checkpointPages`, one checkpoint at a time. A passive
+    /// checkpoint waits for no reader or writer: the writer goes on meanwhile.
+    private func checkpointIfDue() {
+        guard walPages() >= Self.checkpointPages else { return }
+        let start = state.withLock { state -> Bool in
+            guard !state.checkpointing else { return false }
+            state.checkpointing = true
+            return true
+        }
+        guard start else { return }
+        threads.submit { work in
+            defer { self.state.withLock { $0.checkpointing = false } }
+            guard work == .active else { return }
+            do {
+                try self.checkpointer.runHere("PRAGMA wal_checkpoint(PASSIVE)")
+            } catch {
+                self.logger.warning("SQLite's WAL could not be checkpointed now (\(error)); it is tried again after the next commits.")
+            }
+        }
+    }
+
+    /// A sync of the WAL failed: the writes it was to make durable may be lost.
+    struct SyncFailed: Error, CustomStringConvertible {
+        let step: String
+        let code: Int32
+        var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,95 @@
+import ChorusTestSupport
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import Testing
+
+@testable import ChorusStore
+
+/// SQLite's commits are made durable beside the writer (`WALSync`): a write is answered after its WAL is synced, the
+/// WAL is copied into the database by checkpoints of its own, and a WAL that can't be synced stops every write.
+@Suite(.enabled(if: !TestDatabase.isPostgres, "the WAL and its sync are SQLite's"))
+struct WALSyncTests {
+    private static func sqlitePath() async throws -> String {
+        guard case .sqlite(let path) = try await TestDatabase.freshEngine() else { throw NotSQLite() }
+        return path
+    }
+
+    private struct NotSQLite: Error {}
+
+    private static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    @Test func writesPastTheCheckpointSizeAreCopiedIntoTheDatabaseAndAllSurviveReopening() async throws {
+        // setup
+        let path = try await Self.sqlitePath()
+        let database = try ChorusDatabase(engine: .sqlite(path: path), logger: Logger(label: "test"))
+        try await database.write { db in try await db.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)").run() }
+        let sizeBefore = Self.fileSize(path)
+        let body = String(repeating: "me too ", count: 600)  // about one 4 KiB page a row
+        // act: more pages than one checkpoint's worth, written by many writers at once
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for row in 0..<160 {
+                        let id = writer * 1000 + row
+                        try await database.write { db in try await db.raw("INSERT INTO notes (id, body) VALUES (\(bind: id), \(bind: body))").run() }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // check: a checkpoint ran beside the writer, so the database file itself grew (it runs in the background)
+        var sizeAfter = Self.fileSize(path)
+        for _ in 0..<50 where sizeAfter < sizeBefore + WALSync.checkpointPages * 4096 {
+            try await Task.sleep(for: .milliseconds(100))
+            sizeAfter = Self.fileSize(path)
+        }
+        #expect(sizeAfter >= sizeBefore + WALSync.checkpointPages * 4096)
+        await database.shutdown()
+        // check: every acknowledged write is there after the database is opened again
+        let reopened = try ChorusDatabase(engine: .sqlite(path: path), logger: Logger(label: "test"))
+        let count = try await reopened.read { db in try await db.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self) }
+        #expect(count == 8 * 160)
+        await reopened.shutdown()
+    }
+
+    @Test func aWALThatCannotBeSyncedRefusesItsWriteAndEveryWriteAfter() async throws {
+        // setup: a writer whose sync looks for its WAL where there is none
+        let path = try await Self.sqlitePath()
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+        let logger = Logger(label: "test")
+        let writer = try DirectSQLiteConnection(
+            path: path, role: .writer, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        let checkpointer = try DirectSQLiteConnection(
+            path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        let sync = WALSync(walPath: path + "-missing", threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
+        let commits = GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: writer, sync) }
+        // act
+        let first = await Result { try await commits.submit { db in try await db.raw("CREATE TABLE notes (id INTEGER)").run() } }
+        let second = await Result { try await commits.submit { db in try await db.raw("INSERT INTO notes (id) VALUES (1)").run() } }
+        // check: both are refused as storage being away (a 503), and the second never reached the database
+        #expect(throws: WALSync.SyncFailed.self) { try first.get() }
+        #expect(throws: WALSync.SyncFailed.self) { try second.get() }
+        #expect(StorageUnavailable.matches(try #require(first.failure)))
+        let rows = try await writer.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self)
+        #expect(rows == 0)
+        writer.close()
+        checkpointer.close()
+        try await threads.shutdownGracefully()
+    }
+}
+
+extension Result where Failure == any Error {
+    fileprivate init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+
+    fileprivate var failure: (any Error)? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
