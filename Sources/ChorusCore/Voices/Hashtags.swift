@@ -41,12 +41,13 @@ public enum Hashtags {
 
     /// Each hashtag as typed (without `#`) with its range in `text`, for linking.
     public static func occurrences(in text: String) -> [(range: Range<String.Index>, name: String)] {
-        guard text.utf8.contains(UInt8(ascii: "#")) else { return [] }
         var found: [(Range<String.Index>, String)] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            guard text[index] == "#" else {
-                index = text.index(after: index)
+        var from = text.utf8.startIndex
+        // Only a "#" can start a hashtag: the text between them is passed over as bytes, not read as characters. A "#"
+        // byte that does not start a character of its own (a keycap, "#️⃣") starts no hashtag.
+        while let hash = text.utf8[from...].firstIndex(of: UInt8(ascii: "#")) {
+            guard let index = String.Index(hash, within: text), text[index] == "#" else {
+                from = text.utf8.index(after: hash)
                 continue
             }
             let precededByWord = index > text.startIndex && isTagCharacter(text[text.index(before: index)])
@@ -56,7 +57,7 @@ public enum Hashtags {
             if !precededByWord, !name.isEmpty, name.count <= 100, name.contains(where: { !$0.isNumber && $0 != "_" }) {
                 found.append((index..<end, String(name)))
             }
-            index = end
+            from = end
         }
         return found
     }

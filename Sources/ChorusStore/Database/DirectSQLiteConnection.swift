@@ -54,8 +54,8 @@ final class DirectSQLiteConnection: SQLDatabase {
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
 
-    /// Opens a connection with the settings every connection needs (WAL, a full sync at each commit, and patience
-    /// with a lock held by another process). Every use of a connection holds its lock, so SQLite's own is left off.
+    /// Opens a connection with the settings every connection needs (WAL, the writer's commits synced by `WALSync`, and
+    /// patience with a lock held by another process). Every use of a connection holds its lock, so SQLite's own is left off.
     init(path: String, role: Role, blockingThreads: NIOThreadPool, logger: Logger, eventLoop: any EventLoop) throws {
         self.logger = logger
         self.eventLoop = eventLoop
