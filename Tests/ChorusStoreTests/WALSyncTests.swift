@@ -81,6 +81,27 @@ struct WALSyncTests {
         checkpointer.close()
         try await threads.shutdownGracefully()
     }
+
+    @Test func afterAFailedSyncALaterCommitIsRefusedEvenWhenTheWALCouldBeSyncedAgain() async throws {
+        // setup: a WAL that is not there at first
+        let path = try await Self.sqlitePath()
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+        let logger = Logger(label: "test")
+        let checkpointer = try DirectSQLiteConnection(
+            path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        let wal = path + "-later"
+        let sync = WALSync(walPath: wal, threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
+        let first = await withCheckedContinuation { continuation in sync.afterCommit { continuation.resume(returning: $0) } }
+        // act: the file appears, and another commit is told
+        #expect(FileManager.default.createFile(atPath: wal, contents: Data()))
+        let second = await withCheckedContinuation { continuation in sync.afterCommit { continuation.resume(returning: $0) } }
+        // check: both are refused, with the first failure
+        #expect(throws: WALSync.SyncFailed.self) { try first.get() }
+        #expect(throws: WALSync.SyncFailed.self) { try second.get() }
+        checkpointer.close()
+        try await threads.shutdownGracefully()
+    }
 }
 
 extension Result where Failure == any Error {

@@ -64,15 +64,23 @@ final class WALSync: Sendable {
     }
 
     /// Calls `answer` once a sync that began after this call has ended: call it after a commit.
+    ///
+    /// After a failed sync every commit is answered with that failure, even one a later sync would cover: SQLite reads
+    /// the WAL's frames back in order, and stops at the first one the disk lost.
     func afterCommit(_ answer: @escaping Answer) {
-        let start = state.withLock { state -> Bool in
+        let next = state.withLock { state -> Result<Bool, SyncFailed> in
+            if let failure = state.failure { return .failure(failure) }
             state.commits += 1
             state.waiting.append((state.commits, answer))
-            guard !state.syncing else { return false }
+            guard !state.syncing else { return .success(false) }
             state.syncing = true
-            return true
+            return .success(true)
         }
-        if start { threads.submit { self.syncWhileWaiting($0) } }
+        switch next {
+        case .success(true): threads.submit { self.syncWhileWaiting($0) }
+        case .success(false): break
+        case .failure(let failure): answer(.failure(failure))
+        }
     }
 
     /// Syncs until no commit waits: each round serves every commit told before it began.
@@ -80,17 +88,18 @@ final class WALSync: Sendable {
         while true {
             let target = state.withLock { $0.commits }
             let result: Result<Void, any Error> = work == .active ? syncWAL() : .failure(DirectSQLiteError.closed)
-            let (answers, more) = state.withLock { state -> ([Answer], Bool) in
+            let (answers, outcome, more) = state.withLock { state -> ([Answer], Result<Void, any Error>, Bool) in
                 if case .failure(let error as SyncFailed) = result { state.failure = error }
-                let served = state.waiting.prefix { $0.commit <= target }.map(\.answer)
-                state.waiting.removeFirst(served.count)
+                let served = state.failure == nil ? state.waiting.prefix { $0.commit <= target }.count : state.waiting.count
+                let answers = state.waiting.prefix(served).map(\.answer)
+                state.waiting.removeFirst(served)
                 state.syncing = !state.waiting.isEmpty
-                return (served, state.syncing)
+                return (answers, state.failure.map { .failure($0) } ?? result, state.syncing)
             }
             if case .failure(let error as SyncFailed) = result {
                 logger.critical("SQLite's WAL could not be synced to the disk (\(error)); Chorus takes no more writes until it restarts.")
             }
-            for answer in answers { answer(result) }
+            for answer in answers { answer(outcome) }
             if work == .active { checkpointIfDue() }
             guard more else { return }
         }
