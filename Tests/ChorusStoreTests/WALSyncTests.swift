@@ -58,16 +58,10 @@ struct WALSyncTests {
 
     @Test func aWALThatCannotBeSyncedRefusesItsWriteAndEveryWriteAfter() async throws {
         // setup: a writer whose sync looks for its WAL where there is none
-        let path = try await Self.sqlitePath()
-        let threads = NIOThreadPool(numberOfThreads: 2)
-        threads.start()
-        let logger = Logger(label: "test")
-        let writer = try DirectSQLiteConnection(
-            path: path, role: .writer, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-        let checkpointer = try DirectSQLiteConnection(
-            path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-        let sync = WALSync(walPath: path + "-missing", threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
-        let commits = GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: writer, sync) }
+        let parts = try await HandBuiltSync()
+        let writer = try parts.connection(.writer)
+        let sync = parts.sync(walPath: parts.path + "-missing")
+        let commits = GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: writer) }
         // act
         let first = await Result { try await commits.submit { db in try await db.raw("CREATE TABLE notes (id INTEGER)").run() } }
         let second = await Result { try await commits.submit { db in try await db.raw("INSERT INTO notes (id) VALUES (1)").run() } }
@@ -78,20 +72,14 @@ struct WALSyncTests {
         let rows = try await writer.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self)
         #expect(rows == 0)
         writer.close()
-        checkpointer.close()
-        try await threads.shutdownGracefully()
+        try await parts.close()
     }
 
     @Test func afterAFailedSyncALaterCommitIsRefusedEvenWhenTheWALCouldBeSyncedAgain() async throws {
         // setup: a WAL that is not there at first
-        let path = try await Self.sqlitePath()
-        let threads = NIOThreadPool(numberOfThreads: 2)
-        threads.start()
-        let logger = Logger(label: "test")
-        let checkpointer = try DirectSQLiteConnection(
-            path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-        let wal = path + "-later"
-        let sync = WALSync(walPath: wal, threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
+        let parts = try await HandBuiltSync()
+        let wal = parts.path + "-later"
+        let sync = parts.sync(walPath: wal)
         let first = await withCheckedContinuation { continuation in sync.afterCommit { continuation.resume(returning: $0) } }
         // act: the file appears, and another commit is told
         #expect(FileManager.default.createFile(atPath: wal, contents: Data()))
@@ -99,8 +87,36 @@ struct WALSyncTests {
         // check: both are refused, with the first failure
         #expect(throws: WALSync.SyncFailed.self) { try first.get() }
         #expect(throws: WALSync.SyncFailed.self) { try second.get() }
-        checkpointer.close()
-        try await threads.shutdownGracefully()
+        try await parts.close()
+    }
+
+    /// What a `WALSync` built by hand needs: a fresh database file, a thread pool and a connection for checkpoints.
+    private struct HandBuiltSync {
+        let path: String
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        let logger = Logger(label: "test")
+        let checkpointer: DirectSQLiteConnection
+
+        init() async throws {
+            path = try await WALSyncTests.sqlitePath()
+            threads.start()
+            checkpointer = try DirectSQLiteConnection(
+                path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        }
+
+        func connection(_ role: DirectSQLiteConnection.Role) throws -> DirectSQLiteConnection {
+            try DirectSQLiteConnection(
+                path: path, role: role, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        }
+
+        func sync(walPath: String) -> WALSync {
+            WALSync(walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
+        }
+
+        func close() async throws {
+            checkpointer.close()
+            try await threads.shutdownGracefully()
+        }
     }
 }
 

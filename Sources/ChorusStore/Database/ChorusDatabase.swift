@@ -76,7 +76,7 @@ public final class ChorusDatabase: Sendable {
             let sync = WALSync(
                 walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { sqliteWriter.pagesInWAL }, logger: logger
             )
-            writer = .batched(GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: sqliteWriter, sync) })
+            writer = .batched(GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil

@@ -75,11 +75,9 @@ final class DirectSQLiteConnection: SQLDatabase {
             throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
         walPages = WALPages()
-        if role == .writer, let name = sqlite_nio_sqlite3_db_filename(handle, "main"), let wal = sqlite_nio_sqlite3_filename_wal(name) {
-            walPath = String(cString: wal)
-        } else {
-            walPath = nil
-        }
+        walPath =
+            role == .writer
+            ? sqlite_nio_sqlite3_db_filename(handle, "main").flatMap(sqlite_nio_sqlite3_filename_wal).map { String(cString: $0) } : nil
         if role == .writer {
             // Replaces SQLite's automatic checkpoints (a hook set at commit): `WALSync` checkpoints, off the writer.
             let counter = Unmanaged.passUnretained(walPages).toOpaque()
@@ -134,7 +132,7 @@ final class DirectSQLiteConnection: SQLDatabase {
 
     /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.
     func runBlocking(_ sql: String) async throws {
-        try await blockingThreads.runIfActive { try self.run(sql, binds: []) { _ in } }
+        try await blockingThreads.runIfActive { try self.runHere(sql) }
     }
 
     /// The same connection, with each statement run on the thread pool: for reads that may scan many rows (a search

@@ -18,10 +18,10 @@ actor GroupCommit {
     private var draining = false
     private let maxBatch: Int
     private let runner: Runner
-    /// Answers a committed batch once it is durable; without one, a batch is answered when its runner returns.
-    private let sync: WALSync?
+    /// Answers a committed batch once it is durable, and refuses every batch after a failed sync.
+    private let sync: WALSync
 
-    init(maxBatch: Int = 256, sync: WALSync? = nil, runner: @escaping Runner) {
+    init(maxBatch: Int = 256, sync: WALSync, runner: @escaping Runner) {
         self.maxBatch = maxBatch
         self.sync = sync
         self.runner = runner
@@ -44,11 +44,11 @@ actor GroupCommit {
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
             do {
+                try sync.check()
                 let outcomes = try await runner(batch.map(\.work))
-                let answer: WALSync.Answer = { synced in
+                sync.afterCommit { synced in
                     for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: synced.flatMap { outcome }) }
                 }
-                if let sync { sync.afterCommit(answer) } else { answer(.success(())) }
             } catch {
                 for pending in batch { pending.continuation.resume(throwing: error) }
             }
@@ -60,8 +60,7 @@ actor GroupCommit {
     /// write lock at the start, so two writers never deadlock upgrading a read lock.) Every statement runs at once on
     /// the calling thread: the commit does not wait for the disk (`WALSync` does, beside the writer), and only a
     /// `BEGIN` that meets another process's lock waits for it, on the thread pool.
-    static func run(_ batch: [Work], on writer: DirectSQLiteConnection, _ sync: WALSync) async throws -> [Result<any Sendable, any Error>] {
-        try sync.check()
+    static func run(_ batch: [Work], on writer: DirectSQLiteConnection) async throws -> [Result<any Sendable, any Error>] {
         try await writer.runAtOnce("BEGIN IMMEDIATE")
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)

@@ -35,6 +35,8 @@ final class WALSync: Sendable {
     static let checkpointPages = 1000
 
     private let walPath: String
+    /// The WAL's folder, synced when the WAL is first opened.
+    private let walFolder: String
     private let threads: NIOThreadPool
     private let checkpointer: DirectSQLiteConnection
     private let walPages: @Sendable () -> Int
@@ -46,6 +48,8 @@ final class WALSync: Sendable {
         logger: Logger
     ) {
         self.walPath = walPath
+        let folder = (walPath as NSString).deletingLastPathComponent
+        walFolder = folder.isEmpty ? "." : folder
         self.threads = threads
         self.checkpointer = checkpointer
         self.walPages = walPages
@@ -88,16 +92,17 @@ final class WALSync: Sendable {
         while true {
             let target = state.withLock { $0.commits }
             let result: Result<Void, any Error> = work == .active ? syncWAL() : .failure(DirectSQLiteError.closed)
+            let failed: SyncFailed? = if case .failure(let error as SyncFailed) = result { error } else { nil }
             let (answers, outcome, more) = state.withLock { state -> ([Answer], Result<Void, any Error>, Bool) in
-                if case .failure(let error as SyncFailed) = result { state.failure = error }
+                if let failed { state.failure = failed }
                 let served = state.failure == nil ? state.waiting.prefix { $0.commit <= target }.count : state.waiting.count
                 let answers = state.waiting.prefix(served).map(\.answer)
                 state.waiting.removeFirst(served)
                 state.syncing = !state.waiting.isEmpty
                 return (answers, state.failure.map { .failure($0) } ?? result, state.syncing)
             }
-            if case .failure(let error as SyncFailed) = result {
-                logger.critical("SQLite's WAL could not be synced to the disk (\(error)); Chorus takes no more writes until it restarts.")
+            if let failed {
+                logger.critical("SQLite's WAL could not be synced to the disk (\(failed)); Chorus takes no more writes until it restarts.")
             }
             for answer in answers { answer(outcome) }
             if work == .active { checkpointIfDue() }
@@ -120,7 +125,7 @@ final class WALSync: Sendable {
                 $0.file = file
                 $0.identity = identity
             }
-            let directory = open((walPath as NSString).deletingLastPathComponent.nonEmpty ?? ".", O_RDONLY | O_CLOEXEC)
+            let directory = open(walFolder, O_RDONLY | O_CLOEXEC)
             guard directory >= 0 else { return .failure(SyncFailed(step: "open the directory", code: errno)) }
             defer { close(directory) }
             guard fsync(directory) == 0 else { return .failure(SyncFailed(step: "fsync the directory", code: errno)) }
@@ -156,8 +161,4 @@ final class WALSync: Sendable {
         let code: Int32
         var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
     }
-}
-
-extension String {
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }
