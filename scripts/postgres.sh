@@ -13,7 +13,7 @@ start_postgres() {
   # The port may be taken for a moment (it is in the range the kernel lends to outgoing connections): the next one is tried.
   local tries=0
   until "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m ' ${CHORUS_PG_OPTIONS:-}" start >/dev/null; do
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on -c log_line_prefix='%m ' ${CHORUS_PG_OPTIONS:-}" start >/dev/null 2>&1; do
     tries=$((tries + 1))
     if [ "$tries" -ge 5 ] || ! grep -q "Address already in use" "$PG_DIR/log"; then
       tail -n 20 "$PG_DIR/log" >&2
@@ -23,6 +23,8 @@ start_postgres() {
     PG_PORT=$((PG_PORT + 1))
     : >"$PG_DIR/log"
   done
+  # Exported so a later `source` of this file (the restart checks run one in a shell of their own) finds this server.
+  export CHORUS_PG_PORT=$PG_PORT CHORUS_PG_DIR=$PG_DIR
   export CHORUS_PG_URL="postgres://chorus@127.0.0.1:$PG_PORT"
   echo "PostgreSQL is running on port $PG_PORT"
 }
