@@ -56,6 +56,45 @@ struct WALSyncTests {
         await reopened.shutdown()
     }
 
+    @Test func aWALThatGrewWhileAReaderHeldItIsCutBackOnceItStartsOver() async throws {
+        // setup: a reader holds what it read, so no checkpoint can finish and the WAL grows past its limit
+        let path = try await Self.sqlitePath()
+        let wal = path + "-wal"
+        let database = try ChorusDatabase(engine: .sqlite(path: path), logger: Logger(label: "test"))
+        try await database.write { db in try await db.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)").run() }
+        let parts = try await HandBuiltSync(on: path)
+        let reader = try parts.connection(.reader)
+        try reader.runHere("BEGIN")
+        _ = try await reader.raw("SELECT COUNT(*) AS n FROM notes").first()
+        let body = String(repeating: "me too ", count: 600)  // about one 4 KiB page a row
+        var written = 0
+        func writeRows(_ count: Int) async throws {
+            let ids = written..<written + count
+            try await database.write { db in
+                for id in ids { try await db.raw("INSERT INTO notes (id, body) VALUES (\(bind: id), \(bind: body))").run() }
+            }
+            written += count
+        }
+        while Self.fileSize(wal) <= WALSync.sizeLimit * 3 / 2 { try await writeRows(50) }
+        let grown = Self.fileSize(wal)
+        // act: the reader lets go, and writes go on (a checkpoint copies the WAL, and the writer then begins it again)
+        try reader.runHere("COMMIT")
+        var size = grown
+        for _ in 0..<100 where size > WALSync.sizeLimit {
+            try await writeRows(1)
+            try await Task.sleep(for: .milliseconds(20))
+            size = Self.fileSize(wal)
+        }
+        // check
+        #expect(grown > WALSync.sizeLimit)
+        #expect(size <= WALSync.sizeLimit)
+        let count = try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self) }
+        #expect(count == written)
+        reader.close()
+        await database.shutdown()
+        try await parts.close()
+    }
+
     @Test func aWALThatCannotBeSyncedRefusesItsWriteAndEveryWriteAfter() async throws {
         // setup: a writer whose sync looks for its WAL where there is none
         let parts = try await HandBuiltSync()
@@ -97,8 +136,9 @@ struct WALSyncTests {
         let logger = Logger(label: "test")
         let checkpointer: DirectSQLiteConnection
 
-        init() async throws {
-            path = try await WALSyncTests.sqlitePath()
+        /// On `existing`, a database already open, or else on a fresh one.
+        init(on existing: String? = nil) async throws {
+            if let existing { path = existing } else { path = try await WALSyncTests.sqlitePath() }
             threads.start()
             checkpointer = try DirectSQLiteConnection(
                 path: path, role: .reader, blockingThreads: threads, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())

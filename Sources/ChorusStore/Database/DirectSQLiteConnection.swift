@@ -93,9 +93,12 @@ final class DirectSQLiteConnection: SQLDatabase {
         // sorts' scratch pages stay in memory rather than in a temporary file: each write in a batch has its own
         // savepoint, and the profile put 4 % of a me too's CPU in writing that file. The writer's commits don't wait
         // for the disk (`synchronous = NORMAL`): `WALSync` syncs the WAL before a write is answered, and checkpoints.
+        // A WAL that grew while readers held it (a burst under load) is cut back to `WALSync.sizeLimit` when it starts
+        // over, instead of keeping its largest size on the disk.
         let own =
             role == .writer
-            ? ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"] : ["PRAGMA query_only = 1", "PRAGMA synchronous = FULL"]
+            ? ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = \(WALSync.sizeLimit)"]
+            : ["PRAGMA query_only = 1", "PRAGMA synchronous = FULL"]
         for pragma in own + ["PRAGMA busy_timeout = \(Self.patience)", "PRAGMA temp_store = MEMORY"] {
             try run(pragma, binds: []) { _ in }
         }

@@ -33,6 +33,9 @@ final class WALSync: Sendable {
 
     /// SQLite's own default for an automatic checkpoint.
     static let checkpointPages = 1000
+    /// The bytes a WAL keeps on the disk once it starts over: twice a checkpoint's worth of 4 KiB pages, so a WAL that
+    /// only reaches the checkpoint size is never cut (SQLite cuts it when the writer begins it again).
+    static let sizeLimit = 2 * checkpointPages * 4096
 
     private let walPath: String
     /// The WAL's folder, synced when the WAL is first opened.
