@@ -49,12 +49,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The most connections served at once (default: what the open-file limit leaves room for); more get a 503.")
     var maxConnections: Int?
 
+    @Option(
+        help:
+            "A token for Prometheus to scrape /metrics with (Authorization: Bearer); better set as CHORUS_METRICS_TOKEN. Without one there is no /metrics."
+    )
+    var metricsToken: String? = ProcessInfo.processInfo.environment["CHORUS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+
     func validate() throws {
         guard firstRequestTimeout > 0, idleTimeout > 0 else {
             throw ValidationError("--first-request-timeout and --idle-timeout must be at least 1 second.")
         }
         guard RateLimits.parse(rateLimits) != nil else {
             throw ValidationError("--rate-limits must be standard, off, or like signin=10/300,signup=5/3600,posting=30/600,api=300/300.")
+        }
+        if let metricsToken, metricsToken.count < 16 {
+            throw ValidationError("--metrics-token must be at least 16 characters, so it can't be guessed (e.g. openssl rand -hex 24).")
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
@@ -78,6 +87,7 @@ struct Serve: AsyncParsableCommand {
         config.firstRequestTimeout = .seconds(firstRequestTimeout)
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
+        config.metricsToken = metricsToken
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -150,7 +150,9 @@ struct WALSyncTests {
         }
 
         func sync(walPath: String) -> WALSync {
-            WALSync(walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger)
+            WALSync(
+                walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { 0 }, logger: logger,
+                metrics: WriteMetrics(engine: "sqlite"))
         }
 
         func close() async throws {

@@ -1,6 +1,7 @@
 @preconcurrency import AsyncKit
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -37,6 +38,7 @@ public final class ChorusDatabase: Sendable {
     /// SQLite's connection for checkpoints, which `WALSync` runs beside the writer.
     private let sqliteCheckpointer: DirectSQLiteConnection?
     private let changes = Atomic<UInt64>(0)
+    private let metrics: WriteMetrics
 
     /// How reads reach the database.
     private enum Pool: @unchecked Sendable {  // AsyncKit's pools lock internally; they predate Sendable annotations.
@@ -47,6 +49,8 @@ public final class ChorusDatabase: Sendable {
     public init(engine: DatabaseEngine, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.engine = engine
         self.logger = logger
+        let metrics = WriteMetrics(engine: engine.name)
+        self.metrics = metrics
         switch engine {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
@@ -74,9 +78,14 @@ public final class ChorusDatabase: Sendable {
             )
             sqliteCheckpointer = checkpointer
             let sync = WALSync(
-                walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { sqliteWriter.pagesInWAL }, logger: logger
+                walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { sqliteWriter.pagesInWAL }, logger: logger,
+                metrics: metrics
             )
-            writer = .batched(GroupCommit(sync: sync) { batch in try await GroupCommit.run(batch, on: sqliteWriter) })
+            writer = .batched(
+                GroupCommit(sync: sync) { batch in
+                    metrics.batchWrites.record(batch.count)
+                    return try await GroupCommit.run(batch, on: sqliteWriter)
+                })
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             sqliteThreads = nil
@@ -162,16 +171,23 @@ public final class ChorusDatabase: Sendable {
     public func write<T: Sendable>(
         readersSeeIt: Bool = true, limit: TimeAmount = ChorusDatabase.writeLimit, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        let start = DispatchTime.now()
         let result: T
-        switch writer {
-        case .batched(let groupCommit):
-            result = try await groupCommit.submit(body)
-        case .concurrent(let run):
-            guard let typed = try await run(limit, { try await body($0) }) as? T else {
-                preconditionFailure("A write returned a value of another type.")
+        do {
+            switch writer {
+            case .batched(let groupCommit):
+                result = try await groupCommit.submit(body)
+            case .concurrent(let run):
+                guard let typed = try await run(limit, { try await body($0) }) as? T else {
+                    preconditionFailure("A write returned a value of another type.")
+                }
+                result = typed
             }
-            result = typed
+        } catch {
+            if StorageUnavailable.matches(error) { metrics.unavailable.increment() }
+            throw error
         }
+        metrics.committed.recordInterval(since: start)
         if readersSeeIt { noteChange() }
         return result
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -44,11 +45,12 @@ final class WALSync: Sendable {
     private let checkpointer: DirectSQLiteConnection
     private let walPages: @Sendable () -> Int
     private let logger: Logger
+    private let metrics: WriteMetrics
     private let state = Mutex(State())
 
     init(
         walPath: String, threads: NIOThreadPool, checkpointer: DirectSQLiteConnection, walPages: @escaping @Sendable () -> Int,
-        logger: Logger
+        logger: Logger, metrics: WriteMetrics
     ) {
         self.walPath = walPath
         let folder = (walPath as NSString).deletingLastPathComponent
@@ -57,6 +59,7 @@ final class WALSync: Sendable {
         self.checkpointer = checkpointer
         self.walPages = walPages
         self.logger = logger
+        self.metrics = metrics
     }
 
     deinit {
@@ -133,7 +136,9 @@ final class WALSync: Sendable {
             defer { close(directory) }
             guard fsync(directory) == 0 else { return .failure(SyncFailed(step: "fsync the directory", code: errno)) }
         }
+        let start = DispatchTime.now()
         guard fdatasync(file) == 0 else { return .failure(SyncFailed(step: "fdatasync", code: errno)) }
+        metrics.walSync.recordInterval(since: start)
         return .success(())
     }
 
@@ -152,6 +157,7 @@ final class WALSync: Sendable {
             guard work == .active else { return }
             do {
                 try self.checkpointer.runHere("PRAGMA wal_checkpoint(PASSIVE)")
+                self.metrics.checkpoints.increment()
             } catch {
                 self.logger.warning("SQLite's WAL could not be checkpointed now (\(error)); it is tried again after the next commits.")
             }

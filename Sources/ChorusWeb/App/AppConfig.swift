@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
     /// is answered 503 (try again shortly) and closed: a flood of connections must never take the files the database
     /// and the process itself need.
     public var maxConnections: Int?
+    /// The bearer token a Prometheus scraper sends for `/metrics`; nil for no metrics at all (none are kept either).
+    public var metricsToken: String?
     /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
     public var logger: Logger?
 

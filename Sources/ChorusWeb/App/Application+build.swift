@@ -9,6 +9,8 @@ import ServiceLifecycle
 public func buildApplication(_ config: AppConfig) async throws -> some ApplicationProtocol {
     var logger = config.logger ?? Logger(label: "chorus")
     logger.logLevel = config.logLevel
+    // The metrics backend starts before the store, whose write metrics are bound to it when they are made.
+    if config.metricsToken != nil { _ = InstanceMetrics.registry }
     let store = try await ChorusStore.open(config.engine, logger: logger)
     let help = HelpDirectory(store: store)
     try await help.reload()
@@ -41,6 +43,7 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
 /// The middleware stack, in order, then every area's routes.
 func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     let router = Router(context: ChorusContext.self)
+    if services.config.metricsToken != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
@@ -78,6 +81,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     try StaticController().addRoutes(to: router)
     try OpenAPIController().addRoutes(to: router)
     router.get("/health") { _, _ in "ok" }
+    if let token = services.config.metricsToken { MetricsController(token: token, live: services.live).addRoutes(to: router) }
     return router
 }
 
