@@ -135,6 +135,9 @@ def main():
     parser.add_argument("--seeded", action="store_true",
                         help="PostgreSQL: chorus_bench already holds a fresh `chorus seed --voices N` (seeded apart, e.g. for 10M voices)")
     parser.add_argument("--only", default=None, help="only the scenarios whose name contains this text (and the ceiling)")
+    parser.add_argument("--metrics", action="store_true",
+                        help="serve with a metrics token and report, from /metrics, how the writes of each scenario went "
+                             "(their time, and on SQLite how many shared a commit and each WAL sync's time)")
     options = parser.parse_args()
     # The server holds one file per SSE subscriber.
     resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
@@ -162,7 +165,8 @@ def main():
     serve = [binary, "serve", "--port", "19080", *database, "--bcrypt-cost", "4", "--log-level", "warning",
              "--posting-limit", "1000000000", "--rate-limits", "off"]
     ceiling = subprocess.Popen([binary, "ceiling", "--port", "19090"])
-    chorus = subprocess.Popen(serve)
+    metrics_token = "bench-metrics-token-" + os.urandom(12).hex() if options.metrics else None
+    chorus = subprocess.Popen(serve, env={**os.environ, "CHORUS_METRICS_TOKEN": metrics_token} if metrics_token else None)
     try:
         wait_up("http://127.0.0.1:19090/hello")
         wait_up("http://127.0.0.1:19080/health")
@@ -205,9 +209,13 @@ def main():
                 for name, url, script in [ceiling_run] + phase:
                     pid = ceiling.pid if name.startswith("ceiling") else chorus.pid
                     cpu_before, db_before = cpu_seconds([pid]), meter.reading()
+                    metrics_before = scrape(base, metrics_token)
                     run = wrk(url, options.seconds, options.connections, script, env)
                     cpu_after, db_after = cpu_seconds([pid]), meter.reading()
+                    run.update(write_figures(metrics_before, scrape(base, metrics_token)))
                     done = max(run["requests"], 1)
+                    if run.get("writes") is not None:
+                        run["writes"] /= done
                     run["cpu_ms"] = (cpu_after - cpu_before) * 1000 / done
                     for key in ("statements", "wal", "bytes", "cpu"):
                         if db_before.get(key) is not None and db_after.get(key) is not None:
@@ -231,6 +239,38 @@ def main():
         chorus.wait(timeout=30)
         if options.engine == "sqlite":
             subprocess.run(["rm", "-rf", data])
+
+
+def scrape(base, token):
+    """/metrics summed over labels, {sample name: value} (empty without a token)."""
+    if not token:
+        return {}
+    request = urllib.request.Request(base + "/metrics", headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        text = response.read().decode()
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.split("{")[0].split(" ")[0], float(line.rsplit(" ", 1)[1])
+            values[name] = values.get(name, 0) + value
+    return values
+
+
+def write_figures(before, after):
+    """What the writes of one run did, from two scrapes: per request figures are filled in by the caller's count."""
+    if not after:
+        return {}
+
+    def delta(name):
+        return after.get(name, 0) - before.get(name, 0)
+
+    writes, commits, syncs = delta("chorus_write_duration_seconds_count"), delta("chorus_sqlite_writes_per_commit_count"), \
+        delta("chorus_sqlite_wal_sync_duration_seconds_count")
+    figures = {"writes": writes, "write_ms": delta("chorus_write_duration_seconds_sum") * 1000 / writes if writes else None}
+    if commits:
+        figures.update(writes_per_commit=delta("chorus_sqlite_writes_per_commit_sum") / commits, syncs=syncs,
+                       sync_ms=delta("chorus_sqlite_wal_sync_duration_seconds_sum") * 1000 / syncs if syncs else None)
+    return figures
 
 
 def build_release():
@@ -301,6 +341,15 @@ def report(options, results, idle_rss, peak_rss, seed_seconds, size):
     for name, rounds in results.items():
         print(f"| {name} | {cost(rounds, 'cpu_ms', 3)} | {cost([{'x': r['db_cpu'] * 1000} for r in rounds if 'db_cpu' in r], 'x', 3)} | "
               f"{cost(rounds, 'db_statements', 1)} | {cost(rounds, 'db_wal', 0)} | {cost(rounds, 'db_bytes', 0)} |")
+    if any("writes" in r for rounds in results.values() for r in rounds):
+        print("\nWrites, from /metrics (medians over rounds; means within a round)")
+        print("\n| scenario | writes/request | write ms (submitted to answered) | writes per commit | WAL syncs/s | WAL sync ms |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, rounds in results.items():
+            if any(r.get("writes") for r in rounds):
+                print(f"| {name} | {cost(rounds, 'writes', 2)} | {cost(rounds, 'write_ms', 2)} | {cost(rounds, 'writes_per_commit', 1)} | "
+                      f"{cost([{'x': r['syncs'] / options.seconds} for r in rounds if r.get('syncs') is not None], 'x', 0)} | "
+                      f"{cost(rounds, 'sync_ms', 2)} |")
     print(f"\nIdle RSS after start: {idle_rss:.1f} MiB")
     seeding = "seeded apart" if seed_seconds is None else f"{seed_seconds:.0f} s"
     print(f"Seeding {options.voices:,} voices: {seeding}; database on disk: {size / 2**20:,.0f} MiB "

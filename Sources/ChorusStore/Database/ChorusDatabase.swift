@@ -228,8 +228,10 @@ public final class ChorusDatabase: Sendable {
         case .sqlite(let readers):
             readers.close()
             sqliteWriter?.close()
-            sqliteCheckpointer?.close()
+            // The threads stop first: a checkpoint under way ends, and one only asked for is not begun on a closed
+            // connection (it logged a warning at every stop).
             try? await sqliteThreads?.shutdownGracefully()
+            sqliteCheckpointer?.close()
         case .postgres(let pool, _): try? await pool.shutdownAsync()
         }
     }
