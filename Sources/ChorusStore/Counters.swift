@@ -30,9 +30,18 @@ extension ChorusStore {
 
     static func add(_ amount: Int, to counter: Counter, _ db: any SQLDatabase) async throws {
         guard amount != 0 else { return }
+        if let batched = db.batchedCounts {
+            batched.add(Int64(amount), to: counter)
+        } else {
+            try await addToCounter(Int64(amount), counter, db)
+        }
+    }
+
+    /// Adds to a total, in this connection's part of it.
+    static func addToCounter(_ amount: Int64, _ counter: Counter, _ db: any SQLDatabase) async throws {
         try await db.raw(
             """
-            INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), \(bind: CountParts.part(on: db)), \(bind: Int64(amount)))
+            INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), \(bind: CountParts.part(on: db)), \(bind: amount))
             ON CONFLICT (name, part) DO UPDATE SET value = counter_parts.value + excluded.value
             """
         ).run()

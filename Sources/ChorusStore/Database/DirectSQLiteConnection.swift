@@ -75,6 +75,7 @@ final class DirectSQLiteConnection: SQLDatabase {
             throw DirectSQLiteError(code: stable, message: "SQLite could not keep its query plans.")
         }
         walPages = WALPages()
+        batchedCounts = role == .writer ? BatchedCounts() : nil
         walPath =
             role == .writer
             ? sqlite_nio_sqlite3_db_filename(handle, "main").flatMap(sqlite_nio_sqlite3_filename_wal).map { String(cString: $0) } : nil
@@ -109,6 +110,8 @@ final class DirectSQLiteConnection: SQLDatabase {
 
     /// The writer's WAL file, which `WALSync` syncs.
     let walPath: String?
+    /// The writer's batch's additions to the counts (see `BatchedCounts`); nil on a reader.
+    let batchedCounts: BatchedCounts?
     /// How many pages the writer's WAL holds, as SQLite tells after each commit (SQLite's automatic checkpoints are off:
     /// a hook set replaces them).
     var pagesInWAL: Int { walPages.count.load(ordering: .relaxed) }

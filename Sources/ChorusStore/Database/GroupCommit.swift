@@ -64,9 +64,11 @@ actor GroupCommit {
         try await writer.runAtOnce("BEGIN IMMEDIATE")
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
+        let counts = writer.batchedCounts
         do {
             for work in batch {
                 try await writer.raw("SAVEPOINT chorus_write").run()
+                let mark = counts?.mark()
                 do {
                     let value = try await work(writer)
                     try await writer.raw("RELEASE chorus_write").run()
@@ -74,11 +76,15 @@ actor GroupCommit {
                 } catch {
                     try await writer.raw("ROLLBACK TO chorus_write").run()
                     try await writer.raw("RELEASE chorus_write").run()
+                    if let mark { counts?.rollBack(to: mark) }
                     outcomes.append(.failure(error))
                 }
             }
+            // What the batch's writes added to the counts, once (see `BatchedCounts`).
+            try await counts?.write(on: writer)
             try writer.runHere("COMMIT")
         } catch {
+            counts?.discard()
             try? writer.runHere("ROLLBACK")
             throw error
         }

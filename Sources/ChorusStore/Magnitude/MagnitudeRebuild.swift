@@ -5,42 +5,46 @@ extension ChorusStore {
     /// Recounts every magnitude cell and hashtag trend, and each account's shown voices, from the voices and beliefs
     /// themselves, in one transaction (after a bulk load, or to check the running counts).
     public func rebuildMagnitude() async throws {
-        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in
-            for table in ["magnitude_people", "magnitude_cell_parts", "tag_day_accounts", "tag_day_parts"] {
-                try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
-            }
-            // Only rows whose mark changes are written: on PostgreSQL every updated row is a new row version, and a
-            // whole-table update of millions of voices would double the table.
-            try await db.raw(
-                "UPDATE voices SET in_trends = 0 WHERE in_trends = 1 AND NOT (visibility IN ('public', 'anonymous') AND state = 'visible')"
-            ).run()
-            for statement in Migration.m0003Backfill {
-                let statement = (statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement)
-                    // Since migration 11 the cells and hashtag days are views over their parts: a recount fills part 0.
-                    .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
-                    .replacingOccurrences(of: "INSERT INTO tag_days (", with: "INSERT INTO tag_day_parts (")
-                try await db.raw(SQLQueryString(statement)).run()
-            }
-            // One grouped pass over the voices, not one look-up per account.
-            try await db.raw("UPDATE accounts SET metoo_voices = 0 WHERE metoo_voices <> 0").run()
-            try await db.raw(
-                """
-                UPDATE accounts SET metoo_voices = c.n
-                FROM (SELECT account_id, COUNT(*) AS n FROM voices WHERE kind = 'metoo' GROUP BY account_id) AS c
-                WHERE c.account_id = accounts.id
-                """
-            ).run()
-            for statement in Migration.m0012Recount { try await db.raw(SQLQueryString(statement)).run() }
-            let counts: [(Counter, String)] = [
-                (.meTooPeople, "SELECT COUNT(*) AS n FROM accounts WHERE metoo_voices > 0"),
-                (.beliefs, "SELECT COUNT(*) AS n FROM beliefs"),
-                (.pledges, "SELECT COUNT(*) AS n FROM voices WHERE kind = 'pledge'"),
-            ]
-            for (counter, query) in counts {
-                let value = try await db.raw(SQLQueryString(query)).first()?.int64("n") ?? 0
-                try await db.raw("DELETE FROM counter_parts WHERE name = \(bind: counter.rawValue)").run()
-                try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), 0, \(bind: value))").run()
-            }
+        try await database.write(limit: ChorusDatabase.bulkWriteLimit) { db in try await Self.recountMagnitude(db) }
+    }
+
+    static func recountMagnitude(_ db: any SQLDatabase) async throws {
+        // What writes earlier in this batch added is written first, and so is recounted rather than added again.
+        try await db.batchedCounts?.write(on: db)
+        for table in ["magnitude_people", "magnitude_cell_parts", "tag_day_accounts", "tag_day_parts"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
+        }
+        // Only rows whose mark changes are written: on PostgreSQL every updated row is a new row version, and a
+        // whole-table update of millions of voices would double the table.
+        try await db.raw(
+            "UPDATE voices SET in_trends = 0 WHERE in_trends = 1 AND NOT (visibility IN ('public', 'anonymous') AND state = 'visible')"
+        ).run()
+        for statement in Migration.m0003Backfill {
+            let statement = (statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement)
+                // Since migration 11 the cells and hashtag days are views over their parts: a recount fills part 0.
+                .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
+                .replacingOccurrences(of: "INSERT INTO tag_days (", with: "INSERT INTO tag_day_parts (")
+            try await db.raw(SQLQueryString(statement)).run()
+        }
+        // One grouped pass over the voices, not one look-up per account.
+        try await db.raw("UPDATE accounts SET metoo_voices = 0 WHERE metoo_voices <> 0").run()
+        try await db.raw(
+            """
+            UPDATE accounts SET metoo_voices = c.n
+            FROM (SELECT account_id, COUNT(*) AS n FROM voices WHERE kind = 'metoo' GROUP BY account_id) AS c
+            WHERE c.account_id = accounts.id
+            """
+        ).run()
+        for statement in Migration.m0012Recount { try await db.raw(SQLQueryString(statement)).run() }
+        let counts: [(Counter, String)] = [
+            (.meTooPeople, "SELECT COUNT(*) AS n FROM accounts WHERE metoo_voices > 0"),
+            (.beliefs, "SELECT COUNT(*) AS n FROM beliefs"),
+            (.pledges, "SELECT COUNT(*) AS n FROM voices WHERE kind = 'pledge'"),
+        ]
+        for (counter, query) in counts {
+            let value = try await db.raw(SQLQueryString(query)).first()?.int64("n") ?? 0
+            try await db.raw("DELETE FROM counter_parts WHERE name = \(bind: counter.rawValue)").run()
+            try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), 0, \(bind: value))").run()
         }
     }
 

@@ -19,6 +19,9 @@ struct MagnitudeCell: Sendable, Hashable {
     let country: String
     let start: Int64
 
+    /// An order for writing cells, the same in every batch.
+    var sortKey: String { "\(kind.rawValue) \(period) \(country) \(start)" }
+
     /// The cells one event at `milliseconds` belongs to: its hour, its day and all time, and by country when one was given.
     static func cells(_ kind: MagnitudeKind, at milliseconds: Int64, country: String?) -> [MagnitudeCell] {
         var cells = [
@@ -147,9 +150,20 @@ extension ChorusStore {
         }
         let counted = cells.filter { people[$0] != nil }
         guard !counted.isEmpty else { return }
+        if let batched = db.batchedCounts {
+            for cell in counted { batched.add(people: people[cell] ?? 0, amount: change, to: cell) }
+        } else {
+            try await addToCells(counted.map { ($0, people[$0] ?? 0, change) }, db)
+        }
+    }
+
+    /// Adds people and amounts to cells, in this connection's part of each.
+    static func addToCells(_ changes: [(cell: MagnitudeCell, people: Int64, amount: Int64)], _ db: any SQLDatabase) async throws {
         let part = CountParts.part(on: db)
-        let rows: [SQLQueryString] = counted.map { cell in
-            "(\(bind: kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: part), \(bind: people[cell] ?? 0), \(bind: change))"
+        let rows: [SQLQueryString] = changes.map { change in
+            let cell = change.cell
+            return
+                "(\(bind: cell.kind.rawValue), \(bind: cell.period), \(bind: cell.country), \(bind: cell.start), \(bind: part), \(bind: change.people), \(bind: change.amount))"
         }
         try await db.raw(
             """
