@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
-import Synchronization
 
 /// What an operator's Prometheus scrapes from `/metrics`: requests by route pattern and status, how long writes take
 /// and how they share commits, live streams, and the process's memory. Nothing names a person: no handle, address,
