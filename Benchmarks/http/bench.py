@@ -209,10 +209,12 @@ def main():
                 for name, url, script in [ceiling_run] + phase:
                     pid = ceiling.pid if name.startswith("ceiling") else chorus.pid
                     cpu_before, db_before = cpu_seconds([pid]), meter.reading()
-                    metrics_before = scrape(base, metrics_token)
+                    # The ceiling is another process: Chorus's metrics say nothing of it.
+                    token = metrics_token if pid == chorus.pid else None
+                    metrics_before = scrape(base, token)
                     run = wrk(url, options.seconds, options.connections, script, env)
                     cpu_after, db_after = cpu_seconds([pid]), meter.reading()
-                    run.update(write_figures(metrics_before, scrape(base, metrics_token)))
+                    run.update(write_figures(metrics_before, scrape(base, token)))
                     done = max(run["requests"], 1)
                     if run.get("writes") is not None:
                         run["writes"] /= done

@@ -39,11 +39,12 @@ final class BatchedCounts: Sendable {
             return gathered
         }
         guard !additions.isEmpty else { return }
-        let cells = additions.cells.filter { $0.value != (0, 0) }.sorted { $0.key.sortKey < $1.key.sortKey }
+        // In any order: SQLite's one writer never waits on another's row lock.
+        let cells = additions.cells.filter { $0.value != (0, 0) }
         if !cells.isEmpty {
             try await ChorusStore.addToCells(cells.map { ($0.key, $0.value.people, $0.value.amount) }, db)
         }
-        for (counter, amount) in additions.counters.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where amount != 0 {
+        for (counter, amount) in additions.counters where amount != 0 {
             try await ChorusStore.addToCounter(amount, counter, db)
         }
     }

@@ -19,9 +19,6 @@ struct MagnitudeCell: Sendable, Hashable {
     let country: String
     let start: Int64
 
-    /// An order for writing cells, the same in every batch.
-    var sortKey: String { "\(kind.rawValue) \(period) \(country) \(start)" }
-
     /// The cells one event at `milliseconds` belongs to: its hour, its day and all time, and by country when one was given.
     static func cells(_ kind: MagnitudeKind, at milliseconds: Int64, country: String?) -> [MagnitudeCell] {
         var cells = [
