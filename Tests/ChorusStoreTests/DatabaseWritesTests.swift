@@ -151,4 +151,27 @@ import Testing
         #expect(answers == Array(1...20))
         await database.shutdown()
     }
+
+    @Test(.enabled(if: TestDatabase.isPostgres, "a statement given up mid-wait is PostgreSQL's: SQLite's reads are local"))
+    func aReadWhoseTaskIsCancelledEndsAtOnceAndTheNextReadsGoOn() async throws {
+        // setup
+        let database = try await freshDatabase()
+        // act: a read that would wait 30 s, cancelled (as the job worker is when Chorus stops) after 300 ms
+        let started = ContinuousClock.now
+        let read = Task { try await database.read(limit: .seconds(60)) { db in try await db.raw("SELECT pg_sleep(30)").run() } }
+        try await Task.sleep(for: .milliseconds(300))
+        read.cancel()
+        let outcome = await read.result
+        let waited = ContinuousClock.now - started
+        var answers: [Int] = []
+        for number in 1...20 {
+            let answer = try await database.read { db in try await db.raw("SELECT \(bind: number) AS n").first()?.decode(column: "n", as: Int.self) }
+            answers.append(answer ?? 0)
+        }
+        // check: the read ended when it was cancelled, not after its statement, and the pool serves every read after it
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(waited < .seconds(10))
+        #expect(answers == Array(1...20))
+        await database.shutdown()
+    }
 }

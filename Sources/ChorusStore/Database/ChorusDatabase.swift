@@ -137,8 +137,13 @@ public final class ChorusDatabase: Sendable {
         }
         return try await withDeadline(
             limit, on: connection.eventLoop,
-            onTimeout: {
-                logger.warning("A statement waited \(limit.nanoseconds / 1_000_000_000) s on PostgreSQL; it is given up and its connection closed.")
+            onGiveUp: { reason in
+                if reason is TimeLimitReached {
+                    logger.warning(
+                        "A statement waited \(limit.nanoseconds / 1_000_000_000) s on PostgreSQL; it is given up and its connection closed.")
+                } else {
+                    logger.debug("A statement was given up because Chorus is stopping; its connection is closed.")
+                }
                 connection.close().whenComplete { _ in release() }
             }
         ) {
@@ -201,25 +206,33 @@ public final class ChorusDatabase: Sendable {
         changes.add(1, ordering: .releasing)
     }
 
-    /// Runs `body`, or gives up on it after `limit`: then `onTimeout` runs and the caller gets `TimeLimitReached`, while
-    /// `body` is left to end (or not) on its own. The deadline is a timer on `eventLoop`, not a task of its own.
+    /// Runs `body`, or gives up on it after `limit` or when the calling task is cancelled (Chorus is stopping):
+    /// then `onGiveUp` runs and the caller gets `TimeLimitReached` or `CancellationError`, while `body` is left to end
+    /// (or not) on its own. The deadline is a timer on `eventLoop`, not a task of its own.
     public static func withDeadline<T: Sendable>(
-        _ limit: TimeAmount, on eventLoop: any EventLoop, onTimeout: @escaping @Sendable () -> Void,
+        _ limit: TimeAmount, on eventLoop: any EventLoop, onGiveUp: @escaping @Sendable (_ reason: any Error) -> Void,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let answered = Once()
-        return try await withCheckedThrowingContinuation { continuation in
-            let deadline = eventLoop.scheduleTask(in: limit) {
-                guard answered.claim() else { return }
-                onTimeout()
-                continuation.resume(throwing: TimeLimitReached())
+        let answer = LateContinuation<T>()
+        let giveUp: @Sendable (any Error) -> Void = { reason in
+            guard answered.claim() else { return }
+            onGiveUp(reason)
+            answer.resume(with: .failure(reason))
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                answer.handOver(continuation)
+                let deadline = eventLoop.scheduleTask(in: limit) { giveUp(TimeLimitReached()) }
+                Task {
+                    let result: Result<T, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    deadline.cancel()
+                    if answered.claim() { answer.resume(with: result) }
+                }
             }
-            Task {
-                let result: Result<T, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
-                deadline.cancel()
-                if answered.claim() { continuation.resume(with: result) }
-            }
+        } onCancel: {
+            giveUp(CancellationError())
         }
     }
 
@@ -243,6 +256,42 @@ public final class ChorusDatabase: Sendable {
 /// A read or write waited on the database past its limit and was given up (a write given up was not acknowledged).
 /// Answered like storage being away.
 public struct TimeLimitReached: Error {}
+
+/// A continuation that may be resumed before it is handed over: a task cancelled before it began to wait is answered
+/// as soon as it does. It is resumed once (its callers claim a `Once` first).
+final class LateContinuation<T: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<T, any Error>)
+        case answered(Result<T, any Error>)
+        case done
+    }
+    private let state = Mutex(State.empty)
+
+    func handOver(_ continuation: CheckedContinuation<T, any Error>) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            guard case .answered(let result) = state else {
+                state = .waiting(continuation)
+                return nil
+            }
+            state = .done
+            return result
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting: CheckedContinuation<T, any Error>? = state.withLock { state in
+            guard case .waiting(let continuation) = state else {
+                state = .answered(result)
+                return nil
+            }
+            state = .done
+            return continuation
+        }
+        waiting?.resume(with: result)
+    }
+}
 
 /// True for the first caller of `claim()` only: whichever of two racing paths gets there first acts.
 final class Once: Sendable {

@@ -76,7 +76,7 @@ struct ClusterRelay: Service {
 
     /// Waits for `task` to end, or for `limit`, whichever comes first; the task is left running.
     static func waitForEnd(of task: Task<Void, Never>, upTo limit: TimeAmount) async {
-        _ = try? await ChorusDatabase.withDeadline(limit, on: MultiThreadedEventLoopGroup.singleton.any(), onTimeout: {}) { await task.value }
+        _ = try? await ChorusDatabase.withDeadline(limit, on: MultiThreadedEventLoopGroup.singleton.any(), onGiveUp: { _ in }) { await task.value }
     }
 
     /// The events as messages from `origin` (a UUID), each under `largestPayload`, in order; totals that changed more than

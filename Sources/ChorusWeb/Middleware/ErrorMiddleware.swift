@@ -79,6 +79,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 .serviceUnavailable,
                 "Chorus can't save or read right now: its storage is unavailable. Nothing you already shared is lost. Please try again in a minute."
             )
+        case is CancellationError:
+            // The request was given up while Chorus stops: another instance, or this one once it is back, answers it.
+            return (.serviceUnavailable, "Chorus is restarting. Nothing you already shared is lost. Please try again in a minute.")
         case let status as any HTTPResponseError:
             return (status.status, status.status.reasonPhrase)
         default:
