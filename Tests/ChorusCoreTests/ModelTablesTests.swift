@@ -21,7 +21,7 @@ import Testing
         let decoded = try JSONDecoder().decode(Arrays.self, from: json)
         #expect(tables.hashes.count > 10_000)
         #expect(tables.hashes == decoded.hashes)
-        #expect(tables.weights.map(\.bitPattern) == decoded.weights.map(\.bitPattern))
+        #expect(tables.weights.map { Float(Double($0) / 1000) } == decoded.weights)
 
         // The rest is the same document with the two arrays emptied, and still decodes.
         let rest = try #require(try JSONSerialization.jsonObject(with: tables.rest) as? [String: Any])
@@ -35,11 +35,11 @@ import Testing
 
     @Test func onlyTheTopLevelArraysAreTaken() throws {
         let json = Data(
-            #"{"note":"\"hashes\":[1]","sources":{"hashes":[7]},"hashes" : [ 3, 12 ,40 ],"labels":["a","b"],"weights":[0.5,-1.25e-2]}"#
+            #"{"note":"\"hashes\":[1]","sources":{"hashes":[7]},"hashes" : [ 3, 12 ,40 ],"labels":["a","b"],"weights":[0.5,-1.3e-2]}"#
                 .utf8)
         let tables = try ModelTables(json: json)
         #expect(tables.hashes == [3, 12, 40])
-        #expect(tables.weights == [0.5, -0.0125])
+        #expect(tables.weights == [500, -13])
         #expect(
             String(decoding: tables.rest, as: UTF8.self)
                 == #"{"note":"\"hashes\":[1]","sources":{"hashes":[7]},"hashes" : [],"labels":["a","b"],"weights":[]}"#)
@@ -55,6 +55,16 @@ import Testing
         #expect(throws: ModelTables.Malformed.unterminated(key: "weights")) {
             try ModelTables(json: Data(#"{"weights":[1.5, 2"#.utf8))
         }
+        // A weight finer than a thousandth, or too large for two bytes, is refused rather than rounded.
+        #expect(throws: ModelTables.Malformed.notThousandths(key: "weights", offset: 17)) {
+            try ModelTables(json: Data(#"{"weights":[1.5, 0.0001]}"#.utf8))
+        }
+        #expect(throws: ModelTables.Malformed.notThousandths(key: "weights", offset: 12)) {
+            try ModelTables(json: Data(#"{"weights":[40.5]}"#.utf8))
+        }
+        #expect(ModelTables.thousandths(-32.768) == -32_768)
+        #expect(ModelTables.thousandths(32.767) == 32_767)
+        #expect(ModelTables.thousandths(0.1 + 0.2) == 300)
     }
 
     @Test func everyHashIsFoundAtItsRowAndNoOther() throws {

@@ -12,8 +12,8 @@ struct CrisisModel: Sendable {
     let ruleFloor: Double
     private let bias: Double
     private let rows: FeatureRows
-    /// One weight per row.
-    private let weights: [Float]
+    /// One weight per row, in thousandths.
+    private let weights: [Int16]
 
     private struct Payload: Decodable {
         enum CodingKeys: String, CodingKey {
@@ -51,14 +51,14 @@ struct CrisisModel: Sendable {
     func probability(of text: String) -> Double {
         var seen = Set<UInt64>()
         seen.reserveCapacity(256)
-        var sum = 0.0
+        var sum = 0
         var count = 0
         NGramFeatures.forEachHash(of: CrisisFeatures.tokens(of: text)) { hash in
             guard let row = rows.row(of: hash), seen.insert(hash).inserted else { return }
-            sum += Double(weights[row])
+            sum += Int(weights[row])
             count += 1
         }
-        let score = bias + (count > 0 ? sum / Double(count).squareRoot() : 0)
+        let score = bias + (count > 0 ? Double(sum) / (1000 * Double(count).squareRoot()) : 0)
         return 1 / (1 + Foundation.exp(-score))
     }
 }

@@ -1,21 +1,36 @@
 import Foundation
+import Synchronization
 
-/// One compiled cue, with the words one of which must open any match: looking words up first skips most
-/// regular-expression runs (each costs about a microsecond on Linux, whatever the pattern).
-struct CuePattern: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as safe to use from several threads at once.
-    let expression: NSRegularExpression
+/// One cue, with the words one of which must open any match: looking words up first skips most regular-expression runs
+/// (each costs about a microsecond on Linux, whatever the pattern).
+///
+/// A pattern is compiled the first time a text can match it. Compiling all 944 at start took a megabyte of ICU's memory,
+/// and ICU's code, in every process, before any text was read; most texts run only a few of them.
+final class CuePattern: @unchecked Sendable {
+    let source: String
     /// `nil` when the pattern's opening words could not be worked out; then it always runs.
     let openingWords: Set<String>?
+    // NSRegularExpression is immutable and documented as safe to use from several threads at once; the lock guards
+    // only its first compilation.
+    private let compiled = Mutex<NSRegularExpression?>(nil)
 
     init(source: String) {
-        do {
-            expression = try NSRegularExpression(pattern: source)
-        } catch {
-            // The lists are part of the source and every pattern is compiled by the tests.
-            preconditionFailure("Invalid crisis cue pattern \(source): \(error)")
-        }
+        self.source = source
         openingWords = Self.openingWords(of: source)
+    }
+
+    var expression: NSRegularExpression {
+        compiled.withLock { compiled in
+            if let compiled { return compiled }
+            do {
+                let expression = try NSRegularExpression(pattern: source)
+                compiled = expression
+                return expression
+            } catch {
+                // The lists are part of the source and every pattern is compiled by the tests.
+                preconditionFailure("Invalid crisis cue pattern \(source): \(error)")
+            }
+        }
     }
 
     /// The words a match must start with, for patterns shaped `\bword ...`, `\bword(ending)? ...` or

@@ -15,8 +15,8 @@ struct ReplyModel: Sendable {
     let scheme: NGramFeatures.Scheme
     private let bias: [Double]
     private let rows: FeatureRows
-    /// `labels.count` weights per row.
-    private let weights: [Float]
+    /// `labels.count` weights per row, in thousandths.
+    private let weights: [Int16]
 
     private struct Payload: Decodable {
         enum CodingKeys: String, CodingKey {
@@ -71,15 +71,15 @@ struct ReplyModel: Sendable {
         var unique = 0
         var scores = bias
         var previous = -1
-        var sums = [Double](repeating: 0, count: labels.count)
+        var sums = [Int](repeating: 0, count: labels.count)
         for row in found where row != previous {
             previous = row
             unique += 1
             let base = row * labels.count
-            for column in 0..<labels.count { sums[column] += Double(weights[base + column]) }
+            for column in 0..<labels.count { sums[column] += Int(weights[base + column]) }
         }
-        let scale = unique > 0 ? 1 / Double(unique).squareRoot() : 0
-        for column in 0..<labels.count { scores[column] += sums[column] * scale }
+        let scale = unique > 0 ? 1 / (1000 * Double(unique).squareRoot()) : 0
+        for column in 0..<labels.count { scores[column] += Double(sums[column]) * scale }
         let top = scores.max() ?? 0
         let exps = scores.map { Foundation.exp($0 - top) }
         let total = exps.reduce(0, +)
