@@ -19,7 +19,7 @@ struct PostgresChannelTests {
     @Test func notificationReachesAnotherListenerAndSurvivesADroppedConnection() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
-        let channel = try #require(try PostgresChannel(engine: store.database.engine, name: "chorus_test", logger: Logger(label: "test")))
+        let channel = try #require(PostgresChannel(database: store.database, name: "chorus_test", logger: Logger(label: "test")))
         let heard = Heard()
         let listener = Task {
             await channel.listen(

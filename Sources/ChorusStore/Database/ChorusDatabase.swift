@@ -11,6 +11,10 @@ import Synchronization
 /// The one door to the database: reads, and writes that either commit whole or leave nothing behind.
 public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
+    /// How this process reaches PostgreSQL, read once from the engine's URL (nil on SQLite). The pool's connections and
+    /// the notification channel's share it, and so share one TLS context: each one made loads the system's trusted
+    /// certificates, 1.6 MB.
+    let postgresConfiguration: PostgresConnection.Configuration?
     let logger: Logger
     private let pool: Pool
     private let writer: Writer
@@ -63,6 +67,7 @@ public final class ChorusDatabase: Sendable {
                 path: path, role: .writer, blockingThreads: threads, logger: logger, eventLoop: eventLoopGroup.any()
             )
             threads.start()
+            postgresConfiguration = nil
             sqliteThreads = threads
             self.sqliteWriter = sqliteWriter
             pool = .sqlite(
@@ -87,7 +92,8 @@ public final class ChorusDatabase: Sendable {
                     return try await GroupCommit.run(batch, on: sqliteWriter)
                 })
         case .postgres(let url):
-            let configuration = try SQLPostgresConfiguration(url: url)
+            let configuration = SQLPostgresConfiguration(coreConfiguration: try PostgresURL.configuration(url))
+            postgresConfiguration = configuration.coreConfiguration
             sqliteThreads = nil
             sqliteWriter = nil
             sqliteCheckpointer = nil

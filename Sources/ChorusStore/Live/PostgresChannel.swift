@@ -14,10 +14,10 @@ public struct PostgresChannel: Sendable {
     let logger: Logger
 
     /// Nil on SQLite, where one process is the whole instance.
-    public init?(engine: DatabaseEngine, name: String, logger: Logger) throws {
-        guard case .postgres(let url) = engine else { return nil }
+    public init?(database: ChorusDatabase, name: String, logger: Logger) {
+        guard let configuration = database.postgresConfiguration else { return nil }
         self.name = name
-        self.configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        self.configuration = configuration
         self.logger = logger
     }
 

@@ -28,7 +28,7 @@ struct ClusterRelay: Service {
     static let largestPayload = 7_000
 
     init?(store: ChorusStore, live: LiveEvents, logger: Logger) throws {
-        guard let channel = try PostgresChannel(engine: store.database.engine, name: Self.channel, logger: logger) else { return nil }
+        guard let channel = PostgresChannel(database: store.database, name: Self.channel, logger: logger) else { return nil }
         self.channel = channel
         self.live = live
         self.store = store

@@ -1,0 +1,75 @@
+import PostgresKit
+import PostgresNIO
+import Testing
+
+@testable import ChorusStore
+
+/// A database URL is read as PostgresKit reads it, except that TLS trusts the system's certificates by looking them up
+/// when a handshake needs them.
+@Suite struct PostgresURLTests {
+    private struct Reading: Equatable {
+        let host: String?
+        let port: Int?
+        let socket: String?
+        let username: String
+        let password: String?
+        let database: String?
+        let tlsAllowed: Bool
+        let tlsEnforced: Bool
+
+        init(_ configuration: PostgresConnection.Configuration) {
+            host = configuration.host
+            port = configuration.port
+            socket = configuration.unixSocketPath
+            username = configuration.username
+            password = configuration.password
+            database = configuration.database
+            tlsAllowed = configuration.tls.isAllowed
+            tlsEnforced = configuration.tls.isEnforced
+        }
+    }
+
+    @Test(arguments: [
+        "postgres://chorus@127.0.0.1:55463/chorus_bench",
+        "postgresql://chorus:s%40cret@db.example.org/chorus",
+        "postgres+tcp://chorus@localhost/chorus?sslmode=disable",
+        "postgres://chorus@localhost:6432/chorus?sslmode=require",
+        "postgres://chorus@localhost/chorus?tls=verify-full",
+        "postgres://chorus@localhost/chorus?ssl=false&sslmode=allow",
+        "postgres://chorus@[::1]:5433/chorus?tlsmode=true",
+        "postgres://chorus@localhost",
+        "postgres+uds://chorus@localhost/var/run/postgresql/.s.PGSQL.5432#chorus",
+        "postgresql+uds://chorus:pw@/tmp/.s.PGSQL.5432?sslmode=require",
+    ])
+    func readsEveryURLAsPostgresKitDoes(url: String) throws {
+        let ours = Reading(try PostgresURL.configuration(url))
+        let theirs = Reading(try SQLPostgresConfiguration(url: url).coreConfiguration)
+        #expect(ours == theirs)
+    }
+
+    @Test func theSecretAndTheModeAreRead() throws {
+        let configuration = try PostgresURL.configuration("postgres://chorus:s%40cret@db.example.org:6432/chorus?sslmode=require")
+        #expect(configuration.host == "db.example.org")
+        #expect(configuration.port == 6432)
+        #expect(configuration.password == "s@cret")
+        #expect(configuration.database == "chorus")
+        #expect(configuration.tls.isEnforced)
+        let plain = try PostgresURL.configuration("postgres://chorus@localhost/chorus?sslmode=disable")
+        #expect(!plain.tls.isAllowed)
+    }
+
+    @Test(arguments: [
+        ("postgres://localhost/chorus", "needs a user"),
+        ("postgres://chorus@/chorus", "needs a host"),
+        ("mysql://chorus@localhost/chorus", "must start with postgres://"),
+        ("postgres://chorus@localhost/chorus?sslmode=sometimes", "sslmode=sometimes is not a TLS mode"),
+        ("postgres+uds://chorus@localhost:5432/tmp/socket", "names the socket's path"),
+    ])
+    func aURLThatCannotBeReadSaysWhatItNeeds(url: String, says: String) {
+        #expect {
+            _ = try PostgresURL.configuration(url)
+        } throws: { error in
+            "\(error)".contains(says)
+        }
+    }
+}
