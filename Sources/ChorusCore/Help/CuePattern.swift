@@ -4,8 +4,8 @@ import Synchronization
 /// One cue, with the words one of which must open any match: looking words up first skips most regular-expression runs
 /// (each costs about a microsecond on Linux, whatever the pattern).
 ///
-/// A pattern is compiled the first time a text can match it. Compiling all 944 at start took a megabyte of ICU's memory,
-/// and ICU's code, in every process, before any text was read; most texts run only a few of them.
+/// A pattern is compiled the first time a text can match it. Compiling all 944 at start kept a megabyte of ICU's memory
+/// in every process before any text was read, and most texts run only a few of them.
 final class CuePattern: @unchecked Sendable {
     let source: String
     /// `nil` when the pattern's opening words could not be worked out; then it always runs.

@@ -12,8 +12,7 @@ import Synchronization
 public final class ChorusDatabase: Sendable {
     public let engine: DatabaseEngine
     /// How this process reaches PostgreSQL, read once from the engine's URL (nil on SQLite). The pool's connections and
-    /// the notification channel's share it, and so share one TLS context: each one made loads the system's trusted
-    /// certificates, 1.6 MB.
+    /// the notification channel's share it, and so share one TLS context.
     let postgresConfiguration: PostgresConnection.Configuration?
     let logger: Logger
     private let pool: Pool

@@ -81,7 +81,10 @@ struct ErrorMiddleware: RouterMiddleware {
             )
         case is CancellationError:
             // The request was given up while Chorus stops: another instance, or this one once it is back, answers it.
-            return (.serviceUnavailable, "Chorus is restarting. Nothing you already shared is lost. Please try again in a minute.")
+            return (
+                .serviceUnavailable,
+                "This Chorus server is stopping, so it could not finish this. Nothing you already shared is lost. Please try again in a minute."
+            )
         case let status as any HTTPResponseError:
             return (status.status, status.status.reasonPhrase)
         default:
