@@ -6,6 +6,9 @@ import Testing
 
 /// `ChorusDatabase.withDeadline`: a wait on the database ends with its body, at its limit, or when its task is
 /// cancelled, whichever comes first, and the one that ends it is the only one that answers.
+///
+/// The checks are on outcomes, not on elapsed time: under the parallel test run, other suites' work can hold the
+/// cooperative threads for many seconds.
 @Suite struct DeadlineTests {
     private let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
@@ -19,7 +22,7 @@ import Testing
     @Test func aBodyThatEndsInTimeIsAnsweredAndNothingIsGivenUp() async throws {
         let givenUp = Mutex<[String]>([])
         let value = try await ChorusDatabase.withDeadline(
-            .seconds(10), on: eventLoop, onGiveUp: { reason in givenUp.withLock { $0.append("\(reason)") } }
+            .seconds(3600), on: eventLoop, onGiveUp: { reason in givenUp.withLock { $0.append("\(reason)") } }
         ) { 42 }
         #expect(value == 42)
         #expect(givenUp.withLock { $0 }.isEmpty)
@@ -40,7 +43,6 @@ import Testing
     @Test func aCancelledWaitEndsAtOnceWithCancellationErrorAndIsGivenUpOnce() async throws {
         // setup
         let givenUp = Mutex<[String]>([])
-        let started = ContinuousClock.now
         // act: the limit is an hour away; the task is cancelled after 100 ms
         let wait = Task {
             try await ChorusDatabase.withDeadline(
@@ -52,9 +54,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         wait.cancel()
         let outcome = await wait.result
-        // check
+        // check: answered by the cancellation (a body left to end would have answered 0 after 20 s)
         #expect(throws: CancellationError.self) { try outcome.get() }
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(givenUp.withLock { $0 } == ["CancellationError"])
     }
 
