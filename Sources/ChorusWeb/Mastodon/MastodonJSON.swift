@@ -162,11 +162,7 @@ enum APIResponse {
         return "<\(link("max_id", last))>; rel=\"next\", <\(link("min_id", first))>; rel=\"prev\""
     }
 
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~[]")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func encode(_ text: String) -> String { PercentEncoding.component.encode(text) }
 }
 
 /// The parameters of an API request, from the query string and the body (form-encoded or JSON), as Mastodon accepts them.

@@ -37,7 +37,7 @@ enum VoiceHTML {
         var cursor = text.startIndex
         for occurrence in Hashtags.occurrences(in: text) {
             html += escape(String(text[cursor..<occurrence.range.lowerBound]))
-            let path = Hashtags.normalise(occurrence.name).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
+            let path = PercentEncoding.path.encode(Hashtags.normalise(occurrence.name))
             html += "<a href=\"\(tagBase)\(escape(path))\" class=\"hashtag\">#\(escape(occurrence.name))</a>"
             cursor = occurrence.range.upperBound
         }
