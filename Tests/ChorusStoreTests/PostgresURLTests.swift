@@ -1,3 +1,4 @@
+import Foundation
 import PostgresKit
 import PostgresNIO
 import Testing
@@ -71,5 +72,16 @@ import Testing
         } throws: { error in
             "\(error)".contains(says)
         }
+    }
+
+    @Test func certificatesAreLookedUpByHashOnlyWhereTheFolderHasHashes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-certs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data().write(to: folder.appendingPathComponent("ca-bundle.crt"))
+        #expect(!PostgresURL.holdsHashedCertificates(folder.path))
+        try Data().write(to: folder.appendingPathComponent("5ad8a5d6.0"))
+        #expect(PostgresURL.holdsHashedCertificates(folder.path))
+        #expect(!PostgresURL.holdsHashedCertificates(folder.appendingPathComponent("absent").path))
     }
 }

@@ -12,8 +12,8 @@ import PostgresNIO
 /// `prefer` over TCP unless it says otherwise: `disable`/`false`, `prefer`/`allow`/`true`, `require`/`verify-ca`/
 /// `verify-full`. Whenever TLS is used, the server's certificate and name are verified.
 ///
-/// One difference: the system's trusted certificates are looked up in its hashed directory (`/etc/ssl/certs`) when a
-/// handshake needs one. PostgresKit's way parses all of them when the URL is read, which kept 2.9 MB (of BoringSSL's
+/// One difference: the system's trusted certificates are looked up in its hashed directory (`/etc/ssl/certs`, where it
+/// has one) when a handshake needs one. PostgresKit's way parses all of them when the URL is read, which kept 2.9 MB (of BoringSSL's
 /// code and the parsed certificates) in every process, also where the server offers no TLS.
 enum PostgresURL {
     struct Unreadable: Error, CustomStringConvertible {
@@ -77,10 +77,18 @@ enum PostgresURL {
     /// A client context that verifies the server's certificate chain and name.
     static func context() throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: hashedCertificates, isDirectory: &isDirectory), isDirectory.boolValue {
-            configuration.trustRoots = .file(hashedCertificates)
-        }
+        if holdsHashedCertificates(hashedCertificates) { configuration.trustRoots = .file(hashedCertificates) }
         return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// Whether `directory` has certificates under their subject's hash (`5ad8a5d6.0`), as `c_rehash` and
+    /// `update-ca-certificates` leave them. Some systems have the folder with bundles only (Fedora's is
+    /// `/etc/pki/tls/certs`); there a lookup by hash would find nothing, so NIOSSL's default is kept.
+    static func holdsHashedCertificates(_ directory: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        return names.contains { name in
+            let parts = name.split(separator: ".")
+            return parts.count == 2 && parts[0].count == 8 && parts[0].allSatisfy(\.isHexDigit) && parts[1].allSatisfy(\.isNumber)
+        }
     }
 }
