@@ -39,6 +39,7 @@ import Testing
         "postgres://chorus@localhost/chorus?ssl=false&sslmode=allow",
         "postgres://chorus@[::1]:5433/chorus?tlsmode=true",
         "postgres://chorus@localhost",
+        "postgres://chorus@localhost/chorus%25test",
         "postgres+uds://chorus@localhost/var/run/postgresql/.s.PGSQL.5432#chorus",
         "postgresql+uds://chorus:pw@/tmp/.s.PGSQL.5432?sslmode=require",
     ])

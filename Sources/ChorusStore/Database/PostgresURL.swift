@@ -13,8 +13,8 @@ import PostgresNIO
 /// `verify-full`. Whenever TLS is used, the server's certificate and name are verified.
 ///
 /// One difference: the system's trusted certificates are looked up in its hashed directory (`/etc/ssl/certs`, where it
-/// has one) when a handshake needs one. PostgresKit's way parses all of them when the URL is read, which kept 2.9 MB (of BoringSSL's
-/// code and the parsed certificates) in every process, also where the server offers no TLS.
+/// has one) when a handshake needs one. PostgresKit's way parses all of them when the URL is read, which kept 2.9 MB
+/// (of BoringSSL's code and the parsed certificates) in every process, also where the server offers no TLS.
 enum PostgresURL {
     struct Unreadable: Error, CustomStringConvertible {
         let description: String
@@ -29,7 +29,7 @@ enum PostgresURL {
             throw Unreadable(description: "The database URL needs a user, as in postgres://user@host/database.")
         }
         let mode = try tlsMode(parts.queryItems ?? [])
-        let database = parts.path.split(separator: "/").last.map(String.init)?.removingPercentEncoding
+        let database = parts.path.split(separator: "/").last.map(String.init)  // `path` is already decoded
         switch parts.scheme {
         case "postgres", "postgres+tcp", "postgresql", "postgresql+tcp":
             guard let host = parts.host, !host.isEmpty else {
