@@ -26,7 +26,7 @@ struct CrisisReading {
     static func fold(_ text: String) -> String {
         // An ASCII text has no accents or typographic apostrophes, and its case folds as it lower-cases: Foundation's
         // folding is the slowest part of reading it.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        if text.isASCII { return text.lowercased() }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         let apostrophes: Set<Unicode.Scalar> = ["\u{2019}", "\u{2018}", "\u{00B4}", "\u{02BC}"]
         guard folded.unicodeScalars.contains(where: apostrophes.contains) else { return folded }

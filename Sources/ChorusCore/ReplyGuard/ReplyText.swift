@@ -79,7 +79,7 @@ struct ReplyText: Sendable {
     /// the reading together, and change nothing there.
     static func folded(_ text: String) -> String {
         let lowered = text.lowercased()
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return lowered }
+        if text.isASCII { return lowered }
         let plain = lowered.unicodeScalars.contains("ß") ? lowered.replacingOccurrences(of: "ß", with: "ss") : lowered
         return plain.decomposedStringWithCanonicalMapping
     }

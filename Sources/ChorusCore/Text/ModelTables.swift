@@ -110,8 +110,8 @@ struct ModelTables {
 
     /// `weight` in thousandths, when it is a whole number of them (as written with three decimals) that fits.
     static func thousandths(_ weight: Double) -> Int16? {
-        let scaled = (weight * 1000).rounded()
-        guard abs(weight * 1000 - scaled) < 1e-6, let exact = Int16(exactly: scaled) else { return nil }
+        let scaled = weight * 1000
+        guard abs(scaled - scaled.rounded()) < 1e-6, let exact = Int16(exactly: scaled.rounded()) else { return nil }
         return exact
     }
 

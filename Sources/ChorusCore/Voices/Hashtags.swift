@@ -23,7 +23,7 @@ public enum Hashtags {
     public static func normalise(_ tag: String) -> String {
         let trimmed = tag.hasPrefix("#") ? String(tag.dropFirst()) : tag
         // Plain ASCII (most tags) needs only lower case; folding accents and widths is for the rest.
-        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) { return trimmed.lowercased() }
+        if trimmed.isASCII { return trimmed.lowercased() }
         return trimmed.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
     }

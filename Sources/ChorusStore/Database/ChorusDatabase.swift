@@ -262,39 +262,33 @@ public final class ChorusDatabase: Sendable {
 /// Answered like storage being away.
 public struct TimeLimitReached: Error {}
 
-/// A continuation that may be resumed before it is handed over: a task cancelled before it began to wait is answered
-/// as soon as it does. It is resumed once (its callers claim a `Once` first).
+/// A continuation that may be answered before it is handed over: a task cancelled before it began to wait is answered
+/// as soon as it does. It is answered once (its callers claim a `Once` first).
 final class LateContinuation<T: Sendable>: Sendable {
-    private enum State {
-        case empty
-        case waiting(CheckedContinuation<T, any Error>)
-        case answered(Result<T, any Error>)
-        case done
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var answer: Result<T, any Error>?
     }
-    private let state = Mutex(State.empty)
+    private let state = Mutex(State())
 
     func handOver(_ continuation: CheckedContinuation<T, any Error>) {
-        let early: Result<T, any Error>? = state.withLock { state in
-            guard case .answered(let result) = state else {
-                state = .waiting(continuation)
-                return nil
-            }
-            state = .done
-            return result
-        }
-        if let early { continuation.resume(with: early) }
+        state.withLock { $0.continuation = continuation }
+        deliver()
     }
 
-    func resume(with result: Result<T, any Error>) {
-        let waiting: CheckedContinuation<T, any Error>? = state.withLock { state in
-            guard case .waiting(let continuation) = state else {
-                state = .answered(result)
-                return nil
-            }
-            state = .done
-            return continuation
+    func resume(with answer: Result<T, any Error>) {
+        state.withLock { $0.answer = answer }
+        deliver()
+    }
+
+    /// Resumes the continuation once both it and its answer are here (whichever came second delivers).
+    private func deliver() {
+        let ready: (CheckedContinuation<T, any Error>, Result<T, any Error>)? = state.withLock { state in
+            guard let continuation = state.continuation, let answer = state.answer else { return nil }
+            state.continuation = nil
+            return (continuation, answer)
         }
-        waiting?.resume(with: result)
+        if let (continuation, answer) = ready { continuation.resume(with: answer) }
     }
 }
 
