@@ -56,11 +56,16 @@ indirect enum JSON: Sendable, Equatable {
 
     /// Writes `text` as a JSON string. Runs of characters that need no escape are copied whole, byte for byte.
     private static func quote(_ text: String, into out: inout ByteBuffer) {
+        var text = text
+        // A native string's bytes are read in place: indexing its UTF-8 view a byte at a time cost more than the copy.
+        text.withUTF8 { quote(utf8: $0, into: &out) }
+    }
+
+    private static func quote(utf8: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
         out.writeStaticString("\"")
-        let utf8 = text.utf8
-        var run = utf8.startIndex
-        var index = run
-        while index != utf8.endIndex {
+        var run = 0
+        var index = 0
+        while index < utf8.count {
             let byte = utf8[index]
             var escape: StaticString?
             var width = 1
@@ -76,26 +81,22 @@ indirect enum JSON: Sendable, Equatable {
             case 0..<0x20: escape = controlEscapes[Int(byte)]
             case 0xE2:
                 // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript.
-                let next = utf8.index(after: index)
-                if next != utf8.endIndex, utf8[next] == 0x80 {
-                    let last = utf8.index(after: next)
-                    if last != utf8.endIndex, utf8[last] == 0xA8 || utf8[last] == 0xA9 {
-                        escape = utf8[last] == 0xA8 ? "\\u2028" : "\\u2029"
-                        width = 3
-                    }
+                if index + 2 < utf8.count, utf8[index + 1] == 0x80, utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9 {
+                    escape = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
                 }
             default: break
             }
             if let escape {
-                out.writeBytes(utf8[run..<index])
+                out.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[run..<index])))
                 out.writeStaticString(escape)
-                index = utf8.index(index, offsetBy: width)
+                index += width
                 run = index
             } else {
-                index = utf8.index(after: index)
+                index += 1
             }
         }
-        out.writeBytes(utf8[run..<index])
+        out.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[run..<index])))
         out.writeStaticString("\"")
     }
 
