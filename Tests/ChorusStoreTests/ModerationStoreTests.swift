@@ -122,7 +122,7 @@ import Testing
         await store.shutdown()
     }
 
-    @Test func beliefsFromABlockedPersonAreNotCountedAndDeletionKeepsTotalsRight() async throws {
+    @Test func aBeliefFromABlockedPersonOnAnAnonymousVoiceCountsLikeAnyonesButIsNotAnnounced() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
         let people = try await Self.people(store, "ana", "bob")
@@ -131,18 +131,46 @@ import Testing
         try await store.block(accountID: bob.id, by: ana.id)
         // act
         let believed = try await store.believe(voiceID: voice.id, by: bob.id)
+        let notified = try await store.notifyBelief(voiceID: voice.id, by: bob.id)
         let magnitude = try await store.magnitude()
-        let believers = try await store.believers(voiceID: voice.id)
+        let publicCount = try await store.voice(id: voice.id, viewer: nil)?.believeCount
         try await store.deleteAccount(id: bob.id, voices: .erase)
         try await store.runPendingJobs()
         // check
-        #expect(believed.readerBelieves)
-        // Bob sees his own belief counted, as anyone would: a count that did not move would tell him who blocked him.
+        // Everyone sees the same count, signed in or not: a count that moved for Bob alone would tell him who blocked him.
         #expect(believed.believeCount == 1)
-        #expect(magnitude.beliefs == 0)
-        #expect(believers.isEmpty)
+        #expect(publicCount == 1)
+        #expect(magnitude.beliefs == 1)
+        // Ana blocked Bob on his profile, so she is not told.
+        #expect(notified == nil)
+        #expect(try await store.notifications(accountID: ana.id).isEmpty)
+        // Erasing Bob takes his belief off every total once.
         #expect(try await store.magnitude().beliefs == 0)
         #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == 0)
+        await store.shutdown()
+    }
+
+    @Test func deletingAVoiceTakesItsBeliefsWithItSoErasingABelieverLaterKeepsTotalsRight() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "bob")
+        let (ana, bob) = (people[0], people[1])
+        let gone = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo one"), by: ana.id).voice
+        let kept = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo two"), by: ana.id).voice
+        _ = try await store.believe(voiceID: kept.id, by: bob.id)
+        _ = try await store.believe(voiceID: gone.id, by: bob.id)
+        // act
+        try await store.deleteVoice(id: gone.id, by: ana.id)
+        let afterDeletion = try await store.magnitude().beliefs
+        let firstPage = try await store.believedVoices(by: bob.id, page: PageRequest(limit: 1))
+        try await store.deleteAccount(id: bob.id, voices: .erase)
+        try await store.runPendingJobs()
+        // check
+        #expect(afterDeletion == 1)
+        // The newest belief's voice is gone, and the page still holds one voice (it was empty, with no way on).
+        #expect(firstPage.map(\.voice.id) == [kept.id])
+        #expect(try await store.magnitude().beliefs == 0)
+        #expect(try await store.voice(id: kept.id, viewer: nil)?.believeCount == 0)
         await store.shutdown()
     }
 }

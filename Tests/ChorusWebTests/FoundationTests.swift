@@ -65,6 +65,23 @@ import Testing
         }
     }
 
+    @Test func theSignUpFormSentTwiceSaysTheAccountWasMadeNotThatTheHandleIsTaken() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            let first = try await browser.signUp("ana_double")
+            // act
+            let again = try await browser.signUp("Ana_Double")
+            // check
+            #expect(first.status == .created)
+            #expect(again.status == .ok)
+            #expect(again.body.contains("was made the first time you sent the form"))
+            #expect(again.body.contains("href=\"/account\""))
+            #expect(!again.body.contains("is taken"))
+        }
+    }
+
     @Test func signOutSignInAndChangePassword() async throws {
         // setup
         let app = try await makeApp()

@@ -88,11 +88,12 @@ extension ChorusStore {
             if !beliefs.isEmpty {
                 var counted = 0
                 for belief in beliefs {
+                    // A silent belief (see BlockStore) was never counted, so nothing is taken back for it.
                     if try belief.int64("silent") == 0 {
                         counted += 1
                         try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: try belief.int64("voice_id"))").run()
+                        try await recordBeliefTakenBack(by: id, givenAt: try belief.int64("created_at"), db)
                     }
-                    try await recordBeliefTakenBack(by: id, givenAt: try belief.int64("created_at"), db)
                 }
                 let list = try beliefs.map { String(try $0.int64("id")) }.joined(separator: ", ")
                 try await db.raw("DELETE FROM beliefs WHERE id IN (\(unsafeRaw: list))").run()

@@ -31,6 +31,7 @@ public enum Migrations {
         .m0011CountsInParts,
         .m0012ShownVoicesPerAccount,
         .m0013CountersInParts,
+        .m0014NoBeliefsWithoutVoices,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

@@ -20,8 +20,10 @@ public struct BoundaryEntry: Sendable, Equatable {
 ///
 /// Anonymity holds both ways: a block or mute made on a profile never hides that person's anonymous voices (doing so would
 /// show which ones are theirs), and one made from an anonymous voice hides that author's anonymous voices only, never
-/// their public ones. A blocked person stops seeing the blocker's public voices; the blocker's anonymous voices stay
-/// readable, and a reply or belief there is kept for its writer alone, so nobody can find out which voices are the blocker's.
+/// their public ones. A blocked person stops seeing the blocker's public voices, and a reply or belief they leave on one
+/// of the blocker's public voices is kept for its writer alone. The blocker's anonymous voices stay readable, and a reply
+/// or belief there counts as anyone's, for everyone but the blocker (who does not see the reply and is not notified):
+/// anything that others saw differently would tell the blocked person which anonymous voices are the blocker's.
 extension ChorusStore {
     /// The condition `voiceSelect` appends: nothing for signed-out readers.
     static func blocksAndMutes(viewer: Int64?) -> SQLQueryString {

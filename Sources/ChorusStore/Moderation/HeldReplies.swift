@@ -16,12 +16,11 @@ extension ChorusStore {
             }
             let draft = try VoiceDraft(kind: .reply, text: text, inReplyTo: try row.optionalInt64("in_reply_to_id")).validated()
             var screening = screening
-            // As for a new reply: someone the author blocked since is heard by nobody (see BlockStore).
-            if screening.state == .visible, let parent = draft.inReplyTo,
-                let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: parent)").first()?.int64("account_id"),
-                try await Self.isBlocked(db, blocker: author, blocked: accountID)
-            {
-                screening.state = .hidden
+            // As for a new reply: the voice answered must still be shown, the thread's reply choice applies as it is now,
+            // and someone the author blocked since is heard by nobody (see `replyPlace`).
+            if let parent = draft.inReplyTo {
+                let place = try await Self.replyPlace(db, parentID: parent, replier: accountID)
+                if screening.state == .visible, place.keptApart { screening.state = .hidden }
             }
             try await db.raw(
                 """

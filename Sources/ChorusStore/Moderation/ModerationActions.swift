@@ -83,9 +83,15 @@ extension ChorusStore {
                 guard let row = try await db.raw("SELECT action, voice_id, account_id FROM moderation_actions WHERE id = \(bind: id)").first() else {
                     throw Refusal(.notFound, "This action is not here.")
                 }
+                // Only a decision that changed something can be undone: "restoring" a dismissal or an approval would
+                // undo whatever later decision was made about the same voice or account.
+                let undone = ModerationActionKind(rawValue: try row.string("action"))
+                guard let undone, [.hide, .reject, .suspend].contains(undone) else {
+                    throw Refusal(.unprocessable, "Only a hide, a rejection or a suspension can be undone. This action changed nothing to undo.")
+                }
                 voiceID = try row.optionalInt64("voice_id")
                 accountID = try row.optionalInt64("account_id")
-                liftsSuspension = try row.string("action") == ModerationActionKind.suspend.rawValue
+                liftsSuspension = undone == .suspend
             }
             try await Self.apply(
                 decision.action, voiceID: liftsSuspension ? nil : voiceID, accountID: accountID, hasReport: settles != nil, db)
@@ -182,6 +188,8 @@ extension ChorusStore {
             """
         ).all()
         guard !updated.isEmpty else {
+            let deleted = try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND deleted_at IS NULL").first() == nil
+            if deleted { throw Refusal(.gone, "This account was deleted by its owner, so there is nothing left to suspend or restore.") }
             throw Refusal(.conflict, suspended ? "This account is suspended already." : "This account is not suspended.")
         }
     }
@@ -223,7 +231,9 @@ extension ChorusStore {
     /// Appeals an action, once, as the person it concerns.
     public func appeal(actionID: Int64, text: String, by accountID: Int64) async throws {
         let text = text.trimmingWhitespace
-        guard !text.isEmpty else { throw InputError("Write a few words about why this decision should change.", field: "text") }
+        guard !text.isEmpty else {
+            throw InputError("Tell the moderators, in a few words, what you would like them to look at again.", field: "text")
+        }
         guard text.count <= Self.appealLimit else { throw InputError("An appeal can be up to \(Self.appealLimit) characters.", field: "text") }
         try await database.write { db in
             guard

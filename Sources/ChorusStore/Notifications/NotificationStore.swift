@@ -47,13 +47,25 @@ extension ChorusStore {
         return id
     }
 
+    /// Whether `recipient` blocked or muted `sender` on their profile: then nothing `sender` does is announced to them. (A
+    /// block or mute made from an anonymous voice does not count here: a belief the recipient can see in a list, but was
+    /// not told of, would tell them who wrote that voice.)
+    static func quietens(_ db: any SQLDatabase, recipient: Int64, sender: Int64) async throws -> Bool {
+        try await db.raw(
+            """
+            SELECT 1 AS one FROM blocks WHERE blocker_id = \(bind: recipient) AND blocked_id = \(bind: sender) AND via_voice_id = 0
+            UNION ALL SELECT 1 AS one FROM mutes WHERE muter_id = \(bind: recipient) AND muted_id = \(bind: sender) AND via_voice_id = 0
+            """
+        ).first() != nil
+    }
+
     /// Tells a voice's author that someone believes them. Returns the recipient's id (for their live stream only), or nil.
     @discardableResult
     public func notifyBelief(voiceID: Int64, by believer: Int64) async throws -> Int64? {
         try await database.write { db in
             guard let row = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first() else { return nil }
             let author = try row.int64("account_id")
-            guard author != believer else { return nil }
+            guard author != believer, try await !Self.quietens(db, recipient: author, sender: believer) else { return nil }
             _ = try await Self.insertNotification(
                 db, kind: .favourite, to: author, from: believer, voiceID: voiceID, groupKey: "favourite-\(voiceID)")
             return author
@@ -74,6 +86,7 @@ extension ChorusStore {
     public func notifyReply(_ reply: Voice, answeredAccountID: Int64?, by replier: Int64) async throws -> Int64? {
         guard reply.state == .visible, reply.visibility.isListed, let answered = answeredAccountID, answered != replier else { return nil }
         return try await database.write { db in
+            guard try await !Self.quietens(db, recipient: answered, sender: replier) else { return nil }
             _ = try await Self.insertNotification(
                 db, kind: .mention, to: answered, from: reply.visibility == .public ? replier : nil, voiceID: reply.id,
                 groupKey: "mention-\(reply.inReplyTo ?? reply.id)")
@@ -84,6 +97,7 @@ extension ChorusStore {
     public func notifyFollow(_ followed: Int64, by follower: Int64) async throws {
         guard followed != follower else { return }
         try await database.write { db in
+            guard try await !Self.quietens(db, recipient: followed, sender: follower) else { return }
             let existing = try await db.raw(
                 "SELECT id FROM notifications WHERE type = 'follow' AND account_id = \(bind: followed) AND from_account_id = \(bind: follower)"
             ).first()

@@ -11,9 +11,13 @@ extension ChorusStore {
             }
             guard voice.replyPolicy.allowsBelief || voice.isMine else { throw Refusal(.unprocessable, voice.replyPolicy.refusal) }
             guard !voice.readerBelieves else { throw Refusal(.conflict, "You have already said “I believe you” to this voice.") }
-            // A belief from someone the author blocked is kept for its writer alone and not counted (see BlockStore).
-            let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first()?.int64("account_id") ?? accountID
-            let silent = try await Self.isBlocked(db, blocker: author, blocked: accountID)
+            // A belief from someone the author blocked is kept for its writer alone and not counted (see BlockStore). On an
+            // anonymous voice it counts as anyone's: a count that others see unmoved would tell its writer who blocked them.
+            var silent = false
+            if voice.visibility == .public {
+                let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first()?.int64("account_id") ?? accountID
+                silent = try await Self.isBlocked(db, blocker: author, blocked: accountID)
+            }
             // Two taps at once from the same account (two apps, a double click) race past the check above on
             // PostgreSQL; the second finds the first's row and is told so, as if it had come later.
             let inserted = try await db.raw(

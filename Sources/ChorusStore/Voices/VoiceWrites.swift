@@ -26,17 +26,11 @@ extension ChorusStore {
             var visibility = draft.visibility
             var screening = screening
             if draft.kind == .reply, let parentID = draft.inReplyTo {
-                let parent = try await Self.replyTarget(db, parentID: parentID, replier: accountID)
-                threadRoot = parent.threadRoot
-                answered = parent.authorID
-                // Answering in one's own anonymous thread stays anonymous: a public reply there would say who wrote it.
-                let root = try await db.raw("SELECT account_id, visibility FROM voices WHERE id = \(bind: threadRoot)").first()
-                if visibility == .public, try root?.int64("account_id") == accountID, try root?.string("visibility") == Visibility.anonymous.rawValue
-                {
-                    visibility = .anonymous
-                }
-                // A reply to someone who blocked its writer is kept for its writer alone (see BlockStore).
-                if try await Self.isBlocked(db, blocker: parent.authorID, blocked: accountID) { screening.state = .hidden }
+                let place = try await Self.replyPlace(db, parentID: parentID, replier: accountID)
+                threadRoot = place.threadRoot
+                answered = place.answeredAccountID
+                if let kept = place.visibility(for: visibility) { visibility = kept }
+                if place.keptApart { screening.state = .hidden }
             }
             let (country, inTrends) = Self.magnitudeFields(of: draft, state: screening.state)
             // Without a choice for this voice, the author's default reply policy applies (read in the same statement).
@@ -89,23 +83,69 @@ extension ChorusStore {
         }
     }
 
-    /// Checks that `replier` may answer the voice `parentID`, by what its author chose.
-    private static func replyTarget(_ db: any SQLDatabase, parentID: Int64, replier: Int64) async throws -> (threadRoot: Int64, authorID: Int64) {
-        guard try await voice(db, id: parentID, viewer: replier) != nil,
-            let row = try await db.raw("SELECT account_id, thread_root_id, reply_policy FROM voices WHERE id = \(bind: parentID)").first()
+    /// Where a reply goes, once `replyPlace` has checked that its writer may put it there.
+    struct ReplyPlace {
+        let threadRoot: Int64
+        /// The author of the voice answered (told of the reply; never shown for an anonymous voice).
+        let answeredAccountID: Int64
+        /// The thread was started by the replier themselves, as `rootVisibility`.
+        let inOwnThread: Bool
+        let rootVisibility: Visibility
+        /// The author of the (public) voice answered blocked the replier: the reply is kept for its writer alone.
+        let keptApart: Bool
+
+        /// The visibility a reply asked as `asked` takes: in one's own anonymous thread it stays anonymous (a public reply
+        /// there would say who wrote it), and in one's own only-me thread it stays only-me (a journal note is private).
+        func visibility(for asked: Visibility) -> Visibility? {
+            guard inOwnThread else { return nil }
+            switch rootVisibility {
+            case .anonymous where asked == .public: return .anonymous
+            case .onlyMe where asked != .onlyMe: return .onlyMe
+            default: return nil
+            }
+        }
+    }
+
+    /// Checks that `replier` may answer the voice `parentID`, by what the thread's author chose for the whole thread (a
+    /// reply to a reply is in the same thread), and that the voice answered is shown in it.
+    ///
+    /// Nothing here depends on who wrote an anonymous voice: "only people I follow" lets nobody but its author reply
+    /// there (letting some through would tell them that the author follows them), and a block does not keep replies
+    /// apart there (a reply that others never see would tell its writer that the author blocked them; `blocksAndMutes`
+    /// still keeps it from the author's own eyes).
+    static func replyPlace(_ db: any SQLDatabase, parentID: Int64, replier: Int64) async throws -> ReplyPlace {
+        guard let parent = try await voice(db, id: parentID, viewer: replier),
+            let row = try await db.raw(
+                """
+                SELECT p.account_id AS parent_author, r.id AS root_id, r.account_id AS root_author, r.visibility AS root_visibility,
+                       r.reply_policy AS root_policy
+                FROM voices p JOIN voices r ON r.id = p.thread_root_id WHERE p.id = \(bind: parentID)
+                """
+            ).first()
         else {
             throw Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.")
         }
-        let authorID = try row.int64("account_id")
-        let policy = ReplyPolicy(rawValue: try row.string("reply_policy")) ?? .everyone
-        let follows =
-            try await db.raw(
-                "SELECT 1 AS one FROM follows WHERE follower_id = \(bind: authorID) AND followed_id = \(bind: replier)"
-            ).first() != nil
-        guard policy.allowsTextReply(isAuthor: authorID == replier, authorFollowsReplier: follows) else {
+        guard parent.state == .visible else {
+            throw Refusal(.unprocessable, "This reply is not shown in the thread, so it can't be answered.")
+        }
+        let parentAuthor = try row.int64("parent_author")
+        let rootAuthor = try row.int64("root_author")
+        let rootVisibility = Visibility(rawValue: try row.string("root_visibility")) ?? .onlyMe
+        let policy = ReplyPolicy(rawValue: try row.string("root_policy")) ?? .everyone
+        var follows = false
+        if rootVisibility == .public {
+            follows =
+                try await db.raw("SELECT 1 AS one FROM follows WHERE follower_id = \(bind: rootAuthor) AND followed_id = \(bind: replier)").first()
+                != nil
+        }
+        guard policy.allowsTextReply(isAuthor: rootAuthor == replier, authorFollowsReplier: follows) else {
             throw Refusal(.unprocessable, policy.refusal)
         }
-        return (try row.int64("thread_root_id"), authorID)
+        var keptApart = false
+        if parent.visibility == .public { keptApart = try await isBlocked(db, blocker: parentAuthor, blocked: replier) }
+        return ReplyPlace(
+            threadRoot: try row.int64("root_id"), answeredAccountID: parentAuthor, inOwnThread: rootAuthor == replier,
+            rootVisibility: rootVisibility, keptApart: keptApart)
     }
 
     /// Deletes a voice its author wrote, with the replies in its thread, and takes it out of every total.
@@ -143,6 +183,11 @@ extension ChorusStore {
                 }
             default: break
             }
+        }
+        // Their beliefs and tags go with them here, not by the schema's ON DELETE CASCADE, which SQLite does not apply
+        // (its foreign keys are off): a belief left behind would be taken off the totals again when its writer is erased.
+        for table in ["beliefs", "voice_tags"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE voice_id IN (SELECT id FROM voices WHERE \(unsafeRaw: condition))").run()
         }
         try await db.raw("DELETE FROM voices WHERE \(unsafeRaw: condition)").run()
         for account in Set(try rows.map { try $0.int64("account_id") }).sorted() { try await recountShownVoices(of: account, db) }

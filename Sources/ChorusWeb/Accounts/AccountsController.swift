@@ -48,6 +48,14 @@ struct AccountsController {
             return pages.render(
                 "signup", ["error": error.message, "handle": typedHandle], request: request, context: context, status: .unprocessableContent)
         } catch let refusal as Refusal where refusal.kind == .conflict {
+            // The same form sent twice (a double click, or back and send again): the first made the account and signed in.
+            if let account = context.account, let typed = try? Handle(typedHandle), typed.normalised == (try? Handle(account.handle))?.normalised {
+                return pages.message(
+                    "You are signed in",
+                    "Your account @\(account.handle) was made the first time you sent the form, and you are signed in. If you did not "
+                        + "see your recovery codes, you can make new ones in your account settings.",
+                    request: request, context: context, status: .ok, back: "/account")
+            }
             return pages.render("signup", ["error": refusal.message, "handle": typedHandle], request: request, context: context, status: .conflict)
         }
     }

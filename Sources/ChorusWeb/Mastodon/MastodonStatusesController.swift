@@ -92,7 +92,11 @@ struct MastodonStatusesController {
             switch try await store.reserveIdempotencyKey(key, accountID: account.id) {
             case .reserved: break
             case .used(let voiceID?):
-                guard let voice = try await store.voice(id: voiceID, viewer: account.id) else { throw Self.notFound() }
+                guard let voice = try await store.voice(id: voiceID, viewer: account.id) else {
+                    throw Refusal(
+                        .unprocessable,
+                        "This Idempotency-Key was used for a post that has since been deleted. To post again, send it with a new key.")
+                }
                 return APIResponse.json(try await entities.status(voice))
             case .used(nil):
                 throw Refusal(.conflict, "A request with this Idempotency-Key is still being handled. Please wait a moment.")

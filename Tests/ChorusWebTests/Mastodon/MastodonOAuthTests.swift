@@ -1,3 +1,5 @@
+import ChorusCore
+import ChorusStore
 import ChorusTestSupport
 import Foundation
 import HTTPTypes
@@ -28,6 +30,35 @@ import Testing
             #expect((me["source"] as? [String: Any])?["privacy"] as? String == "public")
             #expect(wrong.status == .badRequest)
             #expect(wrong.error == "invalid_grant")
+        }
+    }
+
+    @Test func theRightPasswordOfASuspendedAccountIsToldItIsSuspendedAndWhereToAppeal() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let voiceID = try #require(Int64(try await ana.say("#MeToo")["id"] as? String ?? ""))
+            _ = try await MastodonClient.signedUp(client, "mod")
+            try await chorus.makeModerator("mod")
+            try await chorus.withStore { store in
+                let moderator = try #require(try await store.account(handle: "mod"))
+                try await store.act(try ModerationDecision(action: .suspend, rule: "1", reason: "test"), on: .voice(voiceID), by: moderator.id)
+            }
+            // act
+            let grant = try await ana.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "password"), ("username", "ana"), ("password", "correct horse battery"), ("client_id", ana.clientID),
+                    ("client_secret", ana.clientSecret),
+                ])
+            // check
+            #expect(grant.status == .badRequest)
+            #expect(grant.error == "invalid_grant")
+            let description = grant["error_description"] as? String ?? ""
+            #expect(description.contains("suspended"))
+            #expect(description.contains("appeal"))
+            #expect(!description.contains("don't match"))
         }
     }
 

@@ -130,6 +130,23 @@ import Testing
         }
     }
 
+    @Test func anIdempotencyKeyWhosePostWasDeletedSaysSoAndAsksForANewKey() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let key: HTTPFields = [.init("Idempotency-Key")!: "retry-key"]
+            let first = try await ana.post("/api/v1/statuses", form: [("status", "#MeToo once")], headers: key)
+            _ = try await ana.delete("/api/v1/statuses/\(first["id"] as? String ?? "")")
+            // act
+            let again = try await ana.post("/api/v1/statuses", form: [("status", "#MeToo once")], headers: key)
+            // check
+            #expect(again.status == .unprocessableContent)
+            #expect(again.error.contains("has since been deleted"))
+            #expect(again.error.contains("new key"))
+        }
+    }
+
     @Test func deletingReturnsTheTextAndOnlyTheAuthorCanDelete() async throws {
         // setup
         let app = try await makeApp()
