@@ -45,6 +45,34 @@ import Testing
         }
     }
 
+    @Test func onAnAnonymousVoicePeopleIFollowSeeNoReplyFormAndAreAnsweredLikeAnyone() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            var carl = Browser(client)
+            try await carl.signUp("carl")
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            try await ana.post("/@carl/follow", [])
+            let page = try await ana.post("/say", [("text", "me too"), ("visibility", "anonymous"), ("reply_policy", "following")])
+            let voiceID = try #require(Browser.firstVoiceID(in: page.body))
+            // act
+            let carlsView = try await carl.get("/voices/\(voiceID)")
+            let anasView = try await ana.get("/voices/\(voiceID)")
+            let fromFollowed = try await carl.post("/voices/\(voiceID)/reply", [("text", "I believe you. I'm here.")])
+            let fromStranger = try await bea.post("/voices/\(voiceID)/reply", [("text", "I believe you. I'm here.")])
+            // check
+            let form = "action=\"/voices/\(voiceID)/reply\""
+            #expect(!carlsView.body.contains(form))
+            #expect(anasView.body.contains(form))
+            // Both are answered the same: letting Carl through would tell him that the anonymous author follows him.
+            #expect(fromFollowed.status == .unprocessableContent)
+            #expect(fromStranger.status == .unprocessableContent)
+        }
+    }
+
     @Test func survivorChangesWhoMayReplyToAVoiceAlreadyShared() async throws {
         // setup
         let app = try await makeApp()

@@ -129,7 +129,7 @@ struct VoicesController {
         var values: [String: Any] = [
             "voice": VoiceView.values(root, words: words),
             "replies": replies.map { HeldReplyView.values($0, words: words, language: language) },
-            "can_reply": context.account != nil && root.replyPolicy != .nobody && root.replyPolicy != .believeOnly,
+            "can_reply": context.account != nil && (root.isMine || Self.othersMayReply(to: root)),
             "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
         ]
@@ -140,6 +140,16 @@ struct VoicesController {
         for (key, value) in try await ThreadModeration.extras(root: root, viewer: context.account, store: store, words: words) { values[key] = value }
         for (key, value) in extra { values[key] = value }
         return pages.render("voice", values, request: request, context: context, status: status)
+    }
+
+    /// Whether anyone but the author may write in a thread: never under "nobody" or "I believe you only", and under "people
+    /// I follow" not on an anonymous voice (see `ChorusStore.replyPlace`).
+    static func othersMayReply(to root: Voice) -> Bool {
+        switch root.replyPolicy {
+        case .everyone: return true
+        case .following: return root.visibility == .public
+        case .believeOnly, .nobody: return false
+        }
     }
 
     func believe(_ request: Request, _ context: ChorusContext, _ believing: Bool) async throws -> Response {
