@@ -32,6 +32,26 @@ struct CrisisDetectorTests {
     }
 
     @Test(
+        "Spacing between the words does not hide a cue",
+        arguments: [
+            "#MeToo I want to  kill myself", "#MeToo I want to\u{00A0}kill myself", "#MeToo I want\tto kill myself",
+            "#MeToo he is going to  kill me", "#MeToo I\u{2019}m not\u{00A0}safe", "#MeToo je vais\u{202F}me tuer",
+        ]
+    )
+    func spacingDoesNotHideACue(text: String) {
+        // act
+        let label = detector.classify(text)
+        // check
+        #expect(label == .crisis)
+    }
+
+    @Test func runsOfSpaceFoldToOneAndLineBreaksStay() {
+        #expect(CrisisReading.singleSpaced("a  b\u{00A0}c\td") == "a b c d")
+        #expect(CrisisReading.singleSpaced("safe now. \r\n  he is here") == "safe now.\nhe is here")
+        #expect(CrisisReading.singleSpaced("one space, one line\nbreak") == "one space, one line\nbreak")
+    }
+
+    @Test(
         "Past experiences told in the past tense are not crisis",
         arguments: [
             "I wanted to die back then, I'm doing better now",

@@ -32,7 +32,9 @@ import Testing
         for text in Self.texts {
             let reference = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             let apostrophes: Set<Unicode.Scalar> = ["\u{2019}", "\u{2018}", "\u{00B4}", "\u{02BC}"]
-            let expected = String(String.UnicodeScalarView(reference.unicodeScalars.map { apostrophes.contains($0) ? "'" : $0 }))
+            let plain = String(String.UnicodeScalarView(reference.unicodeScalars.map { apostrophes.contains($0) ? "'" : $0 }))
+            // Then each run of white space is one space or one line break (`singleSpaced`, tested on its own).
+            let expected = CrisisReading.singleSpaced(plain)
             #expect(CrisisReading.fold(text).unicodeScalars.elementsEqual(expected.unicodeScalars), "\(text.debugDescription)")
         }
     }

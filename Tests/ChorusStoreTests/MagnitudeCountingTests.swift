@@ -243,6 +243,30 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func anAnonymousVoiceCountsAsItselfInAHashtagsAccountsSoItNamesNoOpenPoster() async throws {
+        // setup: ten people use a rare hashtag openly; one of them (the first) and a newcomer then use it anonymously
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 11)
+        for person in group.prefix(10) { _ = try await store.say(VoiceDraft(kind: .meToo, text: "#Rare openly"), by: person.id) }
+        let open = try await store.trendingTags(limit: 10).first { $0.name == "rare" }?.history.first
+        // act
+        let byAnOpenPoster = try await store.say(VoiceDraft(kind: .meToo, text: "#Rare quietly", visibility: .anonymous), by: group[0].id).voice
+        let afterOpenPoster = try await store.trendingTags(limit: 10).first { $0.name == "rare" }?.history.first
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "#Rare quietly too", visibility: .anonymous), by: group[10].id)
+        let afterNewcomer = try await store.trendingTags(limit: 10).first { $0.name == "rare" }?.history.first
+        try await store.deleteVoice(id: byAnOpenPoster.id, by: group[0].id)
+        let afterDeletion = try await store.trendingTags(limit: 10).first { $0.name == "rare" }?.history.first
+        try await store.rebuildMagnitude()
+        let recounted = try await store.trendingTags(limit: 10).first { $0.name == "rare" }?.history.first
+        // check: each anonymous voice adds one to both numbers, whoever wrote it
+        #expect(open.map { [$0.uses, $0.accounts] } == [10, 10])
+        #expect(afterOpenPoster.map { [$0.uses, $0.accounts] } == [11, 11])
+        #expect(afterNewcomer.map { [$0.uses, $0.accounts] } == [12, 12])
+        #expect(afterDeletion.map { [$0.uses, $0.accounts] } == [11, 11])
+        #expect(recounted == afterDeletion)
+        await store.shutdown()
+    }
+
     @Test func dayBucketsFollowTheTimeEachVoiceWasWritten() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

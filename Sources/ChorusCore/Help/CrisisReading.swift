@@ -22,17 +22,44 @@ struct CrisisReading {
         clauses = Self.split(self.folded, at: ".!?\n,;:")
     }
 
-    /// Lower-cased, accents removed, typographic apostrophes made plain.
+    /// Lower-cased, accents removed, typographic apostrophes made plain, and each run of spaces one space.
     static func fold(_ text: String) -> String {
         // An ASCII text has no accents or typographic apostrophes, and its case folds as it lower-cases: Foundation's
         // folding is the slowest part of reading it.
-        if text.isASCII { return text.lowercased() }
+        if text.isASCII { return singleSpaced(text.lowercased()) }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         let apostrophes: Set<Unicode.Scalar> = ["\u{2019}", "\u{2018}", "\u{00B4}", "\u{02BC}"]
-        guard folded.unicodeScalars.contains(where: apostrophes.contains) else { return folded }
+        guard folded.unicodeScalars.contains(where: apostrophes.contains) else { return singleSpaced(folded) }
         var plain = String.UnicodeScalarView()
         plain.append(contentsOf: folded.unicodeScalars.map { apostrophes.contains($0) ? "'" : $0 })
-        return String(plain)
+        return singleSpaced(String(plain))
+    }
+
+    /// Each run of white space as one plain space, or as one line break where the run holds one (a line break ends a
+    /// sentence). The cues are written with single spaces: "want to  kill myself", a no-break space (French keyboards,
+    /// pasted text) or a tab between two words hid a cue from them.
+    static func singleSpaced(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        var previousWasSpace = false
+        let needed = scalars.contains { scalar in
+            defer { previousWasSpace = scalar == " " }
+            return (scalar.properties.isWhitespace && scalar != " " && scalar != "\n") || (scalar == " " && previousWasSpace)
+        }
+        guard needed else { return text }
+        var out = String.UnicodeScalarView()
+        var run: Unicode.Scalar?
+        for scalar in scalars {
+            if scalar.properties.isWhitespace {
+                let breaksLine = ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar)
+                run = breaksLine || run == "\n" ? "\n" : " "
+                continue
+            }
+            if let space = run { out.append(space) }
+            run = nil
+            out.append(scalar)
+        }
+        if let space = run { out.append(space) }
+        return String(out)
     }
 
     /// The words of a folded text: runs of letters, digits and apostrophes (any non-ASCII byte counts as a letter). A

@@ -24,6 +24,9 @@ extension ChorusStore {
                 // Since migration 11 the cells and hashtag days are views over their parts: a recount fills part 0.
                 .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
                 .replacingOccurrences(of: "INSERT INTO tag_days (", with: "INSERT INTO tag_day_parts (")
+                // An anonymous voice counts as itself in a hashtag's accounts (see `trendsKey`).
+                .replacingOccurrences(
+                    of: "(v.created_at / 86400000) * 86400, v.account_id", with: "(v.created_at / 86400000) * 86400, \(trendsKeySQL)")
             try await db.raw(SQLQueryString(statement)).run()
         }
         // One grouped pass over the voices, not one look-up per account.

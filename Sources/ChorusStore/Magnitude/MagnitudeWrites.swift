@@ -44,7 +44,8 @@ extension ChorusStore {
     /// Counts a voice just written with these `magnitudeFields`, in the same transaction: its magnitude cells, and its
     /// hashtags in the trends.
     static func recordMagnitude(
-        of draft: VoiceDraft, country: String?, inTrends: Bool, by accountID: Int64, at now: Int64, _ db: any SQLDatabase
+        of draft: VoiceDraft, id voiceID: Int64, visibility: Visibility, country: String?, inTrends: Bool, by accountID: Int64, at now: Int64,
+        _ db: any SQLDatabase
     ) async throws {
         switch draft.kind {
         case .meToo: try await count(.meToo, by: accountID, at: now, country: country, change: 1, db)
@@ -53,9 +54,21 @@ extension ChorusStore {
         }
         if inTrends {
             // In one order for every writer: near the minimum each hashtag's count takes a lock (see `countTag`).
-            for tag in draft.hashtags.sorted() { try await countTag(tag, by: accountID, at: now, change: 1, db) }
+            let who = trendsKey(account: accountID, voice: voiceID, visibility: visibility)
+            for tag in draft.hashtags.sorted() { try await countTag(tag, by: who, at: now, change: 1, db) }
         }
     }
+
+    /// Who a voice counts as in a hashtag's "accounts": its author's account for a public voice, and the voice itself
+    /// (as a negative number, never an account id) for an anonymous one. Counted under its author's account, an anonymous
+    /// voice left `accounts` unmoved when its author had used the tag openly that day, and so told which of the tag's
+    /// open posters wrote it. `trendsKeySQL` is the same in SQL.
+    static func trendsKey(account: Int64, voice: Int64, visibility: Visibility) -> Int64 {
+        visibility == .public ? account : -voice
+    }
+
+    /// `trendsKey` of the voice aliased `v`, in SQL.
+    static let trendsKeySQL = "CASE WHEN v.visibility = 'public' THEN v.account_id ELSE -v.id END"
 
     /// Counts an *I believe you* given at `milliseconds`.
     static func recordBelief(by accountID: Int64, at milliseconds: Int64, _ db: any SQLDatabase) async throws {
@@ -77,7 +90,7 @@ extension ChorusStore {
     /// Takes voices about to be deleted out of every cell and trend, with the beliefs they received.
     static func recordVoicesDeleted(where condition: String, _ db: any SQLDatabase) async throws {
         let voices = try await db.raw(
-            "SELECT id, account_id, kind, country, in_trends, created_at FROM voices WHERE \(unsafeRaw: condition)"
+            "SELECT id, account_id, visibility, kind, country, in_trends, created_at FROM voices WHERE \(unsafeRaw: condition)"
         ).all()
         for row in voices {
             let account = try row.int64("account_id")
@@ -89,7 +102,9 @@ extension ChorusStore {
             }
             if try row.bool("in_trends") {
                 let tags = try await db.raw("SELECT tag FROM voice_tags WHERE voice_id = \(bind: try row.int64("id")) ORDER BY tag").all()
-                for tag in tags { try await countTag(try tag.string("tag"), by: account, at: at, change: -1, db) }
+                let visibility = Visibility(rawValue: try row.string("visibility")) ?? .anonymous
+                let who = trendsKey(account: account, voice: try row.int64("id"), visibility: visibility)
+                for tag in tags { try await countTag(try tag.string("tag"), by: who, at: at, change: -1, db) }
             }
         }
         let beliefs = try await db.raw(
@@ -171,7 +186,7 @@ extension ChorusStore {
         ).run()
     }
 
-    /// Counts one use of a hashtag (or takes it back), by distinct accounts per UTC day.
+    /// Counts one use of a hashtag (or takes it back), by distinct accounts per UTC day (`accountID` is a `trendsKey`).
     private static func countTag(_ tag: String, by accountID: Int64, at milliseconds: Int64, change: Int64, _ db: any SQLDatabase) async throws {
         let day = MagnitudePeriod.day.start(ofMilliseconds: milliseconds)
         var newAccount: Int64 = 0

@@ -32,6 +32,7 @@ public enum Migrations {
         .m0012ShownVoicesPerAccount,
         .m0013CountersInParts,
         .m0014NoBeliefsWithoutVoices,
+        .m0015AnonymousVoicesCountAsThemselvesInTrends,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

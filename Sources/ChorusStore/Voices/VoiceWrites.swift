@@ -78,7 +78,8 @@ extension ChorusStore {
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
             if firstMeToo { try await Self.add(1, to: .meTooPeople, db) }
             if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }
-            try await Self.recordMagnitude(of: draft, country: country, inTrends: inTrends, by: accountID, at: now, db)
+            try await Self.recordMagnitude(
+                of: draft, id: id, visibility: visibility, country: country, inTrends: inTrends, by: accountID, at: now, db)
             return WrittenVoice(voice: voice, answeredAccountID: answered)
         }
     }

@@ -97,6 +97,11 @@ struct MastodonInstanceController {
             _ = try context.requireUser("read:statuses")
             return APIResponse.json([:])
         }
+        // Chorus keeps no read positions; saving one is accepted and forgotten, so apps that save them work unmodified.
+        router.post("/api/v1/markers") { _, context in
+            _ = try context.requireUser("write:statuses")
+            return APIResponse.json([:])
+        }
         // Lists Chorus does not keep (yet): answered with an empty list, so apps work unmodified.
         let empties: [(String, String)] = [
             ("/api/v1/filters", "read:filters"), ("/api/v2/filters", "read:filters"), ("/api/v1/lists", "read:lists"),

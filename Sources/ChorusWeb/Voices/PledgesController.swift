@@ -20,7 +20,8 @@ struct PledgesController {
         let page = PageRequest(maxID: request.uri.queryParameters["max_id"].flatMap { Int64($0) })
         let pledges = try await services.store.newestVoices(kinds: [.pledge], viewer: context.account?.id, page: page)
         var values: [String: Any] = [
-            "pledge_count": try await services.store.magnitude().pledges.groupedText,
+            // The published total, as on every other page: below the minimum it is not shown (see `publishedMagnitude`).
+            "pledge_count": try await services.store.publishedMagnitude().pledges.map { $0.groupedText } ?? words["magnitude_fewer"],
             "pledges": pledges.map { VoiceView.values($0, words: words) },
             "suggestions": (1...6).map { words["pledge_suggestion_\($0)"] },
             "limit": VoiceDraft.pledgeLimit,

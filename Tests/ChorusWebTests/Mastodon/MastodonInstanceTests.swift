@@ -56,9 +56,12 @@ import Testing
             }
             let preferences = try await ana.get("/api/v1/preferences")
             let markers = try await ana.get("/api/v1/markers")
+            let savedMarker = try await ana.post("/api/v1/markers", form: [("home[last_read_id]", "1")])
             let signedOut = try await MastodonClient(client).get("/api/v1/filters")
             #expect(preferences["posting:default:visibility"] as? String == "public")
             #expect(markers.status == .ok)
+            #expect(savedMarker.status == .ok)
+            #expect(savedMarker.object.isEmpty)
             #expect(signedOut.status == .unauthorized)
         }
     }
