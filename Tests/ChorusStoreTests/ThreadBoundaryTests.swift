@@ -155,3 +155,25 @@ import Testing
         await store.shutdown()
     }
 }
+
+/// What a person can download holds everything kept about them.
+@Suite struct DataExportTests {
+    @Test func theExportHoldsTheCountryGivenWithEachMeTooAndTheHashtagsFollowed() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await ModerationStoreTests.people(store, "ana", "bea")
+        let (ana, bea) = (people[0], people[1])
+        let journal = try await store.say(VoiceDraft(kind: .meToo, text: "only for me", visibility: .onlyMe, country: "DE"), by: ana.id).voice
+        let open = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo"), by: ana.id).voice
+        try await store.followTag("IBelieveYou", by: ana.id)
+        try await store.followTag("MeToo", by: ana.id)
+        try await store.followTag("IWill", by: bea.id)
+        // act
+        let export = try await store.exportData(accountID: ana.id)
+        // check
+        #expect(export.voices.map(\.id) == [String(journal.id), String(open.id)])
+        #expect(export.voices.map(\.country) == ["DE", nil])
+        #expect(export.followedTags == ["ibelieveyou", "metoo"])
+        await store.shutdown()
+    }
+}

@@ -80,6 +80,48 @@ import Testing
         await setup.store.shutdown()
     }
 
+    @Test func aDeleteOrEditFromAPageShownBeforeAnotherModeratorsChangeIsRefusedNotAppliedToAnotherLine() async throws {
+        // setup: three lines in a new country, and two moderators looking at the same list
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var one = Browser(client)
+            try await one.signUpModerator("mod_one", store: setup.store)
+            var two = Browser(client)
+            try await two.signUpModerator("mod_two", store: setup.store)
+            for (index, name) in ["Line A", "Line B", "Line C suicide line"].enumerated() {
+                let added = try await one.post(
+                    "/moderation/resources",
+                    [
+                        ("country", "is"), ("country_name", "Iceland"), ("emergency", "112"), ("name", name), ("phone", "0800 000\(index)"),
+                        ("text", ""), ("chat", ""), ("hours", "24/7"), ("languages", "is"), ("source", "https://example.is"),
+                        ("kind", "sexual-violence"),
+                    ])
+                #expect(added.status == .seeOther)
+            }
+            let list = try await one.get("/moderation/resources")
+            // act: moderator two deletes Line A; moderator one, from the older page, deletes Line B (then at index 1)
+            let first = try await two.post("/moderation/resources/IS/0/delete", [("expected_name", "Line A")])
+            let stale = try await one.post("/moderation/resources/IS/1/delete", [("expected_name", "Line B")])
+            let staleEdit = try await one.post(
+                "/moderation/resources/IS/1",
+                [
+                    ("expected_name", "Line B"), ("country", "IS"), ("name", "Line B renamed"), ("phone", "0800 0001"), ("text", ""),
+                    ("chat", ""), ("hours", "24/7"), ("languages", "is"), ("source", "https://example.is"), ("kind", "sexual-violence"),
+                ])
+            let gone = try await one.post("/moderation/resources/IS/5/delete", [("expected_name", "Line B")])
+            // check
+            #expect(list.body.contains("name=\"expected_name\" value=\"Line B\""))
+            #expect(first.status == .seeOther)
+            #expect(stale.status == .unprocessableContent)
+            #expect(stale.body.contains("another moderator may have changed it"))
+            #expect(staleEdit.status == .unprocessableContent)
+            #expect(gone.status == .unprocessableContent)
+            let names = try await setup.store.helpDirectory()?.countries.first { $0.code == "IS" }?.resources.map(\.name)
+            #expect(names == ["Line B", "Line C suicide line"])
+        }
+        await setup.store.shutdown()
+    }
+
     @Test func moderatorAddsANewCountryThenDeletesItsOnlyResource() async throws {
         // setup
         let setup = try await makeAppWithStore()

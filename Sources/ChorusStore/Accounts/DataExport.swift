@@ -13,6 +13,8 @@ public struct DataExport: Codable, Sendable {
         public let inReplyToID: String?
         public let replyPolicy: String
         public let believeCount: Int
+        /// The country chosen with a *me too* (counted in the magnitude by country), or nil.
+        public let country: String?
         public let createdAt: Int64
     }
     public struct ExportedBelief: Codable, Sendable {
@@ -26,6 +28,8 @@ public struct DataExport: Codable, Sendable {
     public let beliefs: [ExportedBelief]
     public let following: [String]
     public let followers: [String]
+    /// The hashtags the person follows.
+    public let followedTags: [String]
     public var moderation: ModerationExport?
 }
 
@@ -37,7 +41,7 @@ extension ChorusStore {
         return try await database.read { db in
             let voices = try await db.raw(
                 """
-                SELECT id, kind, visibility, text, content_warning, language, in_reply_to_id, reply_policy, believe_count, created_at
+                SELECT id, kind, visibility, text, content_warning, language, in_reply_to_id, reply_policy, believe_count, country, created_at
                 FROM voices WHERE account_id = \(bind: accountID) ORDER BY id
                 """
             ).all().map { row in
@@ -45,7 +49,8 @@ extension ChorusStore {
                     id: String(try row.int64("id")), kind: try row.string("kind"), visibility: try row.string("visibility"),
                     text: try row.string("text"), contentWarning: try row.optionalString("content_warning"),
                     language: try row.optionalString("language"), inReplyToID: try row.optionalInt64("in_reply_to_id").map(String.init),
-                    replyPolicy: try row.string("reply_policy"), believeCount: try row.int("believe_count"), createdAt: try row.int64("created_at")
+                    replyPolicy: try row.string("reply_policy"), believeCount: try row.int("believe_count"),
+                    country: try row.optionalString("country"), createdAt: try row.int64("created_at")
                 )
             }
             let beliefs = try await db.raw("SELECT voice_id, created_at FROM beliefs WHERE account_id = \(bind: accountID) ORDER BY id").all().map {
@@ -57,9 +62,12 @@ extension ChorusStore {
             let followers = try await db.raw(
                 "SELECT a.display_handle FROM follows f JOIN accounts a ON a.id = f.follower_id WHERE f.followed_id = \(bind: accountID)"
             ).all().map { try $0.string("display_handle") }
+            let followedTags = try await db.raw("SELECT tag FROM followed_tags WHERE account_id = \(bind: accountID) ORDER BY tag").all().map {
+                try $0.string("tag")
+            }
             return DataExport(
                 exportedAt: ChorusDatabase.now(), account: account, recoveryCodesLeft: codes, voices: voices, beliefs: beliefs,
-                following: following, followers: followers, moderation: moderation
+                following: following, followers: followers, followedTags: followedTags, moderation: moderation
             )
         }
     }

@@ -80,12 +80,25 @@ enum ResourceEdits {
         return ResourceDirectory(countries: countries)
     }
 
-    static func replacing(country code: String, index: Int, with fields: ResourceFields, in directory: ResourceDirectory) throws -> ResourceDirectory
-    {
-        var countries = directory.countries
-        guard let position = countries.firstIndex(where: { $0.code == code }), countries[position].resources.indices.contains(index) else {
+    /// Where the resource a moderator saw at `index` (named `expectedName` on their page) is now, or a refusal: a
+    /// resource is addressed by its place in the list, and another moderator's change since may have moved another there.
+    static func position(
+        country code: String, index: Int, expectedName: String?, in directory: ResourceDirectory
+    ) throws(InputError) -> Int {
+        guard let position = directory.countries.firstIndex(where: { $0.code == code }),
+            directory.countries[position].resources.indices.contains(index),
+            expectedName.map({ $0 == directory.countries[position].resources[index].name }) ?? true
+        else {
             throw InputError("This resource is no longer in the directory; another moderator may have changed it. Please reload the list.")
         }
+        return position
+    }
+
+    static func replacing(
+        country code: String, index: Int, expectedName: String? = nil, with fields: ResourceFields, in directory: ResourceDirectory
+    ) throws -> ResourceDirectory {
+        var countries = directory.countries
+        let position = try position(country: code, index: index, expectedName: expectedName, in: directory)
         let country = countries[position]
         var resources = country.resources
         resources[index] = try fields.resource(for: code)
@@ -94,11 +107,11 @@ enum ResourceEdits {
     }
 
     /// Deleting a country's last resource removes the country (readers there then see the international entry).
-    static func deleting(country code: String, index: Int, in directory: ResourceDirectory) throws -> ResourceDirectory {
+    static func deleting(country code: String, index: Int, expectedName: String? = nil, in directory: ResourceDirectory) throws
+        -> ResourceDirectory
+    {
         var countries = directory.countries
-        guard let position = countries.firstIndex(where: { $0.code == code }), countries[position].resources.indices.contains(index) else {
-            return directory
-        }
+        let position = try position(country: code, index: index, expectedName: expectedName, in: directory)
         let country = countries[position]
         var resources = country.resources
         resources.remove(at: index)

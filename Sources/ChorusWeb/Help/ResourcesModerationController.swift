@@ -48,12 +48,14 @@ struct ResourcesModerationController {
     }
 
     func form(
-        _ request: Request, _ context: ChorusContext, fields: ResourceFields, action: String, isNew: Bool, error: String? = nil,
-        status: HTTPResponse.Status = .ok
+        _ request: Request, _ context: ChorusContext, fields: ResourceFields, action: String, isNew: Bool, expectedName: String? = nil,
+        error: String? = nil, status: HTTPResponse.Status = .ok
     ) -> Response {
         var values = fields.values
         values["action"] = action
         values["is_new"] = isNew
+        // The name of the resource as it was when the form was shown: a save is refused if another one is there now.
+        if let expectedName { values["expected_name"] = expectedName }
         values["kinds"] = HelpResource.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == fields.kind] as [String: Any] }
         if let error { values["error"] = error }
         return pages.render("moderation_resource", values, request: request, context: context, status: status)
@@ -74,8 +76,8 @@ struct ResourcesModerationController {
             throw Refusal(.notFound, pages.words(context, request)["resource_missing"])
         }
         return form(
-            request, context, fields: ResourceFields(country.resources[index]), action: "/moderation/resources/\(code)/\(index)", isNew: false
-        )
+            request, context, fields: ResourceFields(country.resources[index]), action: "/moderation/resources/\(code)/\(index)", isNew: false,
+            expectedName: country.resources[index].name)
     }
 
     func add(_ request: Request, _ context: ChorusContext) async throws -> Response {
@@ -90,22 +92,35 @@ struct ResourcesModerationController {
         _ = try moderator(request, context)
         let (code, index) = try position(context)
         let fields = try ResourceFields(context.submitted)
-        return try await change(request, context, fields: fields, action: "/moderation/resources/\(code)/\(index)", isNew: false) { directory in
-            try ResourceEdits.replacing(country: code, index: index, with: fields, in: directory)
+        let expected = try Self.expectedName(context)
+        return try await change(
+            request, context, fields: fields, action: "/moderation/resources/\(code)/\(index)", isNew: false, expectedName: expected
+        ) { directory in
+            try ResourceEdits.replacing(country: code, index: index, expectedName: expected, with: fields, in: directory)
         }
     }
 
     func delete(_ request: Request, _ context: ChorusContext) async throws -> Response {
         _ = try moderator(request, context)
         let (code, index) = try position(context)
+        let expected = try Self.expectedName(context)
         do {
-            try await services.store.updateHelpDirectory { directory in try ResourceEdits.deleting(country: code, index: index, in: directory) }
+            try await services.store.updateHelpDirectory { directory in
+                try ResourceEdits.deleting(country: code, index: index, expectedName: expected, in: directory)
+            }
             try await pages.help?.reload()
             return redirect(to: "/moderation/resources?saved=1")
         } catch let error as ResourceDirectory.DirectoryError {
             return try await list(
                 request, context, error: ResourceEdits.message(error, words: pages.words(context, request)), status: .unprocessableContent)
+        } catch let error as InputError {
+            return try await list(request, context, error: error.message, status: .unprocessableContent)
         }
+    }
+
+    /// The `expected_name` a form was sent with (see `ResourceEdits.position`), or nil.
+    static func expectedName(_ context: ChorusContext) throws -> String? {
+        try context.submitted.value("expected_name").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func saveCountry(_ request: Request, _ context: ChorusContext) async throws -> Response {
@@ -127,7 +142,7 @@ struct ResourcesModerationController {
 
     /// Applies one edit in a transaction; a directory that breaks a rule is refused with the rule, and the form is kept.
     func change(
-        _ request: Request, _ context: ChorusContext, fields: ResourceFields, action: String, isNew: Bool,
+        _ request: Request, _ context: ChorusContext, fields: ResourceFields, action: String, isNew: Bool, expectedName: String? = nil,
         _ edit: @escaping @Sendable (ResourceDirectory) throws -> ResourceDirectory
     ) async throws -> Response {
         let words = pages.words(context, request)
@@ -137,10 +152,12 @@ struct ResourcesModerationController {
             return redirect(to: "/moderation/resources?saved=1")
         } catch let error as ResourceDirectory.DirectoryError {
             return form(
-                request, context, fields: fields, action: action, isNew: isNew, error: ResourceEdits.message(error, words: words),
-                status: .unprocessableContent)
+                request, context, fields: fields, action: action, isNew: isNew, expectedName: expectedName,
+                error: ResourceEdits.message(error, words: words), status: .unprocessableContent)
         } catch let error as InputError {
-            return form(request, context, fields: fields, action: action, isNew: isNew, error: error.message, status: .unprocessableContent)
+            return form(
+                request, context, fields: fields, action: action, isNew: isNew, expectedName: expectedName, error: error.message,
+                status: .unprocessableContent)
         }
     }
 }
