@@ -5,7 +5,8 @@ import SQLKit
 public enum VoicesOnDeletion: String, Sendable, CaseIterable {
     /// Every voice, reply, pledge and belief is erased, and taken out of the totals.
     case erase
-    /// Voices stay, shown as "someone" and still counted; everything else is erased.
+    /// Voices and *I believe you* taps stay, shown as "someone"'s and still counted (a survivor's count does not drop
+    /// because a supporter left); everything else is erased.
     case keepAnonymously = "keep_anonymously"
 }
 
