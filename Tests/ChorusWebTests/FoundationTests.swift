@@ -82,6 +82,28 @@ import Testing
         }
     }
 
+    @Test func aFormWithAnErrorKeepsThePrivacyChoicesMadeAndEveryPageNamesTheInstance() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana_keeps")
+            let tooLong = String(repeating: "a", count: 5_001)
+            // act
+            let say = try await ana.post("/say", [("text", tooLong), ("visibility", "anonymous"), ("reply_policy", "nobody")])
+            let pledge = try await ana.post("/pledges", [("text", ""), ("visibility", "anonymous")])
+            let help = try await ana.get("/help")
+            // check
+            #expect(say.status == .unprocessableContent)
+            #expect(say.body.contains("value=\"anonymous\" checked"))
+            #expect(say.body.contains("<option value=\"nobody\" selected"))
+            #expect(pledge.status == .unprocessableContent)
+            #expect(pledge.body.contains("value=\"anonymous\" checked"))
+            #expect(!pledge.body.contains("value=\"public\" checked"))
+            #expect(help.body.contains(" · Chorus</title>"))
+        }
+    }
+
     @Test func signOutSignInAndChangePassword() async throws {
         // setup
         let app = try await makeApp()

@@ -107,7 +107,9 @@ struct AccountsController {
             try await store.setPassword(accountID: account.id, passwordHash: try await services.hashPassword(password))
             let left = try await store.remainingRecoveryCodes(accountID: account.id)
             var response = pages.message(
-                words["recover_done_title"], words.format("recover_done", ["n": String(left)]), request: request,
+                words["recover_done_title"],
+                words.format(left == 0 ? "recover_done_none" : left == 1 ? "recover_done_one" : "recover_done", ["n": String(left)]),
+                request: request,
                 context: signedIn(context, account), status: .ok, back: "/account"
             )
             try await startSession(for: account, on: &response)

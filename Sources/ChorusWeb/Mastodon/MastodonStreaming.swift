@@ -194,6 +194,34 @@ extension LiveEvents {
     }
 }
 
+/// Whether a stream opened with a token may still be read. Since it opened, the token may have been revoked (as a
+/// password change or "sign the app out" does), or its account suspended or deleted: the stream then ends, as every
+/// other request with that token already gets a 401. Asked before anything is sent, at most once a second (a
+/// signed-out stream has nothing to lose). A database that can't answer for a moment does not end a stream.
+final class StreamAccess: Sendable {
+    private let store: ChorusStore
+    private let token: String?
+    private let lastGranted = Mutex<ContinuousClock.Instant>(.now)
+
+    init(store: ChorusStore, token: String?) {
+        self.store = store
+        self.token = token
+    }
+
+    func stillGranted() async -> Bool {
+        guard let token else { return true }
+        let now = ContinuousClock.now
+        guard lastGranted.withLock({ now - $0 >= .seconds(1) }) else { return true }
+        do {
+            guard try await store.grant(token: token) != nil else { return false }
+        } catch {
+            return true
+        }
+        lastGranted.withLock { $0 = now }
+        return true
+    }
+}
+
 /// Mastodon's streaming API: Server-Sent Events at `/api/v1/streaming/…`, and the WebSocket at `/api/v1/streaming`.
 struct MastodonStreaming {
     let services: ChorusServices
@@ -219,6 +247,7 @@ struct MastodonStreaming {
             name: kind.rawValue, tag: request.uri.queryParameters["tag"].map(String.init), signedIn: account != nil)
         let dispatcher = StreamDispatcher(services: services, account: account)
         try await dispatcher.prepare()
+        let access = StreamAccess(store: services.store, token: account == nil ? nil : BearerAuthMiddleware.token(in: request))
         let ticks = services.live.ticks(every: services.config.streamHeartbeat)
         // A client that went away ends its stream at once, not at the next heartbeat's failed write.
         context.connectionClosed.whenComplete { _ in ticks.finish() }
@@ -230,7 +259,7 @@ struct MastodonStreaming {
                 try await writer.write(ByteBuffer(string: ":)\n\n"))
                 // A shutting-down server ends its streams; clients reconnect to another instance.
                 try await withGracefulShutdownHandler {
-                    try await Self.send(ticks, dispatcher: dispatcher, subscription: subscription, logger: logger, to: &writer)
+                    try await Self.send(ticks, dispatcher: dispatcher, access: access, subscription: subscription, logger: logger, to: &writer)
                 } onGracefulShutdown: {
                     ticks.finish()
                 }
@@ -240,9 +269,11 @@ struct MastodonStreaming {
     }
 
     static func send(
-        _ ticks: TickStream, dispatcher: StreamDispatcher, subscription: StreamSubscription, logger: Logger, to writer: inout some ResponseBodyWriter
+        _ ticks: TickStream, dispatcher: StreamDispatcher, access: StreamAccess, subscription: StreamSubscription, logger: Logger,
+        to writer: inout some ResponseBodyWriter
     ) async throws {
         for await tick in ticks.stream {
+            guard await access.stillGranted() else { return }
             switch tick {
             case .heartbeat:
                 try await writer.write(ByteBuffer(string: ":thump\n\n"))
@@ -287,6 +318,7 @@ struct MastodonStreaming {
             let account = try await token.asyncFlatMap { try await services.store.grant(token: $0)?.account }
             let dispatcher = StreamDispatcher(services: services, account: account)
             try await dispatcher.prepare()
+            let access = StreamAccess(store: services.store, token: account == nil ? nil : token)
             let subscriptions = SubscriptionSet()
             if let stream = request.uri.queryParameters["stream"],
                 let first = try? StreamSubscription(
@@ -313,6 +345,7 @@ struct MastodonStreaming {
                 }
                 group.addTask {
                     for await tick in ticks.stream {
+                        guard await access.stillGranted() else { return }
                         let current = subscriptions.value.withLock { $0 }
                         let messages: [StreamMessage]
                         switch tick {

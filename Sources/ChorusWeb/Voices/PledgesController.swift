@@ -43,7 +43,10 @@ struct PledgesController {
             _ = try await voices.publish(draft, by: account)
             return redirect(to: "/pledges?pledged=1")
         } catch let error as InputError {
-            return try await page(request, context, values: ["error": error.message, "text": text], status: .unprocessableContent)
+            // The visibility chosen stays chosen: an anonymous pledge must not come back as a public one.
+            let anonymous = (try? form.value("visibility")) == Visibility.anonymous.rawValue
+            return try await page(
+                request, context, values: ["error": error.message, "text": text, "anonymous": anonymous], status: .unprocessableContent)
         }
     }
 }

@@ -48,7 +48,10 @@ struct VoicesController {
                 "hint": words["visibility_\(visibility.rawValue)_hint"], "checked": visibility.rawValue == chosen,
             ] as [String: Any]
         }
-        all["policies"] = policyOptions(words, selected: context.account?.defaultReplyPolicy ?? .everyone)
+        // After an error, what the person chose stays chosen: a form that fell back to "everyone" would open their voice
+        // wider than they asked.
+        let policy = (values["reply_policy"] as? String).flatMap(ReplyPolicy.init(rawValue:))
+        all["policies"] = policyOptions(words, selected: policy ?? context.account?.defaultReplyPolicy ?? .everyone)
         all["limit"] = VoiceDraft.storyLimit
         all["countries"] = MagnitudeController.countryOptions(
             language: pages.localization.language(account: context.account, request: request), selected: values["country"] as? String)
@@ -89,7 +92,7 @@ struct VoicesController {
                 request, context,
                 values: [
                     "error": error.message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
-                    "country": try form.value("country") ?? "",
+                    "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
                 ],
                 status: .unprocessableContent
             )

@@ -95,6 +95,29 @@ final class EventStreamReader: @unchecked Sendable {
         }
     }
 
+    @Test func aUserStreamEndsWhenItsTokenIsRevokedAndCarriesNothingAfter() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let voice = try await ana.say("#MeToo")["id"] as? String ?? ""
+            let port = try #require(client.port)
+            let user = try EventStreamReader(port: port, path: "/api/v1/streaming/user", token: ana.token)
+            _ = await user.read(until: ":)")
+            // act: the app is signed out; a second later someone believes Ana
+            let revoked = try await ana.post(
+                "/oauth/revoke", form: [("client_id", ana.clientID), ("client_secret", ana.clientSecret), ("token", ana.token ?? "")])
+            try await Task.sleep(for: .milliseconds(1_100))
+            _ = try await bea.post("/api/v1/statuses/\(voice)/favourite")
+            // check: the stream ends (the last chunk of the response) without the notification
+            let after = await user.read(until: "\r\n0\r\n\r\n")
+            #expect(revoked.status == .ok)
+            #expect(after.hasSuffix("\r\n0\r\n\r\n"))
+            #expect(!after.contains("event: notification"))
+        }
+    }
+
     @Test func userStreamNeedsAToken() async throws {
         // setup
         let app = try await makeApp()
