@@ -26,7 +26,7 @@ import Testing
             #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
             #expect(statuses.last == .tooManyRequests)
             #expect(blocked.status == .tooManyRequests)
-            #expect(blocked.body.contains("wait 15 minutes"))
+            #expect(blocked.body.contains("at most 15 minutes"))
             #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 > 0)
             #expect(otherHandle.status == .unauthorized)
         }

@@ -65,6 +65,7 @@ import Testing
             let script = try await ana.get("/static/exit.js")
             #expect(script.body.contains("location.replace"))
             #expect(script.body.contains("Escape"))
+            #expect(script.body.contains("isComposing"), "Esc that cancels a word being composed is not an exit")
         }
         await setup.store.shutdown()
     }

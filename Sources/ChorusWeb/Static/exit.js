@@ -11,6 +11,8 @@
   var button = document.getElementById("quick-exit");
   if (button) { button.addEventListener("click", leave); }
   document.addEventListener("keydown", function (event) {
+    // Esc while an input method is composing a word (Chinese, Japanese, Korean…) cancels the word, not the page.
+    if (event.isComposing || event.keyCode === 229) { return; }
     if (event.key === "Escape" || event.key === "Esc") { leave(event); }
   });
 })();
