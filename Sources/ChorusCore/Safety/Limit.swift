@@ -19,7 +19,9 @@ public struct Limit: Sendable, Equatable {
     /// Failed sign-ins for one handle: slows guessing without locking the owner out for long.
     public static let signInFailures = Limit(
         name: "signin", count: 10, window: 15 * 60_000,
-        message: "There have been many sign-in attempts for this handle. Please wait a little while (at most 15 minutes) and try again, or use a recovery code."
+        message:
+            "There have been many sign-in attempts for this handle. Please wait a little while (at most 15 minutes) and try again, "
+            + "or use a recovery code."
     )
     /// Voices, pledges and replies one account may post.
     public static let posting = Limit(
