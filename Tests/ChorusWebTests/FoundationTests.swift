@@ -93,6 +93,9 @@ import Testing
             let say = try await ana.post("/say", [("text", tooLong), ("visibility", "anonymous"), ("reply_policy", "nobody")])
             let pledge = try await ana.post("/pledges", [("text", ""), ("visibility", "anonymous")])
             let help = try await ana.get("/help")
+            let settings = try await ana.post(
+                "/account/settings",
+                [("display_name", String(repeating: "n", count: 61)), ("language", "fr"), ("country", "BR"), ("default_reply_policy", "nobody")])
             // check
             #expect(say.status == .unprocessableContent)
             #expect(say.body.contains("value=\"anonymous\" checked"))
@@ -101,6 +104,10 @@ import Testing
             #expect(pledge.body.contains("value=\"anonymous\" checked"))
             #expect(!pledge.body.contains("value=\"public\" checked"))
             #expect(help.body.contains(" · Chorus</title>"))
+            #expect(settings.status == .unprocessableContent)
+            #expect(settings.body.contains("<option value=\"nobody\" selected"))
+            #expect(settings.body.contains("<option value=\"fr\" selected"))
+            #expect(settings.body.contains("<option value=\"BR\" selected"))
         }
     }
 

@@ -20,20 +20,32 @@ struct SettingsController {
         router.post("/account/delete", use: deleteAccount)
     }
 
+    /// What the settings form was sent with, shown again after an error instead of what is saved.
+    struct Typed {
+        var displayName: String?
+        var language: String?
+        var country: String?
+        var policy: String?
+    }
+
     func settingsPage(
-        _ request: Request, _ context: ChorusContext, notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+        _ request: Request, _ context: ChorusContext, notice: String? = nil, error: String? = nil, typed: Typed? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let account = try context.requireAccount(request)
         let words = pages.words(context, request)
-        let policies = ReplyPolicy.allCases.map { policy in
-            ["value": policy.rawValue, "label": words["policy_\(policy.rawValue)"], "selected": policy == account.defaultReplyPolicy] as [String: Any]
+        let policy = typed?.policy.flatMap(ReplyPolicy.init(rawValue:)) ?? account.defaultReplyPolicy
+        let policies = ReplyPolicy.allCases.map { each in
+            ["value": each.rawValue, "label": words["policy_\(each.rawValue)"], "selected": each == policy] as [String: Any]
         }
+        let language = typed?.language ?? account.language
         let languages = pages.localization.codes.map { code in
-            ["value": code, "label": words["language_\(code)"], "selected": code == account.language] as [String: Any]
+            ["value": code, "label": words["language_\(code)"], "selected": code == language] as [String: Any]
         }
+        let country = typed?.country.map { $0.isEmpty ? nil : $0.uppercased() } ?? account.country
         var values: [String: Any] = [
-            "display_name": account.displayName, "policies": policies, "languages": languages,
-            "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: account.country, words: words),
+            "display_name": typed?.displayName ?? account.displayName, "policies": policies, "languages": languages,
+            "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: country, words: words),
             "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
         ]
         values["archives"] = try await store.exportArchives(accountID: account.id).map { archive -> [String: Any] in
@@ -67,7 +79,10 @@ struct SettingsController {
             )
             return redirect(to: "/account?saved=1")
         } catch let error as InputError {
-            return try await settingsPage(request, context, error: error.message, status: .unprocessableContent)
+            let typed = Typed(
+                displayName: try form.value("display_name"), language: try form.value("language"), country: try form.value("country"),
+                policy: try form.value("default_reply_policy"))
+            return try await settingsPage(request, context, error: error.message, typed: typed, status: .unprocessableContent)
         }
     }
 
