@@ -111,6 +111,24 @@ import Testing
         }
     }
 
+    @Test func aPageAskedForWithAQueryComesBackWithItAfterSigningIn() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var visitor = Browser(client)
+            try await visitor.signUp("ana_query")
+            try await visitor.post("/signout", [])
+            // act
+            let asked = try await visitor.get("/say?visibility=anonymous")
+            let signIn = try await visitor.post(
+                "/signin", [("handle", "ana_query"), ("password", "correct horse battery"), ("next", "/say?visibility=anonymous")])
+            // check
+            #expect(asked.status == .seeOther)
+            #expect(asked.location == "/signin?next=%2Fsay%3Fvisibility%3Danonymous")
+            #expect(signIn.location == "/say?visibility=anonymous")
+        }
+    }
+
     @Test func signOutSignInAndChangePassword() async throws {
         // setup
         let app = try await makeApp()

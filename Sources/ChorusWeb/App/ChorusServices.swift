@@ -32,7 +32,11 @@ struct SignInRequired: Error {
 extension ChorusContext {
     /// The signed-in account, or a trip to the sign-in page.
     func requireAccount(_ request: Request) throws -> Account {
-        guard let account else { throw SignInRequired(returnTo: request.uri.path) }
+        guard let account else {
+            // A page asked for with a query ("/say?visibility=anonymous") comes back with it after signing in.
+            let query = request.method == .get ? request.uri.query.map { "?\($0)" } ?? "" : ""
+            throw SignInRequired(returnTo: request.uri.path + query)
+        }
         return account
     }
 

@@ -25,7 +25,9 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             var response: Response
             if Self.wantsJSON(request) {
-                response = Self.json(status: status, message: message)
+                // An app that calls a Mastodon method Chorus does not offer is told so, not that an address has a typo.
+                let unknownMethod = request.uri.path.hasPrefix("/api/") && message == Self.noPage
+                response = Self.json(status: status, message: unknownMethod ? Self.noMethod : message)
             } else {
                 // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
                 var context = context
@@ -53,6 +55,10 @@ struct ErrorMiddleware: RouterMiddleware {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    static let noPage = "There is no page here. It may have moved, or the address has a typo."
+    static let noMethod =
+        "Chorus does not offer this part of the Mastodon API. The methods it offers are listed in its API documentation (docs/api.md)."
+
     static func describe(_ error: any Error) -> (HTTPResponse.Status, String) {
         switch error {
         case let refusal as Refusal:
@@ -68,9 +74,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let input as InputError:
             return (.unprocessableContent, input.message)
         case let http as HTTPError:
-            if http.status == .notFound, http.body == nil {
-                return (.notFound, "There is no page here. It may have moved, or the address has a typo.")
-            }
+            if http.status == .notFound, http.body == nil { return (.notFound, noPage) }
             return (http.status, http.body ?? http.status.reasonPhrase)
         case is DecodingError:
             return (.unprocessableContent, "Some of what was sent could not be read. Check the fields and their types, and try again.")

@@ -8,7 +8,8 @@ import Testing
 /// (e2e/test_openapi_fuzz.py) fuzzes the running server against it; this checks that it is served and that it
 /// describes routes that exist.
 @Suite struct OpenAPIDocumentTests {
-    static let unknownRoute = "There is no page here. It may have moved, or the address has a typo."
+    static let unknownRoute =
+        "Chorus does not offer this part of the Mastodon API. The methods it offers are listed in its API documentation (docs/api.md)."
 
     /// `(method, path)` of every operation: paths are two-space keys starting with `/`, methods four-space keys.
     static func operations(in document: String) -> [(method: HTTPRequest.Method, path: String)] {
