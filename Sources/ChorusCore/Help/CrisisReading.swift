@@ -39,19 +39,12 @@ struct CrisisReading {
     /// sentence). The cues are written with single spaces: "want to  kill myself", a no-break space (French keyboards,
     /// pasted text) or a tab between two words hid a cue from them.
     static func singleSpaced(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        var previousWasSpace = false
-        let needed = scalars.contains { scalar in
-            defer { previousWasSpace = scalar == " " }
-            return (scalar.properties.isWhitespace && scalar != " " && scalar != "\n") || (scalar == " " && previousWasSpace)
-        }
-        guard needed else { return text }
+        guard needsSpacing(text) else { return text }
         var out = String.UnicodeScalarView()
         var run: Unicode.Scalar?
-        for scalar in scalars {
+        for scalar in text.unicodeScalars {
             if scalar.properties.isWhitespace {
-                let breaksLine = ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar)
-                run = breaksLine || run == "\n" ? "\n" : " "
+                run = lineBreaks.contains(scalar) || run == "\n" ? "\n" : " "
                 continue
             }
             if let space = run { out.append(space) }
@@ -60,6 +53,28 @@ struct CrisisReading {
         }
         if let space = run { out.append(space) }
         return String(out)
+    }
+
+    private static let lineBreaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
+
+    /// Whether `singleSpaced` would change the text: white space other than a space or a line break, or two spaces in a
+    /// row. Nearly every post needs nothing, and an ASCII text is answered from its bytes, without Unicode's properties.
+    private static func needsSpacing(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return needsSpacing(text.unicodeScalars) }
+            if byte == 0x09 || (0x0B...0x0D).contains(byte) || (byte == 0x20 && previous == 0x20) { return true }
+            previous = byte
+        }
+        return false
+    }
+
+    private static func needsSpacing(_ scalars: String.UnicodeScalarView) -> Bool {
+        var previousWasSpace = false
+        return scalars.contains { scalar in
+            defer { previousWasSpace = scalar == " " }
+            return (scalar.properties.isWhitespace && scalar != " " && scalar != "\n") || (scalar == " " && previousWasSpace)
+        }
     }
 
     /// The words of a folded text: runs of letters, digits and apostrophes (any non-ASCII byte counts as a letter). A

@@ -9,16 +9,12 @@ extension ChorusStore {
                 throw Refusal(.notFound, "This account is not here.")
             }
             // A block on a profile ends following both ways (BlockStore) and keeps it ended.
-            let blocked = try await db.raw(
-                """
-                SELECT blocker_id FROM blocks WHERE via_voice_id = 0 AND ((blocker_id = \(bind: followedID) AND blocked_id = \(bind: followerID))
-                    OR (blocker_id = \(bind: followerID) AND blocked_id = \(bind: followedID)))
-                """
-            ).all()
-            if try blocked.contains(where: { try $0.int64("blocker_id") == followerID }) {
+            if try await Self.isBlocked(db, blocker: followerID, blocked: followedID, onProfileOnly: true) {
                 throw Refusal(.unprocessable, "You have blocked this account. Unblock it first if you want to follow it.")
             }
-            guard blocked.isEmpty else { throw Refusal(.forbidden, "This account can't be followed.") }
+            if try await Self.isBlocked(db, blocker: followedID, blocked: followerID, onProfileOnly: true) {
+                throw Refusal(.forbidden, "This account can't be followed.")
+            }
             try await db.raw(
                 """
                 INSERT INTO follows (follower_id, followed_id, created_at) VALUES (\(bind: followerID), \(bind: followedID), \(bind: ChorusDatabase.now()))

@@ -19,16 +19,14 @@ extension ChorusStore {
         try await db.raw(
             "UPDATE voices SET in_trends = 0 WHERE in_trends = 1 AND NOT (visibility IN ('public', 'anonymous') AND state = 'visible')"
         ).run()
-        for statement in Migration.m0003Backfill {
+        // Migration 3's cells; its hashtag days as migration 15 counts them (each anonymous voice as itself).
+        for statement in Migration.m0003Backfill where !statement.contains("INSERT INTO tag_day") {
             let statement = (statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement)
-                // Since migration 11 the cells and hashtag days are views over their parts: a recount fills part 0.
+                // Since migration 11 the cells are a view over their parts: a recount fills part 0.
                 .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
-                .replacingOccurrences(of: "INSERT INTO tag_days (", with: "INSERT INTO tag_day_parts (")
-                // An anonymous voice counts as itself in a hashtag's accounts (see `trendsKey`).
-                .replacingOccurrences(
-                    of: "(v.created_at / 86400000) * 86400, v.account_id", with: "(v.created_at / 86400000) * 86400, \(trendsKeySQL)")
             try await db.raw(SQLQueryString(statement)).run()
         }
+        for statement in Migration.trendsBackfill { try await db.raw(SQLQueryString(statement)).run() }
         // One grouped pass over the voices, not one look-up per account.
         try await db.raw("UPDATE accounts SET metoo_voices = 0 WHERE metoo_voices <> 0").run()
         try await db.raw(

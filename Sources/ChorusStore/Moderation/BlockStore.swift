@@ -39,9 +39,12 @@ extension ChorusStore {
             """
     }
 
-    /// Whether `blocker` has blocked `blocked`, in any way.
-    static func isBlocked(_ db: any SQLDatabase, blocker: Int64, blocked: Int64) async throws -> Bool {
-        try await db.raw("SELECT 1 AS one FROM blocks WHERE blocker_id = \(bind: blocker) AND blocked_id = \(bind: blocked)").first() != nil
+    /// Whether `blocker` has blocked `blocked`: in any way, or `onProfileOnly` on the profile (not from an anonymous voice).
+    static func isBlocked(_ db: any SQLDatabase, blocker: Int64, blocked: Int64, onProfileOnly: Bool = false) async throws -> Bool {
+        let profile: SQLQueryString = onProfileOnly ? " AND via_voice_id = 0" : ""
+        return try await db.raw(
+            "SELECT 1 AS one FROM blocks WHERE blocker_id = \(bind: blocker) AND blocked_id = \(bind: blocked)\(profile)"
+        ).first() != nil
     }
 
     /// Blocks an account, from its profile.

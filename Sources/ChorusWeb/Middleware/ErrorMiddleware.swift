@@ -17,7 +17,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let target = signIn.returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return redirect(to: "/signin?next=\(target)")
         } catch {
-            let (status, message) = Self.describe(error)
+            let (status, message) = Self.describe(error, forAPI: request.uri.path.hasPrefix("/api/"))
             if status == .serviceUnavailable {
                 context.logger.warning("Storage unavailable on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             } else if status.code >= 500 {
@@ -25,9 +25,7 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             var response: Response
             if Self.wantsJSON(request) {
-                // An app that calls a Mastodon method Chorus does not offer is told so, not that an address has a typo.
-                let unknownMethod = request.uri.path.hasPrefix("/api/") && message == Self.noPage
-                response = Self.json(status: status, message: unknownMethod ? Self.noMethod : message)
+                response = Self.json(status: status, message: message)
             } else {
                 // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
                 var context = context
@@ -59,7 +57,9 @@ struct ErrorMiddleware: RouterMiddleware {
     static let noMethod =
         "Chorus does not offer this part of the Mastodon API. The methods it offers are listed in its API documentation (docs/api.md)."
 
-    static func describe(_ error: any Error) -> (HTTPResponse.Status, String) {
+    /// The status and words for an error; `forAPI`: an app that calls a Mastodon method Chorus does not offer is told
+    /// so, not that an address has a typo.
+    static func describe(_ error: any Error, forAPI: Bool = false) -> (HTTPResponse.Status, String) {
         switch error {
         case let refusal as Refusal:
             switch refusal.kind {
@@ -74,7 +74,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let input as InputError:
             return (.unprocessableContent, input.message)
         case let http as HTTPError:
-            if http.status == .notFound, http.body == nil { return (.notFound, noPage) }
+            if http.status == .notFound, http.body == nil { return (.notFound, forAPI ? noMethod : noPage) }
             return (http.status, http.body ?? http.status.reasonPhrase)
         case is DecodingError:
             return (.unprocessableContent, "Some of what was sent could not be read. Check the fields and their types, and try again.")
