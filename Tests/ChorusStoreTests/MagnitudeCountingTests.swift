@@ -21,6 +21,9 @@ import Testing
         try #require(try await store.magnitudeDays().last)
     }
 
+    /// A moment of tomorrow (UTC): today's voices count in their countries by then.
+    static let tomorrow = ChorusDatabase.now() + 86_400_000
+
     @Test func eachPersonCountsOncePerHourAndPerDay() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
@@ -110,7 +113,7 @@ import Testing
         // act
         try await store.deleteVoice(id: first.id, by: group[0].id)
         let afterFirst = try await today(store)
-        let countriesAfterFirst = try await store.meTooByCountry()
+        let countriesAfterFirst = try await store.meTooByCountry(now: Self.tomorrow)
         try await store.deleteVoice(id: second.id, by: group[0].id)
         try await store.deleteVoice(id: pledge.id, by: group[1].id)
         // check
@@ -119,7 +122,7 @@ import Testing
         #expect(countriesAfterFirst == [CountryCount(country: "FR", people: 1)])
         #expect(try await today(store) == MagnitudePoint(start: afterFirst.start))
         #expect(try await currentHour(store).meTooPeople == 0)
-        #expect(try await store.meTooByCountry().isEmpty)
+        #expect(try await store.meTooByCountry(now: Self.tomorrow).isEmpty)
         await store.shutdown()
     }
 
@@ -151,10 +154,37 @@ import Testing
         _ = try await store.say(VoiceDraft(kind: .pledge, text: "I will. #IWill", country: "DE"), by: group[3].id)
         await #expect(throws: InputError.self) { try await store.say(VoiceDraft(kind: .meToo, text: "", country: "ZZ"), by: group[3].id) }
         // check
-        let countries = try await store.meTooByCountry().sorted { $0.country < $1.country }
+        let countries = try await store.meTooByCountry(now: Self.tomorrow).sorted { $0.country < $1.country }
         #expect(countries == [CountryCount(country: "BR", people: 1), CountryCount(country: "FR", people: 2)])
-        let days = try await store.magnitudeOpenData()
-        #expect(days.last?.countries.sorted { $0.country < $1.country } == countries)
+        let days = try await store.magnitudeOpenData(now: Self.tomorrow)
+        #expect(days.dropLast().last?.countries.sorted { $0.country < $1.country } == countries)
+        await store.shutdown()
+    }
+
+    /// Published live, a country's count moved by one just as a named voice appeared on the public timeline, and told its
+    /// writer's country. Countries are published as the day began; today's voices (and deletions) count from tomorrow.
+    @Test func countriesArePublishedAsTheDayBegan() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 3)
+        let before = try await store.meTooByCountry()
+        // act
+        let first = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "FR"), by: group[0].id).voice
+        let afterFirst = try await store.meTooByCountry()
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "BR"), by: group[1].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "", country: "FR"), by: group[2].id)
+        try await store.deleteVoice(id: first.id, by: group[0].id)
+        let today = try await store.meTooByCountry()
+        let openData = try await store.magnitudeOpenData()
+        let fromTomorrow = try await store.meTooByCountry(now: Self.tomorrow).sorted { $0.country < $1.country }
+        let openDataTomorrow = try await store.magnitudeOpenData(now: Self.tomorrow)
+        // check
+        #expect(before.isEmpty)
+        #expect(afterFirst.isEmpty)
+        #expect(today.isEmpty)
+        #expect(openData.last?.countries == [])
+        #expect(fromTomorrow == [CountryCount(country: "BR", people: 1), CountryCount(country: "FR", people: 1)])
+        #expect(openDataTomorrow.dropLast().last?.countries.sorted { $0.country < $1.country } == fromTomorrow)
         await store.shutdown()
     }
 
@@ -189,13 +219,13 @@ import Testing
         _ = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo", visibility: .anonymous), by: group[1].id)
         _ = try await store.say(VoiceDraft(kind: .pledge, text: "I will. #IWill"), by: group[2].id)
         _ = try await store.believe(voiceID: voice.id, by: group[3].id)
-        let running = (try await store.magnitudeDays(), try await store.magnitudeHours(), try await store.meTooByCountry())
+        let running = (try await store.magnitudeDays(), try await store.magnitudeHours(), try await store.meTooByCountry(now: Self.tomorrow))
         // act
         try await store.rebuildMagnitude()
         // check
         #expect(try await store.magnitudeDays() == running.0)
         #expect(try await store.magnitudeHours() == running.1)
-        #expect(try await store.meTooByCountry() == running.2)
+        #expect(try await store.meTooByCountry(now: Self.tomorrow) == running.2)
         #expect(try await store.magnitude() == Magnitude(meTooPeople: 2, beliefs: 1, pledges: 1))
         await store.shutdown()
     }

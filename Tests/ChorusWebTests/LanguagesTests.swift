@@ -15,7 +15,7 @@ import Testing
         try JSONDecoder().decode([String: String].self, from: Data(contentsOf: strings.appendingPathComponent("\(language)/\(area).json")))
     }
 
-    static let areas = ["archive", "core", "help", "magnitude", "mastodon", "moderation", "notifications"]
+    static let areas = ["archive", "core", "help", "magnitude", "mastodon", "moderation", "notifications", "sentences"]
 
     @Test(arguments: ["es", "fr", "de", "pt"], Self.areas)
     func everyEnglishKeyIsTranslated(language: String, area: String) throws {
@@ -33,7 +33,7 @@ import Testing
         }
         #expect(same.keys.sorted() == [], "left in English")
         for (key, value) in english where value.contains("{") {
-            for placeholder in value.matches(of: /\{[a-z]+\}/).map({ String($0.output) }) {
+            for placeholder in value.matches(of: /\{[a-z0-9]+\}/).map({ String($0.output) }) {
                 #expect(translated[key]?.contains(placeholder) == true, "\(key) keeps \(placeholder)")
             }
         }
@@ -91,6 +91,82 @@ import Testing
             // check
             #expect(home.body.contains("<html lang=\"pt\">"))
             #expect(home.body.contains("Você não está só."))
+        }
+    }
+}
+
+/// The sentences ChorusCore and ChorusStore refuse with are written in English; a page shows them in its reader's
+/// language (`Strings/LANG/sentences.json`).
+@Suite struct DomainSentencesTests {
+    static let sources = LanguagesTests.strings.deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every sentence the domain can refuse a person with is in the list of sentences to translate, so a new one can't
+    /// reach a Spanish page in English unnoticed. (Apps' and operators' sentences are English, as Mastodon's are.)
+    @Test func everySentenceTheDomainRefusesWithIsTranslated() throws {
+        // setup
+        let english = try LanguagesTests.table("en", "sentences")
+        let forAppsOrOperators: Set = [
+            "No worker knows how to run jobs of kind {0}.", "This database already has accounts; seeding is only for an empty benchmark database.",
+            "This erasure job's payload “{0}” is not “account-id erase|keep_anonymously”.", "This export job's payload “{0}” is not an archive id.",
+            "The scope “{0}” is not one Chorus knows. Use read, write, follow, push or a granular scope such as read:statuses.",
+            "Choose period=hour or period=day.", "This voice is {0} already; nothing was changed. Reload the queue to see it as it is now.",
+        ]
+        // act
+        var missing: [String] = []
+        var found = 0
+        for area in ["ChorusCore", "ChorusStore"] {
+            let files = try #require(FileManager.default.enumerator(at: Self.sources.appendingPathComponent(area), includingPropertiesForKeys: nil))
+            for case let file as URL in files where file.pathExtension == "swift" {
+                let source = try String(contentsOf: file, encoding: .utf8)
+                found += Self.refusals(in: source).count
+                for sentence in Self.refusals(in: source) where english[sentence] == nil && !forAppsOrOperators.contains(sentence) {
+                    missing.append("\(file.lastPathComponent): \(sentence)")
+                }
+            }
+        }
+        // check
+        #expect(missing == [])
+        #expect(found > 60)
+    }
+
+    /// The first string after each `InputError(` or `Refusal(`, with `\(…)` written as `{0}`, `{1}`….
+    static func refusals(in source: String) -> [String] {
+        var sentences: [String] = []
+        for call in source.matches(of: /(InputError|Refusal)\(/) {
+            let after = source[call.range.upperBound...].prefix(300)
+            guard let literal = after.firstMatch(of: /"((?:[^"\\\n]|\\.)*)"/) else { continue }
+            var sentence = String(literal.output.1)
+            var place = 0
+            while let interpolation = sentence.firstMatch(of: /\\\([^()]*(\([^()]*\))?[^()]*\)/) {
+                sentence.replaceSubrange(interpolation.range, with: "{\(place)}")
+                place += 1
+            }
+            if sentence.count > 12, sentence.contains(" ") { sentences.append(sentence) }
+        }
+        return sentences
+    }
+
+    @Test func aFormsErrorIsShownInThePagesLanguage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var reader = Browser(client)
+            try await reader.post("/language", [("lang", "es"), ("back", "/")])
+            // act
+            let mismatch = try await reader.post(
+                "/signup", [("handle", "lucia"), ("password", "correct horse battery"), ("password_confirmation", "another horse")])
+            try await reader.signUp("lucia")
+            try await reader.post("/language", [("lang", "fr"), ("back", "/")])
+            let long = try await reader.post("/say", [("text", String(repeating: "a", count: 5001)), ("visibility", "public")])
+            try await reader.post("/language", [("lang", "de"), ("back", "/")])
+            let missing = try await reader.get("/voices/987654321")
+            // check
+            #expect(mismatch.status == .unprocessableContent)
+            #expect(mismatch.body.contains("Las dos contraseñas no son iguales. Vuelve a escribirlas."))
+            #expect(long.status == .unprocessableContent)
+            #expect(long.body.contains("Votre histoire compte 5001 caractères ; la limite est de 5000."))
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("Diese Stimme ist nicht hier. Vielleicht wurde sie gelöscht"))
         }
     }
 }

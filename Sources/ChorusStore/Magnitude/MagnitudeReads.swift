@@ -82,21 +82,35 @@ extension ChorusStore {
         return try await magnitudeSeries(.day, from: min(first ?? today, today), to: today)
     }
 
-    /// People who said *me too* by the country they chose to give, all time.
-    public func meTooByCountry() async throws -> [CountryCount] {
-        try await database.read { db in
-            try await db.raw(
-                "SELECT country, people FROM magnitude_cells WHERE kind = 'metoo' AND period = 'all' AND country <> '' AND people > 0"
-            ).all().map { CountryCount(country: try $0.string("country"), people: try $0.int("people")) }
+    /// People who said *me too* by the country they chose to give, all time, as the UTC day of `now` began: today's
+    /// voices count in their country once the day is over, so no country's count moves just as a named voice appears.
+    /// (Kept by the day's first change to a country, `keepCountriesAsTheDayBegan`; until then the counts are as the day
+    /// began.)
+    public func meTooByCountry(now: Int64 = ChorusDatabase.now()) async throws -> [CountryCount] {
+        let today = MagnitudePeriod.day.start(ofMilliseconds: now)
+        return try await database.read { db in
+            var rows = try await db.raw("SELECT country, people FROM countries_as_the_day_began WHERE day = \(bind: today)").all()
+            if rows.isEmpty {
+                rows = try await db.raw("SELECT country, people FROM magnitude_cells WHERE kind = 'metoo' AND period = 'all' AND country <> ''")
+                    .all()
+            }
+            return try rows.map { CountryCount(country: try $0.string("country"), people: try $0.int("people")) }
+                .filter { !$0.country.isEmpty && $0.people > 0 }
         }
     }
 
-    /// Every day since the first voice with its counts by kind and by country, oldest first, for the open data files.
+    /// Every day since the first voice with its counts by kind, and by country once the day is over, oldest first, for
+    /// the open data files.
     public func magnitudeOpenData(now: Int64 = ChorusDatabase.now()) async throws -> [MagnitudeDay] {
         let days = try await magnitudeDays(now: now)
+        // A day's countries are published once it is over (see `meTooByCountry`).
+        let today = MagnitudePeriod.day.start(ofMilliseconds: now)
         let rows = try await database.read { db in
             try await db.raw(
-                "SELECT country, start_at, people FROM magnitude_cells WHERE kind = 'metoo' AND period = 'day' AND country <> '' AND people > 0"
+                """
+                SELECT country, start_at, people FROM magnitude_cells
+                WHERE kind = 'metoo' AND period = 'day' AND country <> '' AND people > 0 AND start_at < \(bind: today)
+                """
             ).all()
         }
         var countries: [Int64: [CountryCount]] = [:]

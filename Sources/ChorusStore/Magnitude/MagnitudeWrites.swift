@@ -121,6 +121,7 @@ extension ChorusStore {
     )
         async throws
     {
+        if let country, !country.isEmpty { try await keepCountriesAsTheDayBegan(db) }
         let cells = MagnitudeCell.cells(kind, at: milliseconds, country: country)
         var people: [MagnitudeCell: Int64] = [:]
         if change > 0 {
@@ -167,6 +168,25 @@ extension ChorusStore {
         } else {
             try await addToCells(counted.map { ($0, people[$0] ?? 0, change) }, db)
         }
+    }
+
+    /// Before the day's first change to a country's count (a *me too* with a country, written or deleted), keeps every
+    /// country's all-time count as it is, under today, with a row for no country to say it was kept: `meTooByCountry`
+    /// publishes that until the day is over.
+    static func keepCountriesAsTheDayBegan(_ db: any SQLDatabase) async throws {
+        let today = MagnitudePeriod.day.start(ofMilliseconds: ChorusDatabase.now())
+        guard try await db.raw("SELECT people FROM countries_as_the_day_began WHERE day = \(bind: today) AND country = ''").first() == nil else {
+            return
+        }
+        // Two writers may both find it missing (PostgreSQL): the first one's rows stay.
+        try await db.raw(
+            """
+            INSERT INTO countries_as_the_day_began (day, country, people)
+            SELECT \(bind: today), country, people FROM magnitude_cells WHERE kind = 'metoo' AND period = 'all' AND country <> ''
+            UNION ALL SELECT \(bind: today), '', 0 WHERE 1 = 1
+            ON CONFLICT (day, country) DO NOTHING
+            """
+        ).run()
     }
 
     /// Adds people and amounts to cells, in this connection's part of each.

@@ -33,6 +33,7 @@ public enum Migrations {
         .m0013CountersInParts,
         .m0014NoBeliefsWithoutVoices,
         .m0015AnonymousVoicesCountAsThemselvesInTrends,
+        .m0016CountriesAsTheDayBegan,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

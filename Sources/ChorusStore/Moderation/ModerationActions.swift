@@ -147,7 +147,13 @@ extension ChorusStore {
         }
         let current = VoiceState(rawValue: try row.string("state")) ?? .hidden
         guard allowed.contains(current) else {
-            throw Refusal(.conflict, "This voice is \(current.rawValue) already; nothing was changed. Reload the queue to see it as it is now.")
+            let already =
+                switch current {
+                case .visible: "shown"
+                case .held: "held for review"
+                case .hidden: "hidden"
+                }
+            throw Refusal(.conflict, "This voice is \(already) already; nothing was changed. Reload the queue to see it as it is now.")
         }
         try await db.raw("UPDATE voices SET state = \(bind: state.rawValue) WHERE id = \(bind: voiceID)").run()
         if try row.string("kind") == VoiceKind.reply.rawValue, let parent = try row.optionalInt64("in_reply_to_id"),

@@ -5,8 +5,14 @@ import Hummingbird
 /// The words of one language, with English behind any that are missing.
 struct Words: Sendable {
     let table: [String: String]
+    /// The domain's English sentences (refusals, input to correct) in this language.
+    var sentences = Sentences(translations: [:])
 
     subscript(_ key: String) -> String { table[key] ?? key }
+
+    /// A message the domain wrote in English (an `InputError`'s or a `Refusal`'s), in this language when its sentence
+    /// is translated, else as it is.
+    func message(_ english: String) -> String { sentences.translate(english) }
 
     /// A sentence with `{name}` placeholders filled in.
     func format(_ key: String, _ values: [String: String]) -> String {
@@ -26,17 +32,27 @@ struct Localization: Sendable {
             throw ChorusStartupError("The interface words are missing from this build.")
         }
         var tables: [String: [String: String]] = [:]
-        // One folder per language, one file per area of Chorus (core.json, help.json, …), merged.
+        var sentences: [String: [String: String]] = [:]
+        // One folder per language, one file per area of Chorus (core.json, help.json, …), merged; sentences.json holds
+        // the domain's English sentences, translated.
         for code in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
             let folder = directory.appendingPathComponent(code)
             for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".json") {
-                let data = try Data(contentsOf: folder.appendingPathComponent(file))
-                tables[code, default: [:]].merge(try JSONDecoder().decode([String: String].self, from: data)) { _, new in new }
+                let table = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: folder.appendingPathComponent(file)))
+                if file == Sentences.file {
+                    sentences[code] = table
+                } else {
+                    tables[code, default: [:]].merge(table) { _, new in new }
+                }
             }
         }
         let english = tables["en"] ?? [:]
         var languages: [String: Words] = [:]
-        for (code, table) in tables { languages[code] = Words(table: english.merging(table) { _, own in own }) }
+        for (code, table) in tables {
+            var words = Words(table: english.merging(table) { _, own in own })
+            if code != "en" { words.sentences = Sentences(translations: sentences[code] ?? [:]) }
+            languages[code] = words
+        }
         return Localization(languages: languages)
     }
 

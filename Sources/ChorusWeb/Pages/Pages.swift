@@ -50,6 +50,9 @@ public struct Pages: Sendable {
             all["page_notices"] = context.notices.map { ["text": $0.text, "link": $0.link, "link_text": $0.linkText] }
         }
         for (key, value) in values { all[key] = value }
+        // A form's error is mostly the domain's English sentence (an `InputError`, a `Refusal`): shown in the page's
+        // language.
+        if let error = values["error"] as? String { all["error"] = words.message(error) }
         let html = library.render(all, withTemplate: template) ?? fallbackPage
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -64,11 +67,14 @@ public struct Pages: Sendable {
             + "<main><p>This page could not be shown.</p></main></body></html>"
     }
 
-    /// A short page with one message and a way back, for errors and confirmations.
+    /// A short page with one message and a way back, for errors and confirmations; a message from the domain (in
+    /// English) is shown in the page's language.
     func message(
         _ title: String, _ text: String, request: Request, context: ChorusContext, status: HTTPResponse.Status, back: String? = nil
     ) -> Response {
-        render("message", ["title": title, "message": text, "back": back ?? "/"], request: request, context: context, status: status)
+        render(
+            "message", ["title": title, "message": words(context, request).message(text), "back": back ?? "/"], request: request, context: context,
+            status: status)
     }
 }
 
