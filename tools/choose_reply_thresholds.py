@@ -12,7 +12,7 @@
 
 data/heldout is never read. Usage:
   swift build --product chorus
-  python3 tools/choose_reply_thresholds.py [--max-fpr 0.04] [--chorus .build/debug/chorus] [--scores CACHE.json]
+  python3 tools/choose_reply_thresholds.py [--max-fpr 0.05] [--chorus .build/debug/chorus] [--scores CACHE.json]
 """
 import argparse
 import json
@@ -27,7 +27,7 @@ import train_reply_guard as T  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--max-fpr", type=float, default=0.04)
+    parser.add_argument("--max-fpr", type=float, default=0.05)
     parser.add_argument("--chorus", default=os.path.join(T.REPO, ".build/debug/chorus"))
     parser.add_argument("--scores", help="cache of the out-of-fold scores (reused when it exists)")
     parser.add_argument("--c", type=float, default=8.0)
