@@ -114,6 +114,33 @@ struct CrisisDetectorTests {
         #expect(label == .notCrisis)
     }
 
+    @Test(
+        "A laugh does not hide two signals of danger: people in danger deflect with one too",
+        arguments: [
+            "#MeToo I have the pills in my hand haha. goodbye everyone",
+            "#MeToo I am going to end it tonight lol. nobody will miss me",
+            "#EuTambém ele está na minha porta agora mesmo kkkk socorro estou com medo",
+            "#YoTambién está afuera de mi puerta ahora mismo jajaja tengo miedo",
+        ]
+    )
+    func laughterWithTwoSignalsIsStillCrisis(text: String) {
+        // act
+        let crisis = detector.isCrisis(text)
+        // check
+        #expect(crisis)
+    }
+
+    /// A pledge says what its writer will do: only the cue lists judge it (the model read "I will listen." as intent).
+    @Test func aPledgeIsJudgedByTheCueListsOnly() {
+        // act
+        let plain = ["I will listen and believe.", "I will learn what consent means and teach it to the young people in my life."]
+            .map { detector.isCrisis($0, cuesOnly: true) }
+        let inDanger = detector.isCrisis("#IWill stand with you. I am going to end it tonight", cuesOnly: true)
+        // check
+        #expect(plain == [false, false])
+        #expect(inDanger)
+    }
+
     @Test func negationDoesNotHideAnOngoingThought() {
         // setup
         let text = "I can't stop thinking about suicide and I have the rope"

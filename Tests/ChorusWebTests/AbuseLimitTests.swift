@@ -32,6 +32,45 @@ import Testing
         }
     }
 
+    /// Apps sign in with the password grant: its wrong passwords count toward the same per-account limit as the web
+    /// form's (they were never counted, so an app could guess without end). What was typed as a handle is not kept.
+    @Test func wrongPasswordsFromAppsCountTowardTheSameLimitAndNothingTypedIsKept() async throws {
+        // setup
+        let setup = try await makeAppWithStore()
+        try await setup.app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            var app = MastodonClient(client)
+            try await app.registerApp()
+            var stranger = Browser(client)
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for attempt in 0..<11 {
+                statuses.append(
+                    try await app.post(
+                        "/oauth/token",
+                        form: [
+                            ("grant_type", "password"), ("username", "ana"), ("password", "guess number \(attempt)"), ("client_id", app.clientID),
+                            ("client_secret", app.clientSecret), ("scope", "read"),
+                        ]
+                    ).status)
+            }
+            let onTheWeb = try await ana.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            let typedAnAddress = try await stranger.post("/signin", [("handle", "maria.lopez@example.org"), ("password", "whatever")])
+            let typedAPassword = try await stranger.post("/signin", [("handle", "Tr0ub4dor-and-3"), ("password", "")])
+            // check
+            #expect(statuses.prefix(10).allSatisfy { $0 == .badRequest })
+            #expect(statuses.last == .tooManyRequests)
+            #expect(onTheWeb.status == .tooManyRequests)
+            #expect(typedAnAddress.status == .unauthorized)
+            #expect(typedAPassword.status == .unauthorized)
+        }
+        let stored = try await NoAddressTests.storedText(setup)
+        #expect(stored.lowercased().contains("maria.lopez") == false)
+        #expect(stored.lowercased().contains("tr0ub4dor") == false)
+        await setup.store.shutdown()
+    }
+
     @Test func postingIsLimitedPerAccount() async throws {
         // setup
         let app = try await makeApp { $0.postingLimit = 3 }

@@ -74,6 +74,33 @@ import Testing
         }
     }
 
+    /// Someone who deleted their account and kept their voices anonymously: muting or blocking the author of one of
+    /// those voices works as on any anonymous voice (refused, it marked the voices a deleted account had kept).
+    @Test func blockingTheAuthorOfAVoiceKeptAnonymouslyWorksAsOnAnyOther() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var eve = Browser(client)
+            try await eve.signUp("eve")
+            let kept = try #require(try await eve.sayMeToo("a story kept after I leave", visibility: "anonymous").1)
+            var dan = Browser(client)
+            try await dan.signUp("dan")
+            let other = try #require(try await dan.sayMeToo("an anonymous story", visibility: "anonymous").1)
+            try await eve.post("/account/delete", [("voices", "keep_anonymously"), ("password", "correct horse battery")])
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let mutedKept = try await ana.post("/voices/\(kept)/mute-author", [])
+            let blockedKept = try await ana.post("/voices/\(kept)/block-author", [])
+            let mutedOther = try await ana.post("/voices/\(other)/mute-author", [])
+            let list = try await ana.get("/account/blocks")
+            // check
+            #expect(mutedKept.status == mutedOther.status)
+            #expect(blockedKept.status == .seeOther)
+            #expect(list.body.matches(of: /The author of an anonymous voice/).count >= 2)
+        }
+    }
+
     @Test func repliesAndBeliefsFromABlockedPersonOnTheBlockersAnonymousVoiceReadAsAnyonesButNeverReachTheBlocker() async throws {
         // setup
         let app = try await makeApp()

@@ -154,6 +154,49 @@ import Testing
         }
     }
 
+    /// The country given on the form for this *me too* comes before any setting or guess from the browser's language.
+    @Test func aMeTooInDangerShowsTheHelpOfTheCountryJustGiven() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let said = try await ana.post(
+                "/say",
+                [("text", "ele está na minha porta agora mesmo"), ("visibility", "anonymous"), ("reply_policy", "everyone"), ("country", "BR")])
+            let help = try await ana.get("/help?country=BR", headers: [.acceptLanguage: "en-US"])
+            let unknown = try await ana.get("/help?country=ZZ", headers: [.acceptLanguage: "en-US"])
+            // check
+            #expect(said.status == .created)
+            #expect(said.body.contains("class=\"crisis-panel\""))
+            #expect(said.body.contains("href=\"tel:190\""))
+            #expect(!said.body.contains("href=\"tel:911\""))
+            #expect(said.body.contains("href=\"/help?country=BR\""))
+            #expect(help.body.contains("href=\"tel:190\""))
+            #expect(unknown.body.contains("href=\"tel:911\""))
+        }
+    }
+
+    /// A pledge can show danger too: its writer is taken to it, with the help, as after a reply.
+    @Test func aPledgeThatSoundsLikeDangerShowsItsWriterHelp() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            // act
+            let pledged = try await ana.post("/pledges", [("text", "#IWill stand with you. I am going to end it tonight"), ("visibility", "public")])
+            let page = try await ana.get(pledged.location ?? "/")
+            let calm = try await ana.post("/pledges", [("text", "I will listen and believe."), ("visibility", "public")])
+            // check
+            #expect(pledged.status == .seeOther)
+            #expect(pledged.location?.hasPrefix("/voices/") == true)
+            #expect(page.body.contains("class=\"crisis-panel\""))
+            #expect(calm.location == "/pledges?pledged=1")
+        }
+    }
+
     @Test func aReplyThatSoundsLikeDangerShowsItsWriterHelpOnTheThread() async throws {
         // setup
         let app = try await makeApp()

@@ -6,8 +6,9 @@ import Foundation
 /// Hand-written cue lists (``CrisisLexicon``) find first-person, present-tense signals ("he is outside my
 /// door right now", "I can't go on, I have the pills here"). A signal does not count when its sentence is
 /// told in the past ("I wanted to die back then"), when a negation comes just before it ("I'm not going
-/// to hurt myself"), when it is addressed to someone else or reported ("if you're in danger call 911",
-/// news, films), or when the text laughs ("lol my mom is going to kill me").
+/// to hurt myself"), or when it is addressed to someone else or reported ("if you're in danger call 911",
+/// news, films). A text that laughs ("lol my mom is going to kill me") needs two signals: people in danger deflect
+/// with a laugh too ("I have the pills in my hand haha. goodbye everyone").
 ///
 /// The cue lists only know the phrasings someone thought of. A linear model over word and character n-grams
 /// (``CrisisModel``, trained by tools/train_crisis.py on hand-written examples in many voices) catches other ways of
@@ -42,11 +43,13 @@ public struct CrisisDetector: Sendable {
         isCrisis(text) ? .crisis : .notCrisis
     }
 
-    /// Whether the text says its writer is in danger now or may harm themselves.
-    public func isCrisis(_ text: String) -> Bool {
+    /// Whether the text says its writer is in danger now or may harm themselves. `cuesOnly`: for a pledge, which says
+    /// what its writer will do; the model, which learnt from posts and replies, reads its "I will …" as intent
+    /// ("I will listen." scored as a crisis), so only the cue lists judge it.
+    public func isCrisis(_ text: String, cuesOnly: Bool = false) -> Bool {
         let reading = CrisisReading(text: text, cues: cues)
-        if reading.hasLaughter { return false }
-        guard let model else { return cuesFire(in: reading) }
+        if reading.hasLaughter { return unsuppressedSignals(in: reading) >= 2 }
+        guard let model, !cuesOnly else { return cuesFire(in: reading) }
         if cuesFire(in: reading) {
             // With a floor set, a cue counts unless the model is sure the text is something else (an idiom, advice).
             return model.ruleFloor <= 0 || model.probability(of: text) >= model.ruleFloor
@@ -56,6 +59,11 @@ public struct CrisisDetector: Sendable {
         // addressed to someone else, hypothetical or reported ("if you're in danger…", news, films), is not a crisis.
         if reading.mentionsPast && !reading.mentionsNow { return false }
         return !reading.mentionsDistance
+    }
+
+    /// How many strong and weak cues fire and are not cancelled.
+    private func unsuppressedSignals(in reading: CrisisReading) -> Int {
+        (reading.signals(of: cues.strong) + reading.signals(of: cues.weak)).filter { !reading.isSuppressed($0) }.count
     }
 
     /// Whether an unsuppressed strong cue, two weak ones, or one weak cue and a "now" cue are in the text.

@@ -123,8 +123,12 @@ extension ChorusStore {
     private func addBoundary(_ table: String, _ by: String, _ on: String, target: Int64, via: Int64, by maker: Int64) async throws {
         guard target != maker else { throw Refusal(.unprocessable, "You can't do this to your own account.") }
         try await database.write { db in
-            guard try await db.raw("SELECT id FROM accounts WHERE id = \(bind: target) AND deleted_at IS NULL").first() != nil else {
-                throw Refusal(.notFound, "This account is not here.")
+            // Made from an anonymous voice, it is kept whether or not its author's account still exists: refused, it told
+            // which anonymous voices a deleted account had kept (anonymously).
+            if via == 0 {
+                guard try await db.raw("SELECT id FROM accounts WHERE id = \(bind: target) AND deleted_at IS NULL").first() != nil else {
+                    throw Refusal(.notFound, "This account is not here.")
+                }
             }
             try await db.raw(
                 """
@@ -158,13 +162,15 @@ extension ChorusStore {
         }
     }
 
+    /// One's blocks or mutes, newest first. Those made from an anonymous voice stay listed when its author has left
+    /// (a missing line told whose kept voice it was).
     private func boundaries(_ table: String, _ by: String, _ on: String, of maker: Int64) async throws -> [BoundaryEntry] {
         try await database.read { db in
             try await db.raw(
                 """
                 SELECT CASE WHEN x.via_voice_id = 0 THEN a.display_handle ELSE NULL END AS handle, x.via_voice_id, x.created_at
                 FROM \(unsafeRaw: table) x JOIN accounts a ON a.id = x.\(unsafeRaw: on)
-                WHERE x.\(unsafeRaw: by) = \(bind: maker) AND a.deleted_at IS NULL ORDER BY x.created_at DESC
+                WHERE x.\(unsafeRaw: by) = \(bind: maker) AND (a.deleted_at IS NULL OR x.via_voice_id <> 0) ORDER BY x.created_at DESC
                 """
             ).all().map { row in
                 let via = try row.int64("via_voice_id")

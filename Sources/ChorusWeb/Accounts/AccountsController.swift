@@ -65,24 +65,21 @@ struct AccountsController {
         let handle = try form.value("handle") ?? ""
         let password = try form.value("password") ?? ""
         let next = Self.safeReturn(try form.value("next"))
-        let throttleKey = handle.trimmingWhitespace.lowercased()
-        try await store.check(.signInFailures, key: throttleKey)
-        guard let found = try await store.credentials(handle: handle), try await services.verifyPassword(password, hash: found.passwordHash) else {
-            try await store.count(.signInFailures, key: throttleKey)
+        guard let account = try await services.signIn(handle: handle, password: password) else {
             let words = pages.words(context, request)
             return pages.render(
                 "signin", ["error": words["signin_wrong"], "handle": handle, "next": next], request: request, context: context,
                 status: .unauthorized
             )
         }
-        guard !found.account.isSuspended else {
+        guard !account.isSuspended else {
             // A suspended person may still read the decision and appeal it; nothing else works for them.
             var response = redirect(to: "/account/moderation")
-            try await startSession(for: found.account, on: &response)
+            try await startSession(for: account, on: &response)
             return response
         }
         var response = redirect(to: next)
-        try await startSession(for: found.account, on: &response)
+        try await startSession(for: account, on: &response)
         return response
     }
 

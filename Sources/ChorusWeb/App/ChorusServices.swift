@@ -22,6 +22,20 @@ public struct ChorusServices: Sendable {
         guard !hash.isEmpty else { return false }
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
+
+    /// The account `password` opens, under the limit on failed sign-ins per account (the web form and apps' password
+    /// grant alike); nil when the handle or the password is wrong. The failures are counted under the account's id,
+    /// never under what was typed (an e-mail address, or a password typed into the handle field, was kept as typed).
+    func signIn(handle: String, password: String) async throws -> Account? {
+        guard let found = try await store.credentials(handle: handle) else { return nil }
+        let key = "account-\(found.account.id)"
+        try await store.check(.signInFailures, key: key)
+        guard try await verifyPassword(password, hash: found.passwordHash) else {
+            try await store.count(.signInFailures, key: key)
+            return nil
+        }
+        return found.account
+    }
 }
 
 /// Pages that need someone signed in send others to sign in first, then back.

@@ -7,7 +7,10 @@ enum ReaderHelp {
     static let countryCookie = "chorus_country"
 
     /// The chosen or guessed country code, or nil when nothing hints at one (the international entry then applies).
+    /// A link may name the country for once (`/help?country=BR`: an app's `help_url` after a post in crisis, or the
+    /// crisis panel after a *me too* given with a country); it is not remembered.
     static func countryCode(account: Account?, request: Request, directory: ResourceDirectory) -> String? {
+        if let named = request.uri.queryParameters["country"].map(String.init), isChoosable(named, in: directory) { return normalised(named) }
         if let chosen = account?.country, isChoosable(chosen, in: directory) { return chosen.uppercased() }
         if let cookie = request.cookies[countryCookie]?.value, isChoosable(cookie, in: directory) { return cookie.uppercased() }
         return ReaderCountry.from(acceptLanguage: request.headers[.acceptLanguage])

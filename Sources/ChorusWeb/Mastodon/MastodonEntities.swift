@@ -6,6 +6,8 @@ import Foundation
 /// An anonymous voice is always served with the `someone` account, and nothing in any entity points at its author.
 struct MastodonEntities: Sendable {
     let services: ChorusServices
+    /// The country whose help a writer's own voice in crisis links to (their setting), when they gave one.
+    var helpCountry: String? = nil
     var store: ChorusStore { services.store }
     var baseURL: String { services.config.baseURL }
 
@@ -129,7 +131,7 @@ struct MastodonEntities: Sendable {
         if voice.isMine, voice.crisis, case .object(var chorus)? = status["chorus"] {
             // The writer's own app can offer help at once, as the web does; nobody else is told.
             chorus.append(("crisis", true))
-            chorus.append(("help_url", .string(baseURL + "/help")))
+            chorus.append(("help_url", .string(baseURL + "/help" + (helpCountry.map { "?country=" + $0 } ?? ""))))
             status = status.with("chorus", .object(chorus))
         }
         if includeText { status = status.with("text", .string(voice.text)) }

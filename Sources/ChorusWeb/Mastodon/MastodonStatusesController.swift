@@ -110,6 +110,10 @@ struct MastodonStatusesController {
             throw error
         }
         if let key { try await store.completeIdempotencyKey(key, accountID: account.id, voiceID: written.voice.id) }
+        // A voice in crisis links its writer to the help of the country in their settings, not to a guess from the
+        // app's browser.
+        var entities = self.entities
+        entities.helpCountry = account.country
         return APIResponse.json(try await entities.status(written.voice))
     }
 

@@ -199,18 +199,17 @@ struct OAuthController {
             guard scopes.isSubset(of: app.scopes) else {
                 return Self.oauthError(.badRequest, "invalid_scope", "The app asked for more than it registered for (\(scopes)).")
             }
-            guard let found = try await store.credentials(handle: try params.string("username") ?? ""),
-                try await services.verifyPassword(try params.string("password") ?? "", hash: found.passwordHash)
+            guard let account = try await services.signIn(handle: try params.string("username") ?? "", password: try params.string("password") ?? "")
             else {
                 return Self.oauthError(.badRequest, "invalid_grant", "The handle and password don't match. Please check them and try again.")
             }
             // The right password of a suspended account: said as it is, with where to read the decision and appeal.
-            guard !found.account.isSuspended else {
+            guard !account.isSuspended else {
                 return Self.oauthError(
                     .badRequest, "invalid_grant",
                     "This account is suspended, so apps can't sign in to it. Sign in on the website to read the moderators' decision and appeal it.")
             }
-            grant = try await store.createToken(token, app: app, accountID: found.account.id, scopes: scopes)
+            grant = try await store.createToken(token, app: app, accountID: account.id, scopes: scopes)
         case "client_credentials":
             let scopes = try OAuthScopes(parsing: try params.string("scope") ?? params.string("scopes"))
             guard scopes.isSubset(of: app.scopes) else {

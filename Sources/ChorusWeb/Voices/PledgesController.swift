@@ -40,7 +40,9 @@ struct PledgesController {
                 kind: .pledge, text: text, visibility: try Visibility.parse(try form.value("visibility")),
                 language: pages.localization.language(account: account, request: request)
             )
-            _ = try await voices.publish(draft, by: account)
+            let written = try await voices.publish(draft, by: account)
+            // A pledge the crisis detector flagged: its writer sees help at once, on its page (as after a reply).
+            if written.voice.crisis { return redirect(to: "/voices/\(written.voice.id)?said=\(written.voice.id)") }
             return redirect(to: "/pledges?pledged=1")
         } catch let error as InputError {
             // The visibility chosen stays chosen: an anonymous pledge must not come back as a public one.

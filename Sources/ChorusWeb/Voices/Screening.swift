@@ -11,7 +11,7 @@ struct Screening: Sendable {
 
     /// `answersOwnThread`: a survivor adding to their own thread is not screened by the guard.
     func screen(_ draft: VoiceDraft, answering disclosure: String? = nil, answersOwnThread: Bool = false) -> VoiceScreening {
-        var screening = VoiceScreening(crisis: crisisDetector.isCrisis(draft.text))
+        var screening = VoiceScreening(crisis: crisisDetector.isCrisis(draft.text, cuesOnly: draft.kind == .pledge))
         if draft.kind == .reply, !answersOwnThread {
             let verdict = replyGuard.classify(draft.text, disclosure: disclosure)
             if verdict.isHarmful {

@@ -78,15 +78,17 @@ struct VoicesController {
             let written = try await publish(draft, by: account)
             // "You are one of N people": the totals are read after the commit (they include this voice), not in the write.
             let count = try await store.magnitude().meTooPeople
-            return pages.render(
-                "said",
-                [
-                    "voice": VoiceView.values(written.voice, words: words),
-                    "not_alone": MagnitudeController.notAlone(count, words),
-                    "crisis": written.voice.crisis,
-                ],
-                request: request, context: context, status: .created
-            )
+            var values: [String: Any] = [
+                "voice": VoiceView.values(written.voice, words: words),
+                "not_alone": MagnitudeController.notAlone(count, words),
+                "crisis": written.voice.crisis,
+            ]
+            // In crisis, the help is that of the country the person has just given, before any setting or guess.
+            if written.voice.crisis, let given = draft.country, let directory = pages.help?.current, ReaderHelp.isChoosable(given, in: directory) {
+                values["reader_help"] = HelpView.values(directory.help(for: ReaderHelp.normalised(given)), words: words)
+                values["help_country"] = ReaderHelp.normalised(given)
+            }
+            return pages.render("said", values, request: request, context: context, status: .created)
         } catch let error as InputError {
             return sayPage(
                 request, context,

@@ -79,13 +79,20 @@ import Testing
         try await app.test(.live) { client in
             let ana = try await MastodonClient.signedUp(client, "ana")
             let bea = try await MastodonClient.signedUp(client, "bea")
+            var anasBrowser = Browser(client)
+            try await anasBrowser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            try await anasBrowser.post("/help/country", [("country", "BR")])
             // act
             let written = try await ana.say("#MeToo I can't go on, I have the pills here")
             let seenByOther = try await bea.get("/api/v1/statuses/\(written["id"] as? String ?? "")")
-            // check
+            let helpURL = try #require((written["chorus"] as? [String: Any])?["help_url"] as? String)
+            var appsBrowser = Browser(client)
+            let help = try await appsBrowser.get(String(helpURL.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }))
+            // check: the help of the country in her settings, even in a browser that knows nothing of her
             let own = written["chorus"] as? [String: Any]
             #expect(own?["crisis"] as? Bool == true)
-            #expect((own?["help_url"] as? String)?.hasSuffix("/help") == true)
+            #expect(helpURL.hasSuffix("/help?country=BR"))
+            #expect(help.body.contains("href=\"tel:190\""))
             #expect((seenByOther["chorus"] as? [String: Any])?["crisis"] == nil)
         }
     }
