@@ -139,9 +139,13 @@ import Testing
             try await browser.post("/signout", [])
             let signedOut = try await browser.get("/account")
             let signIn = try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            var laptop = Browser(client)
+            try await laptop.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
             let changed = try await browser.post(
                 "/account/password", [("current_password", "correct horse battery"), ("new_password", "a new long password")]
             )
+            let stillHere = try await browser.get("/account")
+            let laptopAfter = try await laptop.get("/account")
             try await browser.post("/signout", [])
             let oldFails = try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
             let newWorks = try await browser.post("/signin", [("handle", "ana"), ("password", "a new long password")])
@@ -149,6 +153,8 @@ import Testing
             #expect(signedOut.status == .seeOther)
             #expect(signIn.status == .seeOther)
             #expect(changed.body.contains("password has been changed"))
+            #expect(stillHere.status == .ok)  // the browser it was changed in stays signed in, as the page says
+            #expect(laptopAfter.status == .seeOther)
             #expect(oldFails.status == .unauthorized)
             #expect(newWorks.status == .seeOther)
         }

@@ -42,13 +42,16 @@ extension ChorusStore {
             guard taken == nil else {
                 throw Refusal(.conflict, "The handle @\(handle.display) is taken. Try another one.")
             }
-            try await db.raw(
+            // The same handle taken at the same moment on another instance (PostgreSQL): the second is told, not failed.
+            let inserted = try await db.raw(
                 """
                 INSERT INTO accounts (id, handle, display_handle, display_name, password_hash, is_moderator, created_at)
                 VALUES (\(bind: id), \(bind: handle.normalised), \(bind: handle.display), \(bind: handle.display), \(bind: passwordHash),
                         \(bind: isModerator.sqlValue), \(bind: now))
+                ON CONFLICT DO NOTHING RETURNING id
                 """
-            ).run()
+            ).first()
+            guard inserted != nil else { throw Refusal(.conflict, "The handle @\(handle.display) is taken. Try another one.") }
             for code in recoveryCodes {
                 try await db.raw(
                     "INSERT INTO recovery_codes (account_id, code_hash) VALUES (\(bind: id), \(bind: Self.digest(RecoveryCodes.normalise(code))))"
@@ -96,11 +99,13 @@ extension ChorusStore {
         }
     }
 
-    /// Sets a new password and signs the account out everywhere else, apps included.
-    public func setPassword(accountID: Int64, passwordHash: String, keepingSession tokenHash: String? = nil) async throws {
+    /// Sets a new password and signs the account out everywhere else, apps included; `keepingSession` is the session
+    /// token (as its cookie holds it) of the browser the password was changed in.
+    public func setPassword(accountID: Int64, passwordHash: String, keepingSession token: String? = nil) async throws {
+        let kept = token.map(Self.digest) ?? ""
         try await database.write { db in
             try await db.raw("UPDATE accounts SET password_hash = \(bind: passwordHash) WHERE id = \(bind: accountID)").run()
-            try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID) AND token_hash <> \(bind: tokenHash ?? "")").run()
+            try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID) AND token_hash <> \(bind: kept)").run()
             // Apps are signed out too (their OAuth tokens), as the "Connect an app" page promises.
             try await db.raw("DELETE FROM oauth_tokens WHERE account_id = \(bind: accountID)").run()
         }

@@ -11,7 +11,10 @@ extension ChorusStore {
 
     /// Replaces the whole directory in one transaction. `directory` must come from `ResourceDirectory.load(from:)`.
     public func replaceHelpDirectory(_ directory: ResourceDirectory) async throws {
-        try await database.write { db in try await Self.writeHelpDirectory(directory, db) }
+        try await database.write { db in
+            try await db.takeTurn(.helpDirectory)
+            try await Self.writeHelpDirectory(directory, db)
+        }
     }
 
     /// Reads the directory, applies `change`, validates the result and stores it, all in one transaction.
@@ -19,6 +22,8 @@ extension ChorusStore {
     @discardableResult
     public func updateHelpDirectory(_ change: @escaping @Sendable (ResourceDirectory) throws -> ResourceDirectory) async throws -> ResourceDirectory {
         try await database.write { db in
+            // Two moderators editing at once: the second reads the first's edit, so neither is lost.
+            try await db.takeTurn(.helpDirectory)
             let current = try await Self.helpDirectory(db) ?? .bundled
             let changed = try Self.validated(try change(current))
             try await Self.writeHelpDirectory(changed, db)

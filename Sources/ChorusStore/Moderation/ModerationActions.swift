@@ -50,6 +50,7 @@ extension ChorusStore {
         let now = ChorusDatabase.now()
         let actionID = VoiceID.make(at: now)
         return try await database.write { db in
+            try await db.takeTurn(.moderation)
             try await Self.requireModerator(db, moderatorID)
             guard try await db.raw("SELECT 1 AS one FROM rules WHERE number = \(bind: Int64(decision.ruleNumber))").first() != nil else {
                 throw InputError("There is no rule \(decision.ruleNumber). Choose one of the instance's rules.", field: "rule")
@@ -142,7 +143,12 @@ extension ChorusStore {
 
     /// Moves a voice between states, keeping its parent's reply count right.
     static func setVoiceState(_ voiceID: Int64, from allowed: Set<VoiceState>, to state: VoiceState, _ db: any SQLDatabase) async throws {
-        guard let row = try await db.raw("SELECT account_id, state, kind, in_reply_to_id FROM voices WHERE id = \(bind: voiceID)").first() else {
+        // Locked: its writer may be deleting it at this moment.
+        guard
+            let row = try await db.raw(
+                "SELECT account_id, state, kind, in_reply_to_id FROM voices WHERE id = \(bind: voiceID)\(unsafeRaw: db.forUpdate)"
+            ).first()
+        else {
             throw Refusal(.gone, "This voice has been deleted by its writer.")
         }
         let current = VoiceState(rawValue: try row.string("state")) ?? .hidden
@@ -244,7 +250,9 @@ extension ChorusStore {
         try await database.write { db in
             guard
                 let row = try await db.raw(
-                    "SELECT action, appeal_state FROM moderation_actions WHERE id = \(bind: actionID) AND account_id = \(bind: accountID)"
+                    """
+                    SELECT action, appeal_state FROM moderation_actions WHERE id = \(bind: actionID) AND account_id = \(bind: accountID)\(unsafeRaw: db.forUpdate)
+                    """
                 ).first(),
                 ModerationActionKind(rawValue: try row.string("action"))?.isAppealable == true
             else { throw Refusal(.notFound, "There is no decision here that you can appeal.") }
@@ -271,6 +279,7 @@ extension ChorusStore {
         }
         let now = ChorusDatabase.now()
         try await database.write { db in
+            try await db.takeTurn(.moderation)
             try await Self.requireModerator(db, moderatorID)
             guard
                 let row = try await db.raw("SELECT action, voice_id, account_id, appeal_state FROM moderation_actions WHERE id = \(bind: actionID)")

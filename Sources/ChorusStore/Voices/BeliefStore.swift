@@ -29,7 +29,9 @@ extension ChorusStore {
             ).first()
             guard inserted != nil else { throw Refusal(.conflict, "You have already said “I believe you” to this voice.") }
             if !silent {
-                try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID)").run()
+                // The voice is still there (its writer may have deleted it meanwhile: the belief then goes with it).
+                guard try await db.raw("UPDATE voices SET believe_count = believe_count + 1 WHERE id = \(bind: voiceID) RETURNING id").first() != nil
+                else { throw Refusal.voiceNotFound() }
                 try await Self.add(1, to: .beliefs, db)
                 try await Self.recordBelief(by: accountID, at: now, db)
             }

@@ -49,8 +49,13 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
-            if draft.kind == .reply, screening.state == .visible, let parentID = draft.inReplyTo {
-                try await db.raw("UPDATE voices SET reply_count = reply_count + 1 WHERE id = \(bind: parentID)").run()
+            if draft.kind == .reply, let parentID = draft.inReplyTo {
+                // Held or shown, a reply finds its parent still there (after a thread deleted meanwhile, it is not).
+                let shown: Int64 = screening.state == .visible ? 1 : 0
+                guard
+                    try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: shown) WHERE id = \(bind: parentID) RETURNING id").first()
+                        != nil
+                else { throw Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.") }
             }
             // The author's counts, and what the voice shows of them (an account being erased writes nothing more).
             let meToo: Int64 = draft.kind == .meToo ? 1 : 0
@@ -162,8 +167,10 @@ extension ChorusStore {
 
     /// Deletes the voices a condition selects (ids only in the condition, never text), keeping every total right.
     static func deleteVoices(_ db: any SQLDatabase, where condition: String) async throws {
+        // Locked: a voice deleted twice at once (or hidden as it is deleted) is taken off the totals once; a reply or a
+        // belief written to it meanwhile waits, then finds it gone.
         let rows = try await db.raw(
-            "SELECT id, account_id, kind, state, in_reply_to_id, believe_count FROM voices WHERE \(unsafeRaw: condition)"
+            "SELECT id, account_id, kind, state, in_reply_to_id, believe_count FROM voices WHERE \(unsafeRaw: condition)\(unsafeRaw: db.forUpdate)"
         ).all()
         guard !rows.isEmpty else { return }
         try await recordVoicesDeleted(where: condition, db)
