@@ -1,6 +1,7 @@
 import ChorusTestSupport
 import ChorusWeb
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -69,6 +70,33 @@ import Testing
         #expect(stored.lowercased().contains("maria.lopez") == false)
         #expect(stored.lowercased().contains("tr0ub4dor") == false)
         await setup.store.shutdown()
+    }
+
+    /// Behind a reverse proxy on this machine every connection comes from 127.0.0.1: the client is the one the proxy
+    /// names, or everyone would share one set of limits (five sign-ups an hour for the whole instance).
+    @Test func behindAProxyOnThisMachineEachClientHasItsOwnLimits() async throws {
+        // setup
+        let app = try await makeApp { $0.rateLimits = RateLimits(signIn: nil, signUp: .init(2, per: 3600), posting: nil) }
+        try await app.test(.live) { client in
+            func visitor(_ address: String, header: String = "X-Real-IP") -> Browser {
+                var browser = Browser(client)
+                browser.extraHeaders[HTTPField.Name(header)!] = address
+                return browser
+            }
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for (index, address) in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "2001:db8::4"].enumerated() {
+                var person = visitor(address)
+                statuses.append(try await person.signUp("person\(index)").status)
+            }
+            var sameClient = [visitor("198.51.100.7"), visitor("10.0.0.1, 198.51.100.7", header: "X-Forwarded-For"), visitor("198.51.100.7")]
+            var again: [HTTPResponse.Status] = []
+            for index in sameClient.indices { again.append(try await sameClient[index].signUp("again\(index)").status) }
+            // check
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            #expect(again.prefix(2).allSatisfy { $0 == .created }, "\(again)")
+            #expect(again.last == .tooManyRequests)
+        }
     }
 
     @Test func postingIsLimitedPerAccount() async throws {

@@ -19,6 +19,8 @@ func makeApp(configure: (inout AppConfig) -> Void = { _ in }) async throws -> so
 struct Browser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
+    /// Sent with every request (e.g. what a reverse proxy adds).
+    var extraHeaders: HTTPFields = [:]
 
     init(_ client: any TestClientProtocol) { self.client = client }
 
@@ -32,6 +34,7 @@ struct Browser {
     @discardableResult
     mutating func get(_ path: String, headers extra: HTTPFields = [:]) async throws -> Page {
         var headers = extra
+        headers.append(contentsOf: extraHeaders)
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         let response = try await client.execute(uri: path, method: .get, headers: headers, body: nil)
         return remember(response)
@@ -48,6 +51,7 @@ struct Browser {
 
     mutating func postRaw(_ path: String, _ body: String, contentType: String = "application/x-www-form-urlencoded") async throws -> Page {
         var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extraHeaders)
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
         return remember(response)

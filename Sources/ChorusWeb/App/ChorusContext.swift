@@ -27,9 +27,12 @@ public struct ChorusContext: RequestContext {
     /// The peer, held only while the request lasts, to compute the fingerprint when a limit needs it.
     private let peer: SocketAddress?
 
-    /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`).
-    /// Computed only when a limit asks, not for every request.
-    public var clientFingerprint: String { AddressFingerprint.shared.fingerprint(peer) }
+    /// The client's in-memory fingerprint for rate limits: a keyed hash, never the address itself (see `AddressFingerprint`),
+    /// of the peer or of the client a reverse proxy on this machine names (`ForwardedClient`). Computed only when a
+    /// limit asks, not for every request.
+    public func clientFingerprint(of request: Request) -> String {
+        AddressFingerprint.shared.fingerprint(ForwardedClient.address(peer: peer, headers: request.headers))
+    }
 
     /// Completes when the connection closes. A long response (a live stream) ends with it: the server would otherwise
     /// notice a page that went away only at its next write, and hold it until then.

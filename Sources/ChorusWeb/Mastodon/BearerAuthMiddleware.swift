@@ -25,7 +25,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
             context.tokenID = grant.tokenID
             context.applicationID = grant.app.id
         }
-        guard let window = limiter.count(.api, client: context.account.map { "account:\($0.id)" } ?? "client:" + context.clientFingerprint)
+        guard
+            let window = limiter.count(.api, client: context.account.map { "account:\($0.id)" } ?? "client:" + context.clientFingerprint(of: request))
         else { return try await next(request, context) }
         if let wait = window.wait {
             let minutes = max(1, (wait + 59) / 60)

@@ -22,7 +22,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let action = Self.action(for: request), let wait = limiter.attempt(action, client: context.clientFingerprint) else {
+        guard let action = Self.action(for: request), let wait = limiter.attempt(action, client: context.clientFingerprint(of: request)) else {
             return try await next(request, context)
         }
         let words = pages.words(context, request)
