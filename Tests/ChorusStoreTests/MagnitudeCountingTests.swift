@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusStore
 import ChorusTestSupport
+import SQLKit
 import Testing
 
 /// The per-hour, per-day and per-country counts, kept as voices are written, and what may be published of them.
@@ -126,18 +127,30 @@ import Testing
         await store.shutdown()
     }
 
-    @Test func erasedAccountTakesItsBeliefsOutOfTheSeries() async throws {
+    /// A total that dropped by one as a named account vanished told that this person had said *me too* (even only in
+    /// their journal): an erased account leaves the totals as they are, and nothing that ties it to them.
+    @Test func anErasedAccountLeavesTheTotalsAsTheyAreAndNothingThatTiesItToThem() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
         let group = try await people(store, 2)
         let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: group[0].id).voice
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "only mine", visibility: .onlyMe, country: "FR"), by: group[1].id)
         _ = try await store.believe(voiceID: voice.id, by: group[1].id)
+        let before = (try await today(store), try await currentHour(store), try await store.magnitude())
         // act
         try await store.deleteAccount(id: group[1].id, voices: .erase)
         try await store.runPendingJobs()
         // check
-        #expect(try await today(store).beliefs == 0)
-        #expect(try await today(store).meTooPeople == 1)
+        #expect(try await today(store) == before.0)
+        #expect(try await currentHour(store) == before.1)
+        #expect(try await store.magnitude() == before.2)
+        #expect(try await store.meTooByCountry(now: Self.tomorrow) == [CountryCount(country: "FR", people: 1)])
+        #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == 0)  // the voice's own list of believers
+        let ties = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM magnitude_people WHERE account_id = \(bind: group[1].id)").first()?.decode(
+                column: "n", as: Int.self)
+        }
+        #expect(ties == 0)
         await store.shutdown()
     }
 

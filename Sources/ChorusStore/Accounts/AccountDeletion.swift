@@ -3,7 +3,9 @@ import SQLKit
 
 /// What happens to a person's voices when they delete their account.
 public enum VoicesOnDeletion: String, Sendable, CaseIterable {
-    /// Every voice, reply, pledge and belief is erased, and taken out of the totals.
+    /// Every voice, reply, pledge and belief is erased. The published totals they were part of stay as they are: they
+    /// hold nothing of the person, and a total that dropped by one as a named account vanished told that this person
+    /// had said *me too* (even only in their private journal).
     case erase
     /// Voices and *I believe you* taps stay, shown as "someone"'s and still counted (a survivor's count does not drop
     /// because a supporter left); everything else is erased.
@@ -13,8 +15,8 @@ public enum VoicesOnDeletion: String, Sendable, CaseIterable {
 extension ChorusStore {
     /// Deletes an account. In the request's one transaction the person is signed out everywhere, can no longer sign
     /// in, their handle is freed and nothing of theirs is shown any more (kept voices become "someone"'s at once,
-    /// erased ones are hidden); a job then erases the rows themselves, with the totals, and commits with its
-    /// completion, so it is done once. Nothing that identifies the person is kept.
+    /// erased ones are hidden); a job then erases the rows themselves, and commits with its completion, so it is done
+    /// once. Nothing that identifies the person is kept; the published totals keep their count (see `erase`).
     public func deleteAccount(id: Int64, voices: VoicesOnDeletion) async throws {
         try await database.write { db in
             try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: id)").run()
@@ -41,7 +43,7 @@ extension ChorusStore {
     /// account is erased in short transactions that never hold the counters for long.
     static let erasureChunk = 100
 
-    /// The job's part of a deletion: every row the account left, with the totals they were counted in, a chunk at a
+    /// The job's part of a deletion: every row the account left (the totals keep their count), a chunk at a
     /// time. A job that leaves work queues the next one in its own transaction, so the chain is never broken nor
     /// doubled; each chunk is safe to run again (what is gone is not found twice), though the job system runs it once.
     static func eraseAccountData(_ db: any SQLDatabase, job: Job) async throws {
@@ -87,31 +89,28 @@ extension ChorusStore {
                 "SELECT id, voice_id, silent, created_at FROM beliefs WHERE account_id = \(bind: id) ORDER BY id LIMIT \(unsafeRaw: limit)"
             ).all()
             if !beliefs.isEmpty {
-                var counted = 0
                 for belief in beliefs {
-                    // A silent belief (see BlockStore) was never counted, so nothing is taken back for it.
+                    // A silent belief (see BlockStore) was never counted on its voice, so nothing is taken back for it.
+                    // The voice's own count drops with its list of believers; the published totals keep it (see `erase`).
                     if try belief.int64("silent") == 0 {
-                        counted += 1
                         try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: try belief.int64("voice_id"))").run()
-                        try await recordBeliefTakenBack(by: id, givenAt: try belief.int64("created_at"), db)
                     }
                 }
                 let list = try beliefs.map { String(try $0.int64("id")) }.joined(separator: ", ")
                 try await db.raw("DELETE FROM beliefs WHERE id IN (\(unsafeRaw: list))").run()
-                try await add(-counted, to: .beliefs, db)
                 return beliefs.count
             }
             if let roots = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id ORDER BY id LIMIT \(limit)") {
-                try await deleteVoices(db, where: "thread_root_id IN (\(roots))")
+                try await deleteVoices(db, where: "thread_root_id IN (\(roots))", keepingTotals: true)
                 return roots.split(separator: ",").count
             }
             if let own = try await ids("SELECT id FROM voices WHERE account_id = \(id) ORDER BY id LIMIT \(limit)") {
-                try await deleteVoices(db, where: "id IN (\(own))")
+                try await deleteVoices(db, where: "id IN (\(own))", keepingTotals: true)
                 return own.split(separator: ",").count
             }
         case .keepAnonymously:
             if let journal = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND visibility = 'only_me' ORDER BY id LIMIT \(limit)") {
-                try await deleteVoices(db, where: "id IN (\(journal))")
+                try await deleteVoices(db, where: "id IN (\(journal))", keepingTotals: true)
                 return journal.split(separator: ",").count
             }
         }
@@ -131,6 +130,9 @@ extension ChorusStore {
         "DELETE FROM mutes WHERE muter_id = :account OR (muted_id = :account AND via_voice_id = 0)",
         "DELETE FROM reports WHERE reporter_id = :account",
         "DELETE FROM data_exports WHERE account_id = :account",
+        // What tied the person to the totals they stay counted in (who was counted in which hour, day and hashtag).
+        "DELETE FROM magnitude_people WHERE account_id = :account",
+        "DELETE FROM tag_day_accounts WHERE account_id = :account",
         // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
         """
         UPDATE moderation_actions SET appeal_text = NULL,

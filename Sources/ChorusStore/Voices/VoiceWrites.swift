@@ -166,14 +166,16 @@ extension ChorusStore {
     }
 
     /// Deletes the voices a condition selects (ids only in the condition, never text), keeping every total right.
-    static func deleteVoices(_ db: any SQLDatabase, where condition: String) async throws {
+    /// `keepingTotals`: for an account's erasure, whose voices leave the published totals as they are (see
+    /// `VoicesOnDeletion.erase`); the counts each voice and thread shows still change.
+    static func deleteVoices(_ db: any SQLDatabase, where condition: String, keepingTotals: Bool = false) async throws {
         // Locked: a voice deleted twice at once (or hidden as it is deleted) is taken off the totals once; a reply or a
         // belief written to it meanwhile waits, then finds it gone.
         let rows = try await db.raw(
             "SELECT id, account_id, kind, state, in_reply_to_id, believe_count FROM voices WHERE \(unsafeRaw: condition)\(unsafeRaw: db.forUpdate)"
         ).all()
         guard !rows.isEmpty else { return }
-        try await recordVoicesDeleted(where: condition, db)
+        if !keepingTotals { try await recordVoicesDeleted(where: condition, db) }
         var beliefs = 0
         var pledges = 0
         var meTooByAccount: [Int64: Int] = [:]
@@ -199,11 +201,13 @@ extension ChorusStore {
         }
         try await db.raw("DELETE FROM voices WHERE \(unsafeRaw: condition)").run()
         for account in Set(try rows.map { try $0.int64("account_id") }).sorted() { try await recountShownVoices(of: account, db) }
-        try await add(-beliefs, to: .beliefs, db)
-        try await add(-pledges, to: .pledges, db)
+        if !keepingTotals {
+            try await add(-beliefs, to: .beliefs, db)
+            try await add(-pledges, to: .pledges, db)
+        }
         for (account, count) in meTooByAccount {
             try await db.raw("UPDATE accounts SET metoo_voices = metoo_voices - \(bind: Int64(count)) WHERE id = \(bind: account)").run()
-            if try await db.raw("SELECT metoo_voices FROM accounts WHERE id = \(bind: account)").first()?.int("metoo_voices") == 0 {
+            if !keepingTotals, try await db.raw("SELECT metoo_voices FROM accounts WHERE id = \(bind: account)").first()?.int("metoo_voices") == 0 {
                 try await add(-1, to: .meTooPeople, db)
             }
         }
