@@ -159,4 +159,34 @@ import Testing
             #expect(sayAgain.status == .created)
         }
     }
+
+    /// A suspension a moderator lifted is shown as undone, with nothing left to appeal.
+    @Test func aDecisionLiftedSinceIsShownAsUndoneWithNoAppeal() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.post("/report", [("account", "bob"), ("category", "harassment"), ("note", "messages me everywhere")])
+            var mod = Browser(client)
+            try await mod.signUp("mod")
+            try await chorus.makeModerator("mod")
+            let queue = try await mod.get("/moderation")
+            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: queue.body))
+            try await mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "2", reason: "Repeated harassment.")
+            let suspended = try await bob.get("/account/moderation")
+            let actionID = try #require(Browser.id(after: "/account/moderation/", in: suspended.body))
+            // act
+            let restored = try await mod.decide("/moderation/actions/\(actionID)/restore", action: nil, rule: "2", reason: "A mistake.")
+            let page = try await bob.get("/account/moderation")
+            // check
+            #expect(restored.status == .seeOther)
+            #expect(suspended.body.contains("/account/moderation/\(actionID)/appeal"))
+            #expect(page.body.contains("This decision has since been undone"))
+            #expect(!page.body.contains("/account/moderation/\(actionID)/appeal"))
+            #expect(!page.body.contains("Your account is suspended"))
+        }
+    }
 }

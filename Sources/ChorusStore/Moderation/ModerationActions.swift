@@ -24,8 +24,10 @@ public struct ActionOnYou: Sendable, Equatable {
     public let appealState: AppealState?
     public let appealText: String?
     public let appealReason: String?
+    /// Whether it is still in effect: a moderator may have restored the voice or lifted the suspension since.
+    public var inEffect = true
 
-    public var canAppeal: Bool { action.isAppealable && appealState == nil }
+    public var canAppeal: Bool { action.isAppealable && appealState == nil && inEffect }
 }
 
 /// What an action changed, for live updates: the action's id, the voice it concerned, and that voice as everyone now sees it.
@@ -212,12 +214,13 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, v.text AS voice_text,
-                       m.appeal_state, m.appeal_text, m.appeal_reason
+                       m.appeal_state, m.appeal_text, m.appeal_reason, v.state AS voice_state, a.suspended_at
                 FROM moderation_actions m JOIN rules u ON u.number = m.rule_number LEFT JOIN voices v ON v.id = m.voice_id
+                    JOIN accounts a ON a.id = m.account_id
                 WHERE m.account_id = \(bind: accountID) AND m.action IN ('hide', 'suspend', 'reject') ORDER BY m.id DESC LIMIT 200
                 """
             ).all().map { row in
-                ActionOnYou(
+                var action = ActionOnYou(
                     id: try row.int64("id"), action: ModerationActionKind(rawValue: try row.string("action")) ?? .hide,
                     rule: Rule(number: try row.int("rule_number"), text: try row.string("rule_text")), reason: try row.string("reason"),
                     createdAt: try row.int64("created_at"), voiceID: try row.optionalInt64("voice_id"),
@@ -225,6 +228,12 @@ extension ChorusStore {
                     appealState: try row.optionalString("appeal_state").flatMap(AppealState.init(rawValue:)),
                     appealText: try row.optionalString("appeal_text"), appealReason: try row.optionalString("appeal_reason")
                 )
+                // A suspension is lifted, or the voice shown again: the page says so and offers no appeal.
+                switch action.action {
+                case .suspend: action.inEffect = try row.optionalInt64("suspended_at") != nil
+                default: action.inEffect = try row.optionalString("voice_state") != VoiceState.visible.rawValue
+                }
+                return action
             }
         }
     }

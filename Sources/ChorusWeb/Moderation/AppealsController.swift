@@ -38,7 +38,7 @@ struct AppealsController {
             "actions": actions.map { action -> [String: Any] in
                 var values: [String: Any] = [
                     "id": String(action.id), "what": words["mod_you_\(action.action.rawValue)"], "rule": "\(action.rule.number). \(action.rule.text)",
-                    "reason": action.reason, "when": VoiceView.dateText(action.createdAt), "can_appeal": action.canAppeal,
+                    "reason": action.reason, "when": VoiceView.dateText(action.createdAt), "can_appeal": action.canAppeal, "undone": !action.inEffect,
                     "appeal_limit": ChorusStore.appealLimit,
                 ]
                 if let text = action.voiceText { values["voice_text"] = text }

@@ -10,8 +10,7 @@
     var text = value === null || value === undefined ? fewer : Number(value).toLocaleString(language);
     if (element.textContent !== text) { element.textContent = text; }
   }
-  var source = new EventSource("/magnitude/live");
-  source.addEventListener("magnitude", function (event) {
+  function onTotals(event) {
     var totals;
     try { totals = JSON.parse(event.data); } catch (error) { return; }
     lists.forEach(function (list) {
@@ -28,5 +27,16 @@
       if (line && today.textContent !== line) { today.textContent = line; }
     }
     document.documentElement.setAttribute("data-magnitude-live", "on");
-  });
+  }
+  // The browser retries a dropped stream by itself, but gives up for good after one failed retry (a 502 while the
+  // server restarts): then a new one is opened, waiting longer each time, up to a minute.
+  function connect(wait) {
+    var source = new EventSource("/magnitude/live");
+    source.addEventListener("magnitude", function (event) { wait = 3000; onTotals(event); });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      setTimeout(function () { connect(Math.min(wait * 2, 60000)); }, wait);
+    });
+  }
+  connect(3000);
 })();
