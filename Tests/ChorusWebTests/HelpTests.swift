@@ -178,6 +178,36 @@ import Testing
         }
     }
 
+    /// Refused (too many posts, too long, or a thread that takes no replies), words that speak of danger still bring
+    /// help at once, and stay in the form.
+    @Test func aRefusedTextThatSoundsLikeDangerStillShowsHelp() async throws {
+        // setup
+        let app = try await makeApp { $0.postingLimit = 1 }
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let (_, first) = try await ana.sayMeToo("me too")
+            try await ana.post("/voices/\(first ?? "")/reply-policy", [("reply_policy", "nobody")])
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let limited = try await ana.post(
+                "/say", [("text", "he is outside my door right now"), ("visibility", "anonymous"), ("reply_policy", "everyone"), ("country", "BR")])
+            let calm = try await ana.post("/say", [("text", "a quiet day"), ("visibility", "anonymous"), ("reply_policy", "everyone")])
+            let refusedReply = try await bea.post("/voices/\(first ?? "")/reply", [("text", "I can't go on, I have the pills here")])
+            // check
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(limited.body.contains("class=\"crisis-panel\""))
+            #expect(limited.body.contains("href=\"tel:190\""))
+            #expect(limited.body.contains("he is outside my door right now</textarea>"))
+            #expect(calm.status == .tooManyRequests)
+            #expect(!calm.body.contains("class=\"crisis-panel\""))
+            #expect(refusedReply.status == .unprocessableContent)
+            #expect(refusedReply.body.contains("class=\"crisis-panel\""))
+        }
+    }
+
     /// A pledge can show danger too: its writer is taken to it, with the help, as after a reply.
     @Test func aPledgeThatSoundsLikeDangerShowsItsWriterHelp() async throws {
         // setup

@@ -83,22 +83,38 @@ struct VoicesController {
                 "not_alone": MagnitudeController.notAlone(count, words),
                 "crisis": written.voice.crisis,
             ]
-            // In crisis, the help is that of the country the person has just given, before any setting or guess.
-            if written.voice.crisis, let given = draft.country, let directory = pages.help?.current, ReaderHelp.isChoosable(given, in: directory) {
-                values["reader_help"] = HelpView.values(directory.help(for: ReaderHelp.normalised(given)), words: words)
-                values["help_country"] = ReaderHelp.normalised(given)
-            }
+            if written.voice.crisis { values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new } }
             return pages.render("said", values, request: request, context: context, status: .created)
-        } catch let error as InputError {
-            return sayPage(
-                request, context,
-                values: [
-                    "error": error.message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
-                    "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
-                ],
-                status: .unprocessableContent
-            )
+        } catch {
+            // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
+            // of danger, whether or not the voice could be kept.
+            let message: String
+            let status: HTTPResponse.Status
+            switch error {
+            case let input as InputError: (message, status) = (input.message, .unprocessableContent)
+            case let reached as LimitReached: (message, status) = (reached.limit.message, .tooManyRequests)
+            default: throw error
+            }
+            var values: [String: Any] = [
+                "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
+                "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
+            ]
+            if Screening.shared.crisisDetector.isCrisis(text) {
+                values["crisis"] = true
+                let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
+                values.merge(crisisHelp(given: given, words: words)) { _, new in new }
+            }
+            var response = sayPage(request, context, values: values, status: status)
+            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
+            return response
         }
+    }
+
+    /// In crisis, the help of the country the person has just given on the form, before any setting or guess.
+    func crisisHelp(given: String?, words: Words) -> [String: Any] {
+        guard let given, let directory = pages.help?.current, ReaderHelp.isChoosable(given, in: directory) else { return [:] }
+        let code = ReaderHelp.normalised(given)
+        return ["reader_help": HelpView.values(directory.help(for: code), words: words), "help_country": code]
     }
 
     /// Screens, stores and announces a voice: the one write path, shared with the Mastodon API.
@@ -186,10 +202,22 @@ struct VoicesController {
                 return try await thread(request, context, values: ["held": held, "writer_in_crisis": written.voice.crisis], status: .accepted)
             }
             return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
-        } catch let error as InputError {
-            return try await thread(request, context, values: ["error": error.message, "reply_text": text], status: .unprocessableContent)
-        } catch let refusal as Refusal where refusal.kind == .unprocessable {
-            return try await thread(request, context, values: ["error": refusal.message], status: .unprocessableContent)
+        } catch {
+            // Refused: the reply stays in its box, and a reply that speaks of danger gets help at once all the same.
+            let message: String
+            let status: HTTPResponse.Status
+            switch error {
+            case let input as InputError: (message, status) = (input.message, .unprocessableContent)
+            case let refusal as Refusal where refusal.kind == .unprocessable: (message, status) = (refusal.message, .unprocessableContent)
+            case let reached as LimitReached: (message, status) = (reached.limit.message, .tooManyRequests)
+            default: throw error
+            }
+            let values: [String: Any] = [
+                "error": message, "reply_text": text, "writer_in_crisis": Screening.shared.crisisDetector.isCrisis(text),
+            ]
+            var response = try await thread(request, context, values: values, status: status)
+            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
+            return response
         }
     }
 
