@@ -131,7 +131,7 @@ import Testing
             try await bea.signUp("bea")
             let heldID = try #require(try await bea.reply(to: rootID, "You put yourself in that situation.").1)
             // act
-            let withdrawn = try await bea.post("/voices/\(heldID)/delete", [])
+            let withdrawn = try await bea.post("/voices/\(heldID)/delete", [("confirmed", "yes")])
             let own = try await bea.get("/voices/\(rootID)")
             let survivor = try await ana.get("/voices/\(rootID)")
             // check

@@ -66,13 +66,41 @@ import Testing
             let reply = try await bea.post("/voices/\(voiceID)/reply", [("text", "I believe you. It's not your fault.")])
             let empty = try await bea.post("/voices/\(voiceID)/reply", [("text", "   ")])
             let thread = try await ana.get("/voices/\(voiceID)")
-            try await ana.post("/voices/\(voiceID)/delete", [])
+            try await ana.post("/voices/\(voiceID)/delete", [("confirmed", "yes")])
             let late = try await bea.post("/voices/\(voiceID)/reply", [("text", "I believe you")])
             // check
             #expect(reply.status == .seeOther)
             #expect(empty.status == .unprocessableContent)
             #expect(thread.body.contains("It&#39;s not your fault."))
             #expect(late.status == .notFound)
+        }
+    }
+
+    /// A voice goes with every reply and "I believe you" it received, and nothing brings it back: "Delete" asks first.
+    @Test func deletingAVoiceAsksFirstAndOnlyItsWriterCan() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let voiceID = try #require(try await ana.sayMeToo("my story").1)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            // act
+            let asked = try await ana.post("/voices/\(voiceID)/delete", [])
+            let stillThere = try await bea.get("/voices/\(voiceID)")
+            let notHers = try await bea.post("/voices/\(voiceID)/delete", [])
+            let confirmed = try await ana.post("/voices/\(voiceID)/delete", [("confirmed", "yes")])
+            let gone = try await bea.get("/voices/\(voiceID)")
+            // check
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("Delete this for good?"))
+            #expect(asked.body.contains("name=\"confirmed\" value=\"yes\""))
+            #expect(asked.body.contains("href=\"/voices/\(voiceID)#v\(voiceID)\""))
+            #expect(stillThere.status == .ok)
+            #expect(notHers.status == .notFound)
+            #expect(confirmed.status == .ok)
+            #expect(gone.status == .notFound)
         }
     }
 

@@ -221,9 +221,17 @@ struct VoicesController {
         }
     }
 
+    /// Deletes one's voice or reply once confirmed: a press of "Delete" first asks, since a voice goes with every reply
+    /// and "I believe you" it received, and nothing brings it back.
     @Sendable func delete(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
         let id = try voiceID(context)
+        guard try context.submitted.value("confirmed") == "yes" else {
+            guard let voice = try await store.voice(id: id, viewer: account.id), voice.isMine else { throw Refusal.voiceNotFound() }
+            return pages.render(
+                "delete_voice", ["id": String(id), "thread": String(voice.threadRoot), "is_thread": voice.threadRoot == voice.id], request: request,
+                context: context)
+        }
         try await VoiceActions(services: services).delete(voiceID: id, by: account)
         let words = pages.words(context, request)
         return pages.message(words["voice_deleted_title"], words["voice_deleted"], request: request, context: context, status: .ok, back: "/")
