@@ -1,4 +1,5 @@
 import ChorusCore
+import Foundation
 import Hummingbird
 
 extension Pages {
@@ -8,7 +9,7 @@ extension Pages {
             "footer_languages": localization.codes.map { code in
                 ["value": code, "label": words["language_\(code)"], "selected": code == language] as [String: Any]
             },
-            "back_to": request.uri.path,
+            "back_to": Self.returnPath(request),
         ]
         if let help {
             let country = ReaderHelp.help(account: context.account, request: request, directory: help.current)
@@ -16,6 +17,15 @@ extension Pages {
             if let support = HelpView.support(country) { values["support"] = support }
         }
         return values
+    }
+
+    /// Where the footer's language choice leads back to: this page with its query (a report form names its voice in
+    /// it); after a form was sent, the page it was sent from, as the browser gives it (a form's own address may be no
+    /// page at all: it led to a 404). Only the path and query are kept, so it stays on this site.
+    static func returnPath(_ request: Request) -> String {
+        if request.method == .get { return request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") }
+        guard let referer = request.headers[.referer], let url = URLComponents(string: referer), url.path.hasPrefix("/") else { return "/" }
+        return url.path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 
     /// The reader's help, read fresh from the database (for the help page and the crisis panel).
