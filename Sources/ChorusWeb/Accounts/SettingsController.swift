@@ -167,7 +167,11 @@ struct SettingsController {
         guard let choice = VoicesOnDeletion(rawValue: try form.value("voices") ?? "") else {
             return try await settingsPage(request, context, error: words["delete_choose"], status: .unprocessableContent)
         }
+        // Apps' streams are told the erased public voices are gone, as for one deleted voice (kept ones stay, as
+        // someone's).
+        let gone = choice == .erase ? try await store.publicVoicesGoingWith(accountID: account.id) : []
         try await store.deleteAccount(id: account.id, voices: choice)
+        for voiceID in gone { services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: true, accountID: account.id)) }
         services.live.publish(LiveEvent(kind: .magnitude))
         var signedOut = context
         signedOut.account = nil

@@ -95,6 +95,38 @@ final class EventStreamReader: @unchecked Sendable {
         }
     }
 
+    /// Apps are told what an erasure or a thread's deletion takes away (they kept showing it): the person's public
+    /// voices and the replies in their public threads, never their anonymous voices (that would tie them together).
+    @Test func erasingAnAccountOrAThreadTellsTheStreamsWhatWent() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let port = try #require(client.port)
+            let publicStream = try EventStreamReader(port: port, path: "/api/v1/streaming/public")
+            _ = await publicStream.read(until: ":)")
+            let named = try await ana.say("#MeToo mine")["id"] as? String ?? ""
+            let anonymous = try await ana.say("#MeToo hidden", [("chorus_anonymous", "true")])["id"] as? String ?? ""
+            let reply = try await bea.say("I believe you", [("in_reply_to_id", named)])["id"] as? String ?? ""
+            let beasThread = try await bea.say("#MeToo bea's")["id"] as? String ?? ""
+            let answer = try await ana.say("I believe you too", [("in_reply_to_id", beasThread)])["id"] as? String ?? ""
+            _ = await publicStream.read(until: "\"id\":\"\(answer)\"")
+            // act
+            _ = try await bea.delete("/api/v1/statuses/\(beasThread)")
+            var browser = Browser(client)
+            try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            try await browser.post("/account/delete", [("voices", "erase"), ("password", "correct horse battery")])
+            // check
+            let events = await publicStream.read(until: "event: delete\ndata: \(reply)")
+            #expect(events.contains("event: delete\ndata: \(beasThread)"))
+            #expect(events.contains("event: delete\ndata: \(answer)"))
+            #expect(events.contains("event: delete\ndata: \(named)"))
+            #expect(events.contains("event: delete\ndata: \(reply)"))
+            #expect(!events.contains("event: delete\ndata: \(anonymous)"))
+        }
+    }
+
     @Test func aUserStreamEndsWhenItsTokenIsRevokedAndCarriesNothingAfter() async throws {
         // setup
         let app = try await makeApp()
