@@ -37,12 +37,15 @@ struct ClusterRelay: Service {
 
     func run() async throws {
         let lastVoice = LastVoiceSeen()
+        let delivered = RecentVoices()
         // The events that gathered while one message was being sent go in the next (one NOTIFY for the voice and the
         // totals a write changed, and far fewer round trips when many people write at once).
         let waiting = live.relayOutbound()
         let sender = Task {
             sending: for await _ in waiting {
-                for payload in Self.payloads(live.takeOutbound(), origin: origin) {
+                let events = live.takeOutbound()
+                for event in events where event.kind == .voice { if let id = event.voiceID { delivered.insert(id) } }
+                for payload in Self.payloads(events, origin: origin) {
                     do {
                         try await store.notify(channel: Self.channel, payload: payload)
                     } catch is CancellationError {
@@ -56,13 +59,21 @@ struct ClusterRelay: Service {
         await cancelWhenGracefulShutdown {
             await channel.listen(
                 connected: { isReconnection in
-                    if isReconnection { await catchUp(after: lastVoice.value) }
+                    if isReconnection {
+                        await catchUp(after: lastVoice.value, skipping: delivered)
+                    } else if let newest = try? await store.newestVoices(viewer: nil, page: PageRequest(limit: 1)).first {
+                        // What to catch up from after a drop, even if no voice from another instance has come yet.
+                        lastVoice.update(newest.id)
+                    }
                 },
                 received: { payload in
                     guard let message = try? JSONDecoder().decode(Message.self, from: Data(payload.utf8)), message.origin != origin else { return }
                     store.database.noteChange()  // what signed-out readers were answered from memory may be out of date
                     for event in message.events {
-                        if let id = event.voiceID, event.kind == .voice { lastVoice.update(id) }
+                        if let id = event.voiceID, event.kind == .voice {
+                            lastVoice.update(id)
+                            delivered.insert(id)
+                        }
                         live.deliverLocally(event)
                     }
                 }
@@ -103,17 +114,37 @@ struct ClusterRelay: Service {
         return payloads
     }
 
-    /// Publishes locally what other instances announced while this one was not listening.
-    private func catchUp(after voiceID: Int64) async {
+    /// Publishes locally what other instances announced while this one was not listening; not what this instance's
+    /// streams already had (its own voices: they were sent twice).
+    private func catchUp(after voiceID: Int64, skipping delivered: RecentVoices) async {
         live.deliverLocally(LiveEvent(kind: .magnitude))
         guard voiceID > 0, let missed = try? await store.newestVoices(viewer: nil, page: PageRequest(sinceID: voiceID, limit: PageRequest.maxLimit))
         else {
             return
         }
-        for voice in missed.reversed() {
+        for voice in missed.reversed() where !delivered.contains(voice.id) {
+            delivered.insert(voice.id)
             live.deliverLocally(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
         }
     }
+}
+
+/// The voices this instance's streams have had lately (its own and others'), so a catch-up sends none twice.
+final class RecentVoices: Sendable {
+    private static let kept = 2_000
+    private let storage = Mutex<(ids: Set<Int64>, order: [Int64])>(([], []))
+
+    func insert(_ id: Int64) {
+        storage.withLock { recent in
+            guard recent.ids.insert(id).inserted else { return }
+            recent.order.append(id)
+            if recent.order.count > Self.kept {
+                recent.ids.remove(recent.order.removeFirst())
+            }
+        }
+    }
+
+    func contains(_ id: Int64) -> Bool { storage.withLock { $0.ids.contains(id) } }
 }
 
 /// The newest voice id this instance has heard of, for catching up.
