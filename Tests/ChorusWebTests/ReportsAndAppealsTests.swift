@@ -127,21 +127,33 @@ import Testing
         }
     }
 
+    /// Ana reports Bob's account, and a moderator suspends it under rule 2: Bob's and the moderator's browsers, and the
+    /// queue the moderator saw.
+    static func bobSuspendedOnAnasReport(_ client: any TestClientProtocol, _ chorus: ModeratedChorus) async throws -> (
+        Browser, Browser, Browser.Page
+    ) {
+        var bob = Browser(client)
+        try await bob.signUp("bob")
+        var ana = Browser(client)
+        try await ana.signUp("ana")
+        try await ana.post("/report", [("account", "bob"), ("category", "harassment"), ("note", "messages me everywhere")])
+        var mod = Browser(client)
+        try await mod.signUp("mod")
+        try await chorus.makeModerator("mod")
+        let queue = try await mod.get("/moderation")
+        let reportID = try #require(Browser.id(after: "/moderation/reports/", in: queue.body))
+        try await mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "2", reason: "Repeated harassment.")
+        return (bob, mod, queue)
+    }
+
     @Test func suspendedPersonCanOnlyReadTheDecisionAndAppealUntilRestored() async throws {
         // setup
         let (app, chorus) = try await ModeratedChorus.make()
         try await app.test(.live) { client in
-            var bob = Browser(client)
-            try await bob.signUp("bob")
-            var ana = Browser(client)
-            try await ana.signUp("ana")
-            try await ana.post("/report", [("account", "bob"), ("category", "harassment"), ("note", "messages me everywhere")])
-            var mod = Browser(client)
-            try await mod.signUp("mod")
-            try await chorus.makeModerator("mod")
-            let queue = try await mod.get("/moderation")
-            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: queue.body))
-            try await mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "2", reason: "Repeated harassment.")
+            let suspension = try await Self.bobSuspendedOnAnasReport(client, chorus)
+            var bob = suspension.0
+            var mod = suspension.1
+            let queue = suspension.2
             // act
             let page = try await bob.get("/account/moderation")
             let say = try await bob.post("/say", [("text", "me too"), ("visibility", "public")])
@@ -165,17 +177,9 @@ import Testing
         // setup
         let (app, chorus) = try await ModeratedChorus.make()
         try await app.test(.live) { client in
-            var bob = Browser(client)
-            try await bob.signUp("bob")
-            var ana = Browser(client)
-            try await ana.signUp("ana")
-            try await ana.post("/report", [("account", "bob"), ("category", "harassment"), ("note", "messages me everywhere")])
-            var mod = Browser(client)
-            try await mod.signUp("mod")
-            try await chorus.makeModerator("mod")
-            let queue = try await mod.get("/moderation")
-            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: queue.body))
-            try await mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "2", reason: "Repeated harassment.")
+            let suspension = try await Self.bobSuspendedOnAnasReport(client, chorus)
+            var bob = suspension.0
+            var mod = suspension.1
             let suspended = try await bob.get("/account/moderation")
             let actionID = try #require(Browser.id(after: "/account/moderation/", in: suspended.body))
             // act

@@ -104,6 +104,31 @@ import Testing
         }
     }
 
+    /// A saved choice says it was saved (the redirect's `?saved=1` and `?policy=saved` were never read), and the
+    /// pledge total on /pledges updates live like the home page's.
+    @Test func savedChoicesSaySoAndThePledgeTotalIsLive() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let voiceID = try #require(try await ana.sayMeToo("me too").1)
+            // act
+            let settings = try await ana.post(
+                "/account/settings", [("display_name", "Ana"), ("language", ""), ("country", ""), ("default_reply_policy", "everyone")])
+            let settingsPage = try await ana.get(settings.location ?? "/")
+            let policy = try await ana.post("/voices/\(voiceID)/reply-policy", [("reply_policy", "believe_only")])
+            let thread = try await ana.get(policy.location ?? "/")
+            let pledges = try await ana.get("/pledges")
+            // check
+            #expect(settings.location == "/account?saved=1")
+            #expect(settingsPage.body.contains("Saved. Your settings are in place."))
+            #expect(thread.body.contains("Saved. Replies now follow your choice."))
+            #expect(pledges.body.contains("data-live=\"magnitude\""))
+            #expect(pledges.body.contains("/static/magnitude.js"))
+        }
+    }
+
     @Test func textIsStoredAsTypedAndEscapedOnOutput() async throws {
         // setup
         let app = try await makeApp()

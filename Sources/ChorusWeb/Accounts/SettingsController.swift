@@ -56,7 +56,8 @@ struct SettingsController {
             }
             return entry
         }
-        if let notice { values["notice"] = notice }
+        // After saving (`?saved=1`), it says so.
+        if let notice = notice ?? (request.uri.queryParameters["saved"] != nil ? words["settings_saved"] : nil) { values["notice"] = notice }
         if let error { values["error"] = error }
         return pages.render("settings", values, request: request, context: context, status: status)
     }

@@ -1,5 +1,4 @@
 import ChorusCore
-import Foundation
 import Hummingbird
 
 extension Pages {
@@ -20,12 +19,13 @@ extension Pages {
     }
 
     /// Where the footer's language choice leads back to: this page with its query (a report form names its voice in
-    /// it); after a form was sent, the page it was sent from, as the browser gives it (a form's own address may be no
-    /// page at all: it led to a 404). Only the path and query are kept, so it stays on this site.
+    /// it). After a form was sent, the page it belongs to: `/voices/1/reply` answers on `/voices/1`, and `/say` or
+    /// `/pledges` are pages themselves (a form's own address led to a 404; pages send no Referer, by design).
     static func returnPath(_ request: Request) -> String {
-        if request.method == .get { return request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") }
-        guard let referer = request.headers[.referer], let url = URLComponents(string: referer), url.path.hasPrefix("/") else { return "/" }
-        return url.path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let path = request.uri.path
+        if request.method == .get { return path + (request.uri.query.map { "?" + $0 } ?? "") }
+        let segments = path.split(separator: "/")
+        return segments.count >= 3 ? "/" + segments.dropLast().joined(separator: "/") : path
     }
 
     /// The reader's help, read fresh from the database (for the help page and the crisis panel).

@@ -154,6 +154,8 @@ struct VoicesController {
             "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
         ]
+        // After a change of who may reply (`?policy=saved`), it says it was saved.
+        if request.uri.queryParameters["policy"] == "saved" { values["saved_notice"] = words["policy_saved"] }
         // The writer of a reply the crisis detector flagged sees help at once, above the thread.
         if let said = request.uri.queryParameters["said"].flatMap({ Int64($0) }), all.contains(where: { $0.id == said && $0.isMine && $0.crisis }) {
             values["writer_in_crisis"] = true
