@@ -8,6 +8,10 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Moderators keep the hotlines right from the web, and operators load a whole directory with `chorus resources import`.
 @Suite struct ResourceModerationTests {
     @Test func moderatorEditsAResourceAndReadersSeeItAtOnce() async throws {
@@ -226,16 +230,38 @@ enum ChorusCommand {
         return folder.appendingPathComponent("chorus")
     }
 
+    /// Runs the command and waits for it. Through `posix_spawn` itself, not Foundation's `Process`: `Process.run()`
+    /// reads the list of open files to close them in the child, and crashed (a bad pointer in `memcpy`) while the tests
+    /// running beside it opened and closed sockets.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw CocoaError(.fileReadUnknown) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        let path = executable.path
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(pipeEnds[1])
+        guard spawned == 0 else {
+            close(pipeEnds[0])
+            throw CocoaError(.executableLoad)
+        }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(pipeEnds[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            output += buffer[0..<count]
+        }
+        close(pipeEnds[0])
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
     }
 }

@@ -27,6 +27,9 @@
       if (line && today.textContent !== line) { today.textContent = line; }
     }
     document.documentElement.setAttribute("data-magnitude-live", "on");
+    // "These numbers update by themselves" is said only once they do (not without JavaScript).
+    var status = document.querySelector("[data-live-status]");
+    if (status) { status.hidden = false; }
   }
   // The browser retries a dropped stream by itself, but gives up for good after one failed retry (a 502 while the
   // server restarts): then a new one is opened, waiting longer each time, up to a minute.
