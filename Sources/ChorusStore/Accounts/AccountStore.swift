@@ -38,11 +38,7 @@ extension ChorusStore {
         let now = ChorusDatabase.now()
         let id = VoiceID.make(at: now)
         return try await database.write { db in
-            let taken = try await db.raw("SELECT id FROM accounts WHERE handle = \(bind: handle.normalised)").first()
-            guard taken == nil else {
-                throw Refusal(.conflict, "The handle @\(handle.display) is taken. Try another one.")
-            }
-            // The same handle taken at the same moment on another instance (PostgreSQL): the second is told, not failed.
+            // A handle taken already, or at the same moment on another instance (PostgreSQL): told, not failed.
             let inserted = try await db.raw(
                 """
                 INSERT INTO accounts (id, handle, display_handle, display_name, password_hash, is_moderator, created_at)

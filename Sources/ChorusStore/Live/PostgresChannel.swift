@@ -100,7 +100,7 @@ extension PostgresChannel {
                 }
                 let first = (try? await group.next()) ?? false
                 group.cancelAll()
-                return first ?? false
+                return first
             }
             guard answered else { throw ListeningConnectionLost() }
         }

@@ -32,13 +32,7 @@ extension ChorusStore {
             for tag in draft.hashtags {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
-            if let parent = draft.inReplyTo {
-                let shown: Int64 = screening.state == .visible ? 1 : 0
-                guard
-                    try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: shown) WHERE id = \(bind: parent) RETURNING id").first()
-                        != nil
-                else { throw Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.") }
-            }
+            if let parent = draft.inReplyTo { try await Self.countReply(on: parent, shown: screening.state == .visible, db) }
             if screening.state == .visible { try await Self.recountShownVoices(of: accountID, db) }
             guard let voice = try await Self.voice(db, id: id, viewer: accountID) else { throw Refusal.voiceNotFound() }
             return voice

@@ -50,12 +50,7 @@ extension ChorusStore {
                 try await db.raw("INSERT INTO voice_tags (voice_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
             }
             if draft.kind == .reply, let parentID = draft.inReplyTo {
-                // Held or shown, a reply finds its parent still there (after a thread deleted meanwhile, it is not).
-                let shown: Int64 = screening.state == .visible ? 1 : 0
-                guard
-                    try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: shown) WHERE id = \(bind: parentID) RETURNING id").first()
-                        != nil
-                else { throw Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.") }
+                try await Self.countReply(on: parentID, shown: screening.state == .visible, db)
             }
             // The author's counts, and what the voice shows of them (an account being erased writes nothing more).
             let meToo: Int64 = draft.kind == .meToo ? 1 : 0
@@ -128,9 +123,7 @@ extension ChorusStore {
                 FROM voices p JOIN voices r ON r.id = p.thread_root_id WHERE p.id = \(bind: parentID)
                 """
             ).first()
-        else {
-            throw Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.")
-        }
+        else { throw parentGone }
         guard parent.state == .visible else {
             throw Refusal(.unprocessable, "This reply is not shown in the thread, so it can't be answered.")
         }
@@ -154,27 +147,45 @@ extension ChorusStore {
             rootVisibility: rootVisibility, keptApart: keptApart)
     }
 
-    /// Deletes a voice its author wrote, with the replies in its thread, and takes it out of every total.
-    public func deleteVoice(id: Int64, by accountID: Int64) async throws {
+    static let parentGone = Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.")
+
+    /// Counts a reply on its parent (held, it counts nothing but still finds the parent there: after a thread deleted
+    /// meanwhile it is not, and the reply is refused with it).
+    static func countReply(on parentID: Int64, shown: Bool, _ db: any SQLDatabase) async throws {
+        let added: Int64 = shown ? 1 : 0
+        guard
+            try await db.raw("UPDATE voices SET reply_count = reply_count + \(bind: added) WHERE id = \(bind: parentID) RETURNING id").first() != nil
+        else { throw parentGone }
+    }
+
+    /// Deletes a voice its author wrote, with the replies in its thread, and takes it out of every total. Returns the
+    /// voices it took away that anyone could see (shown, not only-me), for the streams to be told.
+    @discardableResult
+    public func deleteVoice(id: Int64, by accountID: Int64) async throws -> [Int64] {
         try await database.write { db in
             guard let row = try await db.raw("SELECT account_id, thread_root_id FROM voices WHERE id = \(bind: id)").first(),
                 try row.int64("account_id") == accountID
             else { throw Refusal.voiceNotFound() }
             let isRoot = try row.int64("thread_root_id") == id
-            try await Self.deleteVoices(db, where: isRoot ? "thread_root_id = \(id)" : "id = \(id)")
+            return try await Self.deleteVoices(db, where: isRoot ? "thread_root_id = \(id)" : "id = \(id)")
         }
     }
 
     /// Deletes the voices a condition selects (ids only in the condition, never text), keeping every total right.
     /// `keepingTotals`: for an account's erasure, whose voices leave the published totals as they are (see
-    /// `VoicesOnDeletion.erase`); the counts each voice and thread shows still change.
-    static func deleteVoices(_ db: any SQLDatabase, where condition: String, keepingTotals: Bool = false) async throws {
+    /// `VoicesOnDeletion.erase`); the counts each voice and thread shows still change. Returns the deleted voices anyone
+    /// could see (shown, not only-me).
+    @discardableResult
+    static func deleteVoices(_ db: any SQLDatabase, where condition: String, keepingTotals: Bool = false) async throws -> [Int64] {
         // Locked: a voice deleted twice at once (or hidden as it is deleted) is taken off the totals once; a reply or a
         // belief written to it meanwhile waits, then finds it gone.
         let rows = try await db.raw(
-            "SELECT id, account_id, kind, state, in_reply_to_id, believe_count FROM voices WHERE \(unsafeRaw: condition)\(unsafeRaw: db.forUpdate)"
+            """
+            SELECT id, account_id, kind, state, visibility, in_reply_to_id, believe_count FROM voices
+            WHERE \(unsafeRaw: condition)\(unsafeRaw: db.forUpdate)
+            """
         ).all()
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return [] }
         if !keepingTotals { try await recordVoicesDeleted(where: condition, db) }
         var beliefs = 0
         var pledges = 0
@@ -214,5 +225,8 @@ extension ChorusStore {
         for (parent, count) in repliesByParent {
             try await db.raw("UPDATE voices SET reply_count = reply_count - \(bind: Int64(count)) WHERE id = \(bind: parent)").run()
         }
+        return try rows.filter { row in
+            try row.string("state") == VoiceState.visible.rawValue && Visibility(rawValue: try row.string("visibility"))?.isListed == true
+        }.map { try $0.int64("id") }
     }
 }

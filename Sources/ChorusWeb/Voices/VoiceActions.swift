@@ -48,18 +48,13 @@ struct VoiceActions: Sendable {
 
     /// Deletes one's own voice (with its thread, for a voice that started one).
     func delete(voiceID: Int64, by account: Account) async throws {
-        let voice = try await store.voice(id: voiceID, viewer: account.id)
-        let listed = voice.map { $0.visibility.isListed && $0.state == .visible } ?? false
-        // A thread goes with its replies: apps are told of each shown one, or they would keep showing them.
-        let replies =
-            voice?.threadRoot == voiceID
-            ? try await store.thread(rootID: voiceID, viewer: nil).filter { $0.id != voiceID && $0.visibility.isListed && $0.state == .visible }
-                .map(\.id) : []
-        try await store.deleteVoice(id: voiceID, by: account.id)
+        let shown = try await store.deleteVoice(id: voiceID, by: account.id)
         // Streams hear of a deletion only where they could have heard of the voice: everyone for a listed voice,
-        // the writer's own streams for the rest.
-        services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: listed, accountID: account.id))
-        for reply in replies { services.live.publish(LiveEvent(kind: .deleted, voiceID: reply, isListed: true, accountID: account.id)) }
+        // the writer's own streams for the rest. A thread goes with its replies: apps are told of each shown one.
+        services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: shown.contains(voiceID), accountID: account.id))
+        for reply in shown where reply != voiceID {
+            services.live.publish(LiveEvent(kind: .deleted, voiceID: reply, isListed: true, accountID: account.id))
+        }
         services.live.publish(LiveEvent(kind: .magnitude))
     }
 

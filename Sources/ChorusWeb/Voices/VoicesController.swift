@@ -88,13 +88,7 @@ struct VoicesController {
         } catch {
             // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
             // of danger, whether or not the voice could be kept.
-            let message: String
-            let status: HTTPResponse.Status
-            switch error {
-            case let input as InputError: (message, status) = (input.message, .unprocessableContent)
-            case let reached as LimitReached: (message, status) = (reached.limit.message, .tooManyRequests)
-            default: throw error
-            }
+            guard let (status, message) = Self.formRefusal(error) else { throw error }
             var values: [String: Any] = [
                 "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
                 "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
@@ -104,10 +98,26 @@ struct VoicesController {
                 let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
                 values.merge(crisisHelp(given: given, words: words)) { _, new in new }
             }
-            var response = sayPage(request, context, values: values, status: status)
-            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
-            return response
+            return Self.withRetryAfter(sayPage(request, context, values: values, status: status), for: error)
         }
+    }
+
+    /// A refusal a form answers on its own page, in `ErrorMiddleware`'s words and status: input to correct, a limit
+    /// reached, or a refusal of the kind `alsoRefusals`; nil for anything else, which `ErrorMiddleware` answers.
+    static func formRefusal(_ error: any Error, alsoRefusals kind: Refusal.Kind? = nil) -> (HTTPResponse.Status, String)? {
+        switch error {
+        case is InputError, is LimitReached: return ErrorMiddleware.describe(error)
+        case let refusal as Refusal where refusal.kind == kind: return ErrorMiddleware.describe(error)
+        default: return nil
+        }
+    }
+
+    /// The page, with `Retry-After` when a limit was reached (as `ErrorMiddleware` gives it).
+    static func withRetryAfter(_ page: Response, for error: any Error) -> Response {
+        guard let reached = error as? LimitReached else { return page }
+        var response = page
+        response.headers[.retryAfter] = String(reached.retryAfter)
+        return response
     }
 
     /// In crisis, the help of the country the person has just given on the form, before any setting or guess.
@@ -206,20 +216,11 @@ struct VoicesController {
             return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
         } catch {
             // Refused: the reply stays in its box, and a reply that speaks of danger gets help at once all the same.
-            let message: String
-            let status: HTTPResponse.Status
-            switch error {
-            case let input as InputError: (message, status) = (input.message, .unprocessableContent)
-            case let refusal as Refusal where refusal.kind == .unprocessable: (message, status) = (refusal.message, .unprocessableContent)
-            case let reached as LimitReached: (message, status) = (reached.limit.message, .tooManyRequests)
-            default: throw error
-            }
+            guard let (status, message) = Self.formRefusal(error, alsoRefusals: .unprocessable) else { throw error }
             let values: [String: Any] = [
                 "error": message, "reply_text": text, "writer_in_crisis": Screening.shared.crisisDetector.isCrisis(text),
             ]
-            var response = try await thread(request, context, values: values, status: status)
-            if let reached = error as? LimitReached { response.headers[.retryAfter] = String(reached.retryAfter) }
-            return response
+            return Self.withRetryAfter(try await thread(request, context, values: values, status: status), for: error)
         }
     }
 
