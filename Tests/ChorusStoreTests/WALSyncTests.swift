@@ -1,3 +1,4 @@
+import ChorusCore
 import ChorusTestSupport
 import Foundation
 import Logging
@@ -54,6 +55,36 @@ struct WALSyncTests {
         let count = try await reopened.read { db in try await db.raw("SELECT COUNT(*) AS n FROM notes").first()?.decode(column: "n", as: Int.self) }
         #expect(count == 8 * 160)
         await reopened.shutdown()
+    }
+
+    /// Once an account is erased or a voice deleted, its words are in neither the database file nor its WAL: deleted
+    /// rows are overwritten with zeros, and the WAL, which held the pages as they were, is emptied.
+    @Test func erasedWordsLeaveTheDatabaseFileAndItsLog() async throws {
+        // setup
+        let path = try await Self.sqlitePath()
+        let store = try await ChorusStore.open(.sqlite(path: path), logger: Logger(label: "test"))
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        let bea = try await store.createAccount(handle: try Handle("bea"), passwordHash: "x", recoveryCodes: [])
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "my uncle Bartholomew Xylograph", visibility: .onlyMe), by: ana.id)
+        let deleted = try await store.say(VoiceDraft(kind: .meToo, text: "at the Quillfeather office party"), by: bea.id).voice
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: bea.id)
+        // act
+        try await store.deleteAccount(id: ana.id, voices: .erase)
+        _ = try await store.runPendingJobs()
+        try await store.deleteVoice(id: deleted.id, by: bea.id)
+        // check (the WAL is emptied in the background)
+        func stillThere(_ word: String) -> Bool {
+            [path, path + "-wal"].contains { file in
+                (FileManager.default.contents(atPath: file) ?? Data()).range(of: Data(word.utf8)) != nil
+            }
+        }
+        for _ in 0..<50 where stillThere("Xylograph") || stillThere("Quillfeather") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!stillThere("Xylograph"))
+        #expect(!stillThere("Quillfeather"))
+        #expect(try await store.newestVoices(viewer: nil).map(\.text) == ["me too"])
+        await store.shutdown()
     }
 
     @Test func aWALThatGrewWhileAReaderHeldItIsCutBackOnceItStartsOver() async throws {

@@ -38,6 +38,59 @@ import Testing
         }
     }
 
+    /// A person blocked on a profile is kept apart in the whole of the blocker's public thread: a reply to someone
+    /// else's reply there is kept for its writer alone, as a direct reply is.
+    @Test func aBlockedPersonsReplyToAnotherReplyInTheBlockersThreadIsKeptApart() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let anaVoice = try #require(try await ana.sayMeToo("ana's story").1)
+            var cal = Browser(client)
+            try await cal.signUp("cal")
+            let (_, friendReply) = try await cal.reply(to: anaVoice, "I believe you, Ana.")
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            try await ana.post("/@bob/block", [])
+            // act
+            let sent = try await bob.post("/voices/\(try #require(friendReply))/reply", [("text", "Hello again, I am still here.")])
+            let visitor = try await visit(client, "/voices/\(anaVoice)")
+            let friend = try await cal.get("/voices/\(anaVoice)")
+            // check
+            #expect(sent.status == .seeOther)
+            #expect(!visitor.body.contains("Hello again"))
+            #expect(!friend.body.contains("Hello again"))
+        }
+    }
+
+    /// A block made from an anonymous voice changes nothing its author meets under their own name: if it did, the
+    /// blocker could tell which account wrote the voice.
+    @Test func aBlockFromAnAnonymousVoiceLeavesItsAuthorsNamedAccountAsBefore() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var bob = Browser(client)
+            try await bob.signUp("bob")
+            let anonymous = try #require(try await bob.sayMeToo("an anonymous voice", visibility: "anonymous").1)
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.post("/voices/\(anonymous)/block-author", [])
+            let anaVoice = try #require(try await ana.sayMeToo("ana in public").1)
+            // act
+            let seen = try await bob.get("/voices/\(anaVoice)")
+            let believed = try await bob.post("/voices/\(anaVoice)/believe", [])
+            let replied = try await bob.post("/voices/\(anaVoice)/reply", [("text", "I believe you.")])
+            let visitor = try await visit(client, "/voices/\(anaVoice)")
+            // check
+            #expect(seen.status == .ok)
+            #expect(believed.status == .seeOther)
+            #expect(replied.status == .seeOther)
+            #expect(visitor.body.contains("1 person believes you"))
+            #expect(visitor.body.contains("I believe you."))
+        }
+    }
+
     @Test func blockingAnAnonymousVoicesAuthorNeverRevealsWhoItIs() async throws {
         // setup
         let app = try await makeApp()

@@ -145,12 +145,14 @@ import Testing
             try await ana.post("/help/country", [("country", "ES")])
             // act
             let (said, id) = try await ana.sayMeToo("he is outside my door right now", visibility: "anonymous")
-            // check: posted, and the panel with Spain's emergency number and first hotline
+            // check: posted, and the panel with Spain's emergency number, first hotline and suicide line
             #expect(said.status == .created)
             #expect(id != nil)
             #expect(said.body.contains("class=\"crisis-panel\""))
             #expect(said.body.contains("href=\"tel:112\""))
             #expect(said.body.contains("href=\"tel:016\""))
+            #expect(said.body.contains("If you are thinking of harming yourself:"))
+            #expect(said.body.contains("href=\"tel:024\""))
         }
     }
 

@@ -112,6 +112,26 @@ import Testing
             #expect(home.body.contains("Você não está só."))
         }
     }
+
+    /// An error page is in the language a signed-in person chose, and shows them signed in.
+    @Test func anErrorPageKeepsTheSignedInPersonsLanguage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            try await ana.post("/language", [("lang", "pt"), ("back", "/")])
+            // act
+            let missing = try await ana.get("/voices/987654", headers: [.acceptLanguage: "en-US"])
+            let unknownPage = try await ana.get("/no-such-page", headers: [.acceptLanguage: "en-US"])
+            // check
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("<html lang=\"pt\">"))
+            #expect(missing.body.contains("action=\"/signout\""))
+            #expect(unknownPage.status == .notFound)
+            #expect(unknownPage.body.contains("<html lang=\"pt\">"))
+        }
+    }
 }
 
 /// The sentences ChorusCore and ChorusStore refuse with are written in English; a page shows them in its reader's

@@ -78,6 +78,68 @@ import Testing
         }
     }
 
+    /// What a moderator decides does not depend on their own blocks and mutes, nor is it about them; a reporter hears
+    /// of a decision undone; a reply whose writer the survivor blocked stays kept apart once approved.
+    @Test func decisionsStandApartFromTheModeratorsOwnBoundaries() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            var scene = try await Self.scene(client, chorus)
+            try await scene.ana.post("/@mod/block", [])
+            try await scene.mod.post("/@ana/mute", [])
+            try await scene.ana.post("/@bob/block", [])
+            let ownVoice = try #require(try await scene.mod.sayMeToo("the moderator's own voice").1)
+            try await scene.bea.post("/report", [("voice", ownVoice), ("category", "spam"), ("note", "")])
+            // act
+            let queue = try await scene.mod.get("/moderation")
+            let reportIDs = queue.body.matches(of: /\/moderation\/reports\/(\d+)/).map { String($0.1) }
+            let approved = try await scene.mod.decide("/moderation/voices/\(scene.heldID)", action: "approve", rule: "3", reason: "Fine.")
+            let survivorsReport = try #require(reportIDs.first)
+            let ownReport = try #require(reportIDs.last)
+            let aboutThemselves = try await scene.mod.decide("/moderation/reports/\(ownReport)", action: "dismiss", rule: "3", reason: "Mine.")
+            let unknown = try await scene.mod.decide("/moderation/reports/1234567", action: "dismiss")
+            try await scene.mod.decide("/moderation/reports/\(survivorsReport)", action: "hide", rule: "3", reason: "Advertising.")
+            let actionID = try #require(Browser.id(after: "/moderation/actions/", in: try await scene.mod.get("/moderation").body))
+            try await scene.mod.decide("/moderation/actions/\(actionID)/restore", action: nil, rule: "3", reason: "Not an advert after all.")
+            let told = try await scene.bea.get("/account/reports")
+            let thread = try await visit(client, "/voices/\(scene.voiceID)")
+            // check: the report on the survivor's voice is there to decide, with its voice, despite the block and mute
+            #expect(reportIDs.count == 2)
+            #expect(queue.body.contains("a voice someone reported"))
+            #expect(!queue.body.contains("deleted by its writer"))
+            #expect(approved.status == .seeOther)
+            #expect(!thread.body.contains("Why didn&#39;t you just leave?"))
+            #expect(aboutThemselves.status == .forbidden)
+            #expect(aboutThemselves.body.contains("another moderator decides it"))
+            #expect(unknown.status == .notFound)
+            #expect(told.body.contains("Later, a moderator looked again and undid the decision."))
+            #expect(told.body.contains("class=\"report new\""))
+        }
+    }
+
+    @Test func aRuleNumberThatIsNoRulesIsRefusedAndTheAPIListsTheRulesOfThePage() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            var mod = Browser(client)
+            try await mod.signUp("mod")
+            try await chorus.makeModerator("mod")
+            let before = try await mod.get("/rules")
+            // act
+            let typo = try await mod.post("/rules", [("number", "2a"), ("text", "A rule written by mistake.")])
+            let after = try await mod.get("/rules")
+            let api = try await client.execute(uri: "/api/v1/instance/rules", method: .get)
+            // check
+            #expect(typo.status == .unprocessableContent)
+            #expect(typo.body.contains("There is no rule 2a."))
+            #expect(after.body == before.body)
+            let rules = try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [[String: Any]]
+            let first = try #require(rules?.first)
+            #expect(first["id"] as? String == "1")
+            #expect(after.body.contains(escapedHTML(try #require(first["text"] as? String))))
+        }
+    }
+
     @Test func hiddenVoiceIsSeenByItsWriterOnlyUntilRestored() async throws {
         // setup
         let (app, chorus) = try await ModeratedChorus.make()

@@ -33,6 +33,39 @@ import Testing
         }
     }
 
+    /// A *me too* form sent twice (a double click, or a reload of the page that thanks them) is said once; a new form
+    /// says it again.
+    @Test func aMeTooFormSentTwiceIsSaidOnce() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let form = try await ana.get("/say")
+            let submission = try #require(Self.hiddenValue("submission", in: form.body))
+            let fields = [("text", "it happened at work"), ("visibility", "public"), ("reply_policy", "everyone"), ("submission", submission)]
+            // act
+            let first = try await ana.post("/say", fields)
+            let again = try await ana.post("/say", fields)
+            let next = try await ana.get("/say")
+            let other = try await ana.post("/say", fields.dropLast() + [("submission", try #require(Self.hiddenValue("submission", in: next.body)))])
+            let list = try await ana.get("/voices")
+            // check
+            #expect(first.status == .created)
+            #expect(again.status == .created)
+            let id = try #require(Browser.firstVoiceID(in: first.body))
+            #expect(Browser.firstVoiceID(in: again.body) == id)
+            #expect(other.status == .created)
+            #expect(Browser.firstVoiceID(in: other.body) != id)
+            #expect(list.body.components(separatedBy: "it happened at work").count - 1 == 2)
+        }
+    }
+
+    static func hiddenValue(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: #"name="\#(name)" value="[^"]*""#, options: .regularExpression) else { return nil }
+        return String(html[range].dropFirst("name=\"\(name)\" value=\"".count).dropLast())
+    }
+
     @Test func believingAVoiceOneCannotSeeIsNotFound() async throws {
         // setup
         let app = try await makeApp()
@@ -222,8 +255,11 @@ import Testing
         try await app.test(.live) { client in
             var ana = Browser(client)
             try await ana.signUp("ana")
-            try await ana.sayMeToo("kept story")
+            let (_, story) = try await ana.sayMeToo("kept story")
             try await ana.sayMeToo("private", visibility: "only_me")
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            try await bea.post("/voices/\(try #require(story))/believe", [])
             // act
             let export = try await ana.get("/account/export")
             let json = try JSONSerialization.jsonObject(with: Data(export.body.utf8)) as? [String: Any]
@@ -237,6 +273,14 @@ import Testing
             // check
             #expect(export.headers[.contentDisposition]?.contains("attachment") == true)
             #expect((json?["voices"] as? [Any])?.count == 2)
+            #expect((json?["voices"] as? [[String: Any]])?.first?["state"] as? String == "visible")
+            // what she was told, and where she is signed in, without who told her or any device
+            let notifications = json?["notifications"] as? [[String: Any]]
+            #expect(notifications?.map { $0["type"] as? String } == ["favourite"])
+            #expect(notifications?.first?["voiceID"] as? String == story)
+            #expect(notifications?.first?.keys.contains { $0.lowercased().contains("account") || $0 == "from" } == false)
+            #expect((json?["sessions"] as? [Any])?.count == 1)
+            #expect((json?["apps"] as? [Any])?.isEmpty == true)
             #expect(deleted.status == .ok)
             #expect(home.body.contains("kept story"))
             #expect(home.body.contains("someone"))

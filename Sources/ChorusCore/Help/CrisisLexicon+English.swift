@@ -114,6 +114,8 @@ extension CrisisLexicon {
         reported: [#"\b(he|she|they) (said|used to say|would say|always said)\b"#],
         now: [#"\b(right )?now\b"#, #"\btonight\b"#, #"\btoday\b"#, #"\bat the moment\b"#, #"\bcurrently\b"#, #"\bthis (minute|second)\b"#],
         distance: [
+            // A supporter's answer: "I'm here for you", "I believe you".
+            #"\b(i'm|im|i am) (always |still |right )?(here|there) for (you|u)\b"#, #"\bi believe (you|u)\b"#,
             #"\bif (you|you're|youre|your|someone|anyone|a friend|somebody)\b"#, #"\bif (he|she|they) ever\b"#, #"\bwhat (would|should|do) you\b"#,
             #"\bto (anyone|everyone|those)( reading)?( who|,)"#, #"\banyone who\b"#, #"\basked (me )?(if|whether)\b"#,
             #"\b(article|news|study|report|reported|according to|charged|arrested|sentenced|convicted)\b"#,

@@ -79,6 +79,7 @@ extension CrisisLexicon {
         reported: [#"\b(me disait|m'a dit|disait qu'|a dit qu')"#],
         now: [#"\bmaintenant\b"#, #"\ben ce moment\b"#, #"\bce soir\b"#, #"\bcette nuit\b"#, #"\baujourd'hui\b"#, #"\bactuellement\b"#],
         distance: [
+            #"\b(je suis|on est|nous sommes) (la|ici) pour (toi|vous)\b"#, #"\bje te crois\b"#, #"\bje vous crois\b"#,
             #"\bsi (tu|un jour|quelqu'un|vous|ton|ta)\b"#, #"\bs'il (revenait|revient un jour)\b"#, #"\bque ferais\b"#, #"\bm'a demande si\b"#,
             #"\b(article|etude|rapport|interpelle|arrete|condamne|selon)\b"#, #"\b(film|serie|roman|mechant)\b"#,
         ],

@@ -79,6 +79,7 @@ extension CrisisLexicon {
         reported: [#"\b(sagte|sagte immer|hat gesagt)\b"#],
         now: [#"\bjetzt\b"#, #"\bgerade\b"#, #"\bheute( nacht| abend)?\b"#, #"\bim moment\b"#, #"\bmomentan\b"#],
         distance: [
+            #"\b(ich bin|wir sind) (immer )?(fur dich|fur euch) da\b"#, #"\b(ich glaube dir|wir glauben dir)\b"#,
             #"\b(wenn|falls) (du|dich|dir|deine|dein|jemand|ihr)\b"#,
             #"\bwenn er (je |"#
                 + #"jemals )?zuruckkame\b"#, #"\bwas wurdest\b"#, #"\bfragte,? ob\b"#,

@@ -79,6 +79,7 @@ extension CrisisLexicon {
         reported: [#"\b(dizia|disse|me disse)\b"#],
         now: [#"\bagora\b"#, #"\bhoje( a noite)?\b"#, #"\besta noite\b"#, #"\bneste momento\b"#],
         distance: [
+            #"\b(estou|estamos) aqui (para|pra|por) (voce|ti)\b"#, #"\beu acredito em voce\b"#, #"\bacredito em voce\b"#,
             #"\bse (voce|alguem|algum dia|sua|seu|te|tu)\b"#, #"\bse ele (voltasse|um dia voltar)\b"#, #"\bo que voce faria\b"#, #"\bperguntou se\b"#,
             #"\b(reportagem|noticia|estudo|preso|segundo|condenado)\b"#, #"\b(filme|serie|novela|vilao)\b"#,
         ],

@@ -84,6 +84,7 @@ extension CrisisLexicon {
         reported: [#"\b(me decia|me dijo|decia que|dijo que)\b"#],
         now: [#"\bahora( mismo)?\b"#, #"\besta noche\b"#, #"\bhoy\b"#, #"\ben este momento\b"#],
         distance: [
+            #"\b(estoy|estamos|aqui estoy) (aqui )?(para|contigo)( ti)?\b"#, #"\bte creo\b"#,
             #"\bsi (estas|tu|alguna vez|alguien|te|sientes|necesitas|usted)\b"#,
             #"\bsi (el|ella) (alguna vez|volviera|"#
                 + #"regresara)\b"#, #"\bque harias\b"#, #"\b(me )?pregunto si\b"#,

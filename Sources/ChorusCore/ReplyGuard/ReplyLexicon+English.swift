@@ -20,6 +20,8 @@ extension ReplyLexicon {
             "never leave your drink", "hope you learned/learnt", "learn from this", "it takes two", "takes two to",
             "girls need/should/have to protect/be/watch/learn/know", "be smarter", "gave * wrong idea",
             "mixed signals", "wrong signals", "protect themselves better", "expect nothing to happen",
+            "!shouldve/should have screamed/yelled/fought/resisted/run/ran/left/reported/kicked",
+            "scream/screamed/yell/yelled louder", "fight/fought harder", "fight/fought back harder",
         ],
         .disbelief: [
             "!doesnt/dont add up", "i was there that night/evening/day", "!nothing happened that night", "nobody else remembers", "only you remember",
@@ -42,6 +44,9 @@ extension ReplyLexicon {
             "funny timing", "only comes out now", "your word against", "one side of the story", "only one side",
             "creative writing", "plot thickens", "cry for attention", "regretted it the", "oscar worthy",
             "totally believable", "very believable", "supposed to take your word",
+            "!nobody/noone believes you/this/that/your/her", "!no one believes you/this/that/your/her",
+            "this/that/thats/its/is/all a lie", "pack of lies", "she is lying", "shes lying", "was consensual",
+            "!wasnt consensual ?", "!it wasnt consensual ?", "just/only want/wants/wanted/after * money", "in it for the money",
         ],
         .whyQuestion: [
             "!why _ you/u/ya/yourself", "!why not", "!why wait*", "!why now", "!why only now", "!why so late",
@@ -95,7 +100,8 @@ extension ReplyLexicon {
             "victim act", "victim card", "back to the kitchen", "attention seeker", "attention seekers", "ok karen",
             "waste of oxygen", "have accidents", "would be a shame if", "know what street", "know where you work",
             "sit on my lap", "send me a pic", "kinda hot when", "hot when youre", "like it rough", "fun at parties",
-            "the audacity",
+            "the audacity", "i know who you are", "i know who wrote this", "i know who this is",
+            "i will find you", "ill find you",
         ],
     ]
 }

@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let french: [ReplyLabel: [String]] = [
         .blaming: [
+            "crier plus fort", "crie plus fort", "!aurais du crier/te defendre/resister/partir",
             "il a cru que tu voulais", "il a cru que ca tinteressait", "si tu continuais a lui",
             "tu tattendais a quoi", "tattendais a quoi", "tu tattendais * quoi",
             "tu pensais quil allait se passer quoi", "tu las cherche", "tu las bien cherche", "tu las voulu",
@@ -15,6 +16,8 @@ extension ReplyLexicon {
             "etre deux pour", "chercher les ennuis", "plus malignes", "mieux se proteger", "sattendre a ce quil",
         ],
         .disbelief: [
+            "!personne ne te/vous croit", "cest un/du mensonge", "cest des mensonges", "que des mensonges", "veux/veut juste * argent",
+            "!cetait pas consenti ?", "etait consenti",
             "!colle/collent pas", "!tient pas debout", "jetais la ce soir", "!il sest rien passe", "!il ne sest rien passe",
             "si ca sest vraiment passe", "si cest vraiment arrive", "que tu dis avoir",
             "!je nen crois pas", "!je ne te crois pas", "!je te crois pas", "!jy crois pas", "!ny crois pas",
@@ -61,6 +64,7 @@ extension ReplyLexicon {
             "!pas la fin du monde", "malentendu", "mauvaise soiree", "ce drama", "banalise*",
         ],
         .hostile: [
+            "je sais qui tu es", "je sais qui vous etes", "je vais te trouver", "je te trouverai",
             "tes/es * insultmasked", "sale/espece/pauvre/typique * insultmasked", "insultmasked comme toi",
             "salope", "salopes", "pute", "putes", "petasse", "connasse", "conne", "pouffiasse", "grognasse", "chienne",
             "tes * idiote/debile/conne/pathetique/ridicule/moche/folle/nulle",

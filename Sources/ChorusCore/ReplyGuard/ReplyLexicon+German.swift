@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let german: [ReplyLabel: [String]] = [
         .blaming: [
+            "lauter schreien/geschrien", "!hattest lauter/dich/fester schreien/wehren/gewehrt",
             "dachte er * du willst", "dachte * du willst was", "wenn du ihm weiter",
             "was hast du erwartet", "was hast du denn erwartet", "was erwartest du", "was dachtest du * passiert",
             "selbst schuld", "selber schuld", "deine schuld", "mitschuld", "teil der schuld", "schuld liegt bei dir",
@@ -16,6 +17,8 @@ extension ReplyLexicon {
             "besser schutzen", "leichtsinnig", "erwarten dass nichts passiert",
         ],
         .disbelief: [
+            "!niemand glaubt dir/euch/das", "das ist/sind * luge/lugen", "alles gelogen", "willst/will/wollen nur * geld",
+            "!war nicht einvernehmlich ?", "war einvernehmlich",
             "passt * nicht zusammen", "ich war * dabei", "!da war nichts", "!ist nichts passiert", "nur du erinnerst dich", "wenn das * passiert ist",
             "falls das * passiert ist", "die du angeblich",
             "!glaube kein wort", "!glaub kein wort", "!glaube ich nicht", "!glaub ich nicht", "!ich glaube dir nicht",
@@ -59,6 +62,7 @@ extension ReplyLexicon {
             "verharmlost",
         ],
         .hostile: [
+            "ich weiss wer du bist", "ich weis wer du bist", "ich finde dich",
             "du/bist * insultmasked", "insultmasked wie du/dich", "dumme/typische/blode insultmasked",
             "schlampe*", "hure", "nutte", "fotze", "miststuck", "bitch",
             "du * dumme/blode/hassliche/erbarmliche/kuh/idiotin", "dumme kuh", "blode kuh", "idiotin",

@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let portuguese: [ReplyLabel: [String]] = [
         .blaming: [
+            "gritar/gritado mais alto", "!devia/deveria/devias ter gritado/lutado/resistido/corrido",
             "achou que voce/vc queria", "se voce/vc continuava respondendo/conversando",
             "o que voce esperava", "que voce esperava", "esperava o que", "achou que ia acontecer o que", "culpa sua",
             "sua culpa", "culpa e sua", "parte da culpa", "em parte culpa",
@@ -15,6 +16,8 @@ extension ReplyLexicon {
             "isso que da ficar/ir/beber/sair/usar/aceitar",
         ],
         .disbelief: [
+            "!ninguem acredita em/na voce/tu/ti/sua", "e mentira", "sao mentiras", "tudo mentira", "so quer/queria/quis dinheiro",
+            "!nao foi consensual ?", "foi consensual",
             "!nao bate/batem", "eu estava la naquela noite", "!nao aconteceu nada", "so voce lembra", "se e que aconteceu", "do nada voce lembra",
             "que voce diz que tem",
             "!nao acredito em uma", "!nao acredito em nada", "!nao acredito nisso", "!nao acredito em voce",
@@ -57,6 +60,7 @@ extension ReplyLexicon {
             "carreira de um homem",
         ],
         .hostile: [
+            "eu sei quem voce e", "sei quem voce e", "vou te encontrar", "vou encontrar voce",
             "voce/vc/tu/es * insultmasked", "sua insultmasked", "insultmasked como voce/vc/tu", "tipica insultmasked",
             "vadia*", "puta", "putas", "piranha", "vagabunda", "biscate", "cadela", "vaca", "burra", "otaria",
             "voce e * burra/idiota/patetica/ridicula/feia/nojenta/louca", "cala a boca", "ninguem liga",

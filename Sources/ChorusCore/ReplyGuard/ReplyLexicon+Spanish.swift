@@ -1,6 +1,7 @@
 extension ReplyLexicon {
     static let spanish: [ReplyLabel: [String]] = [
         .blaming: [
+            "gritar/gritado/gritaste mas fuerte", "!debiste/deberias/hubieras gritar/gritado/gritaste/defenderte/resistirte/correr",
             "penso/creyo que querias", "si seguias respondiendo/contestando/escribiendo",
             "que esperabas", "que te esperabas", "que creias que iba a pasar", "que pensabas que iba a pasar",
             "te lo buscaste", "te lo has buscado", "tu te lo buscaste", "te metiste en", "te metiste tu", "tu culpa",
@@ -17,6 +18,8 @@ extension ReplyLexicon {
             "esperar que no pase nada",
         ],
         .disbelief: [
+            "!nadie te cree", "!nadie se cree", "es/son mentira/mentiras", "puras mentiras", "solo quieres/quiere/buscas/busca dinero",
+            "!no fue consentido ?", "fue consentido",
             "!no cuadra/cuadran", "yo estaba alli/ahi esa noche", "!no paso nada esa noche", "solo tu te acuerdas", "nadie mas se acuerda",
             "si es que paso", "si es que ocurrio", "que dices que tienes",
             "!no me creo", "!no te creo", "!no creo nada", "!no creo que", "fotos o no paso", "o no paso",
@@ -62,6 +65,7 @@ extension ReplyLexicon {
             "cultura de la cancelacion", "banaliza*", "pasar pagina",
         ],
         .hostile: [
+            "se quien eres", "te voy a encontrar", "te encontrare",
             "eres/sos * insultmasked", "tu/vos/oye insultmasked", "insultmasked como tu/vos", "pinche/maldita/estupida/tipica/vaya insultmasked",
             "puta", "putas", "zorra", "zorras", "guarra", "perra", "golfa", "furcia", "fulana",
             "eres * imbecil/idiota/estupida/tonta/patetica/ridicula/asquerosa/fea/subnormal", "las feas", "idiota",

@@ -43,16 +43,18 @@ extension ChorusStore {
     /// most `limit`): the account's own, and the replies in its public threads. Never its anonymous voices, nor
     /// replies in its anonymous threads: announced in the same moment as the named ones, they would be tied to them.
     public func publicVoicesGoingWith(accountID: Int64, limit: Int = 1_000) async throws -> [Int64] {
-        try await database.read { db in
-            try await db.raw(
-                """
-                SELECT id FROM voices WHERE visibility = 'public' AND state = 'visible'
-                    AND (account_id = \(bind: accountID) OR thread_root_id IN (
-                        SELECT id FROM voices WHERE account_id = \(bind: accountID) AND visibility = 'public' AND id = thread_root_id))
-                ORDER BY id DESC LIMIT \(bind: Int64(limit))
-                """
-            ).all().map { try $0.int64("id") }
-        }
+        try await database.read { db in try await Self.publicVoicesGoingWith(accountID: accountID, limit: limit, db) }
+    }
+
+    static func publicVoicesGoingWith(accountID: Int64, limit: Int = 1_000, _ db: any SQLDatabase) async throws -> [Int64] {
+        try await db.raw(
+            """
+            SELECT id FROM voices WHERE visibility = 'public' AND state = 'visible'
+                AND (account_id = \(bind: accountID) OR thread_root_id IN (
+                    SELECT id FROM voices WHERE account_id = \(bind: accountID) AND visibility = 'public' AND id = thread_root_id))
+            ORDER BY id DESC LIMIT \(bind: Int64(limit))
+            """
+        ).all().map { try $0.int64("id") }
     }
 
     /// How many beliefs or voices one erasure job takes out before it hands the rest to the next job: a big

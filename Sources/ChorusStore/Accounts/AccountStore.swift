@@ -12,10 +12,12 @@ extension ChorusStore {
     /// An account that others may see: not suspended, or suspended quietly (through an anonymous voice).
     static let accountShown = "(a.suspended_at IS NULL OR a.suspended_quietly = 1)"
 
-    /// A voice whose author's suspension does not hide it: the author is not suspended, or was suspended quietly and
-    /// the voice is not one of their anonymous ones (which the quiet suspension hides).
+    /// A voice whose author's suspension does not hide it: the author is not suspended, or was suspended quietly, or
+    /// the voice is anonymous. A suspension never hides anonymous voices all at once: that would tell that one person
+    /// wrote them, and who (a quiet suspension hides the one voice it was made through; moderators hide others one by
+    /// one).
     static let authorShown = """
-        (a.suspended_at IS NULL OR (a.suspended_quietly = 1 AND NOT \(isAnonymousAuthor(account: "a.id", ofVoice: "v.id"))))
+        (a.suspended_at IS NULL OR a.suspended_quietly = 1 OR \(isAnonymousAuthor(account: "a.id", ofVoice: "v.id")))
         """
 
     static func account(from row: any SQLRow) throws -> Account {

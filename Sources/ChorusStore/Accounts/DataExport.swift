@@ -7,6 +7,8 @@ public struct DataExport: Codable, Sendable {
         public let id: String
         public let kind: String
         public let visibility: String
+        /// `visible`, `held` (a reply the guard or a moderator holds for review) or `hidden` (by a moderator).
+        public let state: String
         public let text: String
         public let contentWarning: String?
         public let language: String?
@@ -21,6 +23,25 @@ public struct DataExport: Codable, Sendable {
         public let voiceID: String
         public let createdAt: Int64
     }
+    /// What the person was told: a belief, a reply, a follow… Who it came from is left out: some came from an
+    /// anonymous voice's author.
+    public struct ExportedNotification: Codable, Sendable {
+        public let type: String
+        public let voiceID: String?
+        public let createdAt: Int64
+    }
+    /// An app the person let act for them (through the Mastodon API).
+    public struct ExportedApp: Codable, Sendable {
+        public let name: String
+        public let website: String?
+        public let scopes: String
+        public let authorisedAt: Int64
+    }
+    /// A browser the person is signed in on (Chorus keeps no address or device of it, only when).
+    public struct ExportedSession: Codable, Sendable {
+        public let createdAt: Int64
+        public let expiresAt: Int64
+    }
     public let exportedAt: Int64
     public let account: Account
     public let recoveryCodesLeft: Int
@@ -30,6 +51,9 @@ public struct DataExport: Codable, Sendable {
     public let followers: [String]
     /// The hashtags the person follows.
     public let followedTags: [String]
+    public var notifications: [ExportedNotification] = []
+    public var apps: [ExportedApp] = []
+    public var sessions: [ExportedSession] = []
     public var moderation: ModerationExport?
 }
 
@@ -41,13 +65,13 @@ extension ChorusStore {
         return try await database.read { db in
             let voices = try await db.raw(
                 """
-                SELECT id, kind, visibility, text, content_warning, language, in_reply_to_id, reply_policy, believe_count, country, created_at
+                SELECT id, kind, visibility, state, text, content_warning, language, in_reply_to_id, reply_policy, believe_count, country, created_at
                 FROM voices WHERE account_id = \(bind: accountID) ORDER BY id
                 """
             ).all().map { row in
                 DataExport.ExportedVoice(
                     id: String(try row.int64("id")), kind: try row.string("kind"), visibility: try row.string("visibility"),
-                    text: try row.string("text"), contentWarning: try row.optionalString("content_warning"),
+                    state: try row.string("state"), text: try row.string("text"), contentWarning: try row.optionalString("content_warning"),
                     language: try row.optionalString("language"), inReplyToID: try row.optionalInt64("in_reply_to_id").map(String.init),
                     replyPolicy: try row.string("reply_policy"), believeCount: try row.int("believe_count"),
                     country: try row.optionalString("country"), createdAt: try row.int64("created_at")
@@ -65,10 +89,30 @@ extension ChorusStore {
             let followedTags = try await db.raw("SELECT tag FROM followed_tags WHERE account_id = \(bind: accountID) ORDER BY tag").all().map {
                 try $0.string("tag")
             }
-            return DataExport(
+            var export = DataExport(
                 exportedAt: ChorusDatabase.now(), account: account, recoveryCodesLeft: codes, voices: voices, beliefs: beliefs,
                 following: following, followers: followers, followedTags: followedTags, moderation: moderation
             )
+            export.notifications = try await db.raw(
+                "SELECT type, voice_id, created_at FROM notifications WHERE account_id = \(bind: accountID) ORDER BY id"
+            ).all().map {
+                DataExport.ExportedNotification(
+                    type: try $0.string("type"), voiceID: try $0.optionalInt64("voice_id").map(String.init), createdAt: try $0.int64("created_at"))
+            }
+            export.apps = try await db.raw(
+                """
+                SELECT a.name, a.website, t.scopes, t.created_at FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id
+                WHERE t.account_id = \(bind: accountID) ORDER BY t.id
+                """
+            ).all().map {
+                DataExport.ExportedApp(
+                    name: try $0.string("name"), website: try $0.optionalString("website"), scopes: try $0.string("scopes"),
+                    authorisedAt: try $0.int64("created_at"))
+            }
+            export.sessions = try await db.raw(
+                "SELECT created_at, expires_at FROM sessions WHERE account_id = \(bind: accountID) ORDER BY created_at"
+            ).all().map { DataExport.ExportedSession(createdAt: try $0.int64("created_at"), expiresAt: try $0.int64("expires_at")) }
+            return export
         }
     }
 }

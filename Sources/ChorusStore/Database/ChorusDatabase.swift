@@ -40,6 +40,8 @@ public final class ChorusDatabase: Sendable {
     private let sqliteWriter: DirectSQLiteConnection?
     /// SQLite's connection for checkpoints, which `WALSync` runs beside the writer.
     private let sqliteCheckpointer: DirectSQLiteConnection?
+    /// SQLite's durability and checkpoints.
+    private let walSync: WALSync?
     private let changes = Atomic<UInt64>(0)
     private let metrics: WriteMetrics
 
@@ -85,6 +87,7 @@ public final class ChorusDatabase: Sendable {
                 walPath: walPath, threads: threads, checkpointer: checkpointer, walPages: { sqliteWriter.pagesInWAL }, logger: logger,
                 metrics: metrics
             )
+            walSync = sync
             writer = .batched(
                 GroupCommit(sync: sync) { batch in
                     metrics.batchWrites.record(batch.count)
@@ -96,6 +99,7 @@ public final class ChorusDatabase: Sendable {
             sqliteThreads = nil
             sqliteWriter = nil
             sqliteCheckpointer = nil
+            walSync = nil
             let postgresPool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
@@ -155,6 +159,14 @@ public final class ChorusDatabase: Sendable {
             defer { release() }
             return try await body(PostgresStatementDatabase(connection: connection, statements: statements))
         }
+    }
+
+    /// After a deletion has committed: the deleted words leave every file the database keeps. SQLite overwrites deleted
+    /// rows with zeros (`secure_delete`), but the log (the WAL) still holds the pages as they were before, until it is
+    /// written over; it is copied into the database and emptied now, beside the writer. PostgreSQL's dead rows are
+    /// cleared by its own vacuum.
+    public func clearDeletedWords() {
+        walSync?.emptyLog()
     }
 
     /// Runs `body` on one pooled connection, without a transaction.

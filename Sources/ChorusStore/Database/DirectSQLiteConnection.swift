@@ -98,7 +98,11 @@ final class DirectSQLiteConnection: SQLDatabase {
         // over, instead of keeping its largest size on the disk.
         let own =
             role == .writer
-            ? ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = \(WALSync.sizeLimit)"]
+            ? [
+                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = \(WALSync.sizeLimit)",
+                // What is deleted is overwritten with zeros, not left in free space: an erased story can't be read back.
+                "PRAGMA secure_delete = ON",
+            ]
             : ["PRAGMA query_only = 1", "PRAGMA synchronous = FULL"]
         for pragma in own + ["PRAGMA busy_timeout = \(Self.patience)", "PRAGMA temp_store = MEMORY"] {
             try run(pragma, binds: []) { _ in }
@@ -131,9 +135,10 @@ final class DirectSQLiteConnection: SQLDatabase {
         }
     }
 
-    /// Runs `sql` (no binds) on the calling thread, for work already on the thread pool.
-    func runHere(_ sql: String) throws {
-        try run(sql, binds: []) { _ in }
+    /// Runs `sql` (no binds) on the calling thread, for work already on the thread pool; `patience` (milliseconds)
+    /// replaces the connection's wait for a lock.
+    func runHere(_ sql: String, patience: Int32? = nil) throws {
+        try run(sql, binds: [], patience: patience) { _ in }
     }
 
     /// Runs `sql` (no binds) on the thread pool: for the statements that may wait on the disk or on a lock.

@@ -32,6 +32,9 @@ final class WALSync: Sendable {
         var failure: SyncFailed?
     }
 
+    /// How long emptying the WAL waits for readers and the writer, in milliseconds: commits wait while it does.
+    static let emptyingPatience: Int32 = 200
+
     /// SQLite's own default for an automatic checkpoint.
     static let checkpointPages = 1000
     /// The bytes a WAL keeps on the disk once it starts over: twice a checkpoint's worth of 4 KiB pages, so a WAL that
@@ -160,6 +163,22 @@ final class WALSync: Sendable {
                 self.metrics.checkpoints.increment()
             } catch {
                 self.logger.warning("SQLite's WAL could not be checkpointed now (\(error)); it is tried again after the next commits.")
+            }
+        }
+    }
+
+    /// Copies the whole WAL into the database and empties its file (`TRUNCATE`): what a deletion took away is then in
+    /// no earlier page the WAL kept. It waits for readers on older snapshots (at most `emptyingPatience`) and holds
+    /// new commits meanwhile, so it is for deletions, which are rare, not for every commit. A checkpoint already
+    /// running is followed by this one.
+    func emptyLog() {
+        threads.submit { work in
+            guard work == .active else { return }
+            do {
+                try self.checkpointer.runHere("PRAGMA wal_checkpoint(TRUNCATE)", patience: Self.emptyingPatience)
+                self.metrics.checkpoints.increment()
+            } catch {
+                self.logger.warning("SQLite's WAL could not be emptied after a deletion (\(error)); it is written over as it fills again.")
             }
         }
     }

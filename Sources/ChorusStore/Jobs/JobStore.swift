@@ -100,6 +100,8 @@ extension ChorusStore {
                 guard stillOurs != nil else { throw LeaseLost() }
                 try await handler(job, db)
             }
+            // An erased account's words are gone from the database; on SQLite they are then cleared from its log too.
+            if job.kind == JobKind.eraseAccount { database.clearDeletedWords() }
         } catch is LeaseLost {
             return true
         } catch {

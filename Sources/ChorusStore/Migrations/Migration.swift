@@ -34,6 +34,7 @@ public enum Migrations {
         .m0014NoBeliefsWithoutVoices,
         .m0015AnonymousVoicesCountAsThemselvesInTrends,
         .m0016CountriesAsTheDayBegan,
+        .m0017SuspensionsApart,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

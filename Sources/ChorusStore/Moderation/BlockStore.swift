@@ -20,8 +20,10 @@ public struct BoundaryEntry: Sendable, Equatable {
 ///
 /// Anonymity holds both ways: a block or mute made on a profile never hides that person's anonymous voices (doing so would
 /// show which ones are theirs), and one made from an anonymous voice hides that author's anonymous voices only, never
-/// their public ones. A blocked person stops seeing the blocker's public voices, and a reply or belief they leave on one
-/// of the blocker's public voices is kept for its writer alone. The blocker's anonymous voices stay readable, and a reply
+/// their public ones. A person blocked on their profile stops seeing the blocker's public voices, and a reply or belief
+/// they leave on one of them (or a reply anywhere in the blocker's public thread) is kept for its writer alone. One
+/// blocked from an anonymous voice sees and acts as before: anything they met differently would tell the blocker which
+/// account wrote that voice. The blocker's anonymous voices stay readable, and a reply
 /// or belief there counts as anyone's, for everyone but the blocker (who does not see the reply and is not notified):
 /// anything that others saw differently would tell the blocked person which anonymous voices are the blocker's.
 extension ChorusStore {
@@ -33,7 +35,7 @@ extension ChorusStore {
                 NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocker_id = \(bind: viewer) AND k.blocked_id = v.account_id
                     AND ((k.via_voice_id = 0) = (v.visibility = 'public')))
                 AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocked_id = \(bind: viewer) AND k.blocker_id = v.account_id
-                    AND v.visibility = 'public')
+                    AND k.via_voice_id = 0 AND v.visibility = 'public')
                 AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = \(bind: viewer) AND m.muted_id = v.account_id
                     AND ((m.via_voice_id = 0) = (v.visibility = 'public')))))
             """

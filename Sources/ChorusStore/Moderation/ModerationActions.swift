@@ -36,6 +36,8 @@ public struct ModerationResult: Sendable, Equatable {
     public let voiceID: Int64?
     /// The voice as a signed-out reader sees it after the action: nil when it is hidden (or was never a voice).
     public let shownVoice: Voice?
+    /// The public voices a full suspension took from everyone's view (see `publicVoicesGoingWith`), for the streams.
+    public var hiddenWithAccount: [Int64] = []
 }
 
 extension Optional where Wrapped: Sendable {
@@ -61,12 +63,13 @@ extension ChorusStore {
             var accountID: Int64?
             var settles: SQLQueryString?
             var liftsSuspension = false
+            var liftsQuietly = false
+            var undoneActionID: Int64?
             switch subject {
             case .report(let id):
-                guard
-                    let report = try await db.raw("SELECT voice_id, account_id, target_kind FROM reports WHERE id = \(bind: id) AND state = 'open'")
-                        .first()
-                else { throw Refusal(.conflict, "This report has already been handled.") }
+                guard let report = try await db.raw("SELECT voice_id, account_id, target_kind, state FROM reports WHERE id = \(bind: id)").first()
+                else { throw Refusal(.notFound, "This report is not in the queue.") }
+                guard try report.string("state") == "open" else { throw Refusal(.conflict, "This report has already been handled.") }
                 voiceID = try report.optionalInt64("voice_id")
                 accountID = try report.int64("account_id")
                 if let voiceID {
@@ -83,7 +86,8 @@ extension ChorusStore {
                 accountID = try row.int64("account_id")
             case .action(let id):
                 guard decision.action == .restore else { throw Refusal(.unprocessable, "An earlier action can only be undone with “restore”.") }
-                guard let row = try await db.raw("SELECT action, voice_id, account_id FROM moderation_actions WHERE id = \(bind: id)").first() else {
+                guard let row = try await db.raw("SELECT action, voice_id, account_id, quiet FROM moderation_actions WHERE id = \(bind: id)").first()
+                else {
                     throw Refusal(.notFound, "This action is not here.")
                 }
                 // Only a decision that changed something can be undone: "restoring" a dismissal or an approval would
@@ -95,28 +99,52 @@ extension ChorusStore {
                 voiceID = try row.optionalInt64("voice_id")
                 accountID = try row.optionalInt64("account_id")
                 liftsSuspension = undone == .suspend
+                liftsQuietly = try row.bool("quiet")
+                undoneActionID = id
             }
-            try await Self.apply(
-                decision.action, voiceID: liftsSuspension ? nil : voiceID, accountID: accountID, hasReport: settles != nil, db)
+            // A moderator never decides what is about them: another moderator does.
+            if accountID == moderatorID {
+                throw Refusal(.forbidden, "This is about you or something you wrote, so another moderator decides it.")
+            }
+            let quiet: Bool
+            if liftsSuspension, let accountID {
+                try await Self.liftSuspension(accountID, quiet: liftsQuietly, through: voiceID, db)
+                quiet = liftsQuietly
+            } else {
+                quiet = try await Self.apply(decision.action, voiceID: voiceID, accountID: accountID, hasReport: settles != nil, db)
+            }
             try await db.raw(
                 """
-                INSERT INTO moderation_actions (id, moderator_id, action, rule_number, reason, voice_id, account_id, month, created_at)
+                INSERT INTO moderation_actions (id, moderator_id, action, rule_number, reason, voice_id, account_id, month, created_at, quiet)
                 VALUES (\(bind: actionID), \(bind: moderatorID), \(bind: decision.action.rawValue), \(bind: Int64(decision.ruleNumber)),
-                        \(bind: decision.reason), \(bind: voiceID), \(bind: accountID), \(bind: ModerationMonth.of(milliseconds: now)), \(bind: now))
+                        \(bind: decision.reason), \(bind: voiceID), \(bind: accountID), \(bind: ModerationMonth.of(milliseconds: now)), \(bind: now),
+                        \(bind: quiet.sqlValue))
                 """
             ).run()
+            // The people who reported what a restore undid are told again: their page says it was undone.
+            if let undoneActionID {
+                try await db.raw("UPDATE reports SET reporter_seen_at = NULL WHERE action_id = \(bind: undoneActionID)").run()
+            }
             if let settles {
                 try await db.raw(
                     "UPDATE reports SET state = 'resolved', action_id = \(bind: actionID), resolved_at = \(bind: now) WHERE state = 'open' AND \(settles)"
                 ).run()
             }
             let shown = try await voiceID.asyncFlatMap { try await Self.voice(db, id: $0, viewer: nil) }
-            return ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
+            var result = ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
+            if decision.action == .suspend, let accountID,
+                try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND suspended_quietly = 0").first() != nil
+            {
+                result.hiddenWithAccount = try await Self.publicVoicesGoingWith(accountID: accountID, db)
+            }
+            return result
         }
     }
 
-    /// The change each action makes, checked against the state it starts from.
+    /// The change each action makes, checked against the state it starts from. Returns whether it was a quiet
+    /// suspension (through an anonymous voice).
     private static func apply(_ action: ModerationActionKind, voiceID: Int64?, accountID: Int64?, hasReport: Bool, _ db: any SQLDatabase) async throws
+        -> Bool
     {
         switch action {
         case .dismiss:
@@ -126,21 +154,22 @@ extension ChorusStore {
             try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db)
         case .approve, .reject:
             guard let voiceID else { throw Refusal(.unprocessable, "Only a reply held for review can be approved or rejected.") }
-            try await setVoiceState(voiceID, from: [.held], to: action == .approve ? .visible : .hidden, db)
+            // An approved reply whose writer the survivor has blocked since is kept for its writer alone, as a new one is.
+            var shown = action == .approve
+            if shown { shown = !(try await isKeptApart(db, replyID: voiceID)) }
+            try await setVoiceState(voiceID, from: [.held], to: shown ? .visible : .hidden, db)
         case .restore:
             if let voiceID {
                 try await setVoiceState(voiceID, from: [.hidden], to: .visible, db)
             } else if let accountID {
-                try await setSuspended(accountID, false, db)
+                try await liftSuspension(accountID, quiet: false, through: nil, db)
             }
         case .suspend:
             guard let accountID else { throw Refusal(.notFound, "This account is not here.") }
-            if let voiceID {
-                try await suspend(accountID, through: voiceID, db)
-            } else {
-                try await setSuspended(accountID, true, db)
-            }
+            if let voiceID { return try await suspend(accountID, through: voiceID, db) }
+            try await setSuspended(accountID, db)
         }
+        return false
     }
 
     /// Moves a voice between states, keeping its parent's reply count right.
@@ -173,39 +202,82 @@ extension ChorusStore {
         if (current == .visible) != (state == .visible) { try await recountShownVoices(of: try row.int64("account_id"), db) }
     }
 
-    /// Suspends the author of a voice. Through an anonymous voice (or the author's reply in their anonymous thread) the
-    /// suspension is quiet: the account can't act and its anonymous voices are hidden, but its public self looks
-    /// unchanged, and an account that is suspended already answers like any other, so that neither the public nor the
-    /// moderator can tie the anonymous voice to its author. Through a public voice it hides the whole account, and it
-    /// makes an earlier quiet suspension a full one.
-    private static func suspend(_ accountID: Int64, through voiceID: Int64, _ db: any SQLDatabase) async throws {
+    /// Suspends the author of a voice; returns whether it was quiet. Through an anonymous voice (or the author's reply in
+    /// their anonymous thread) the suspension is quiet: the account can't act and that voice is hidden, but the
+    /// account's public self and its other voices look unchanged (hiding them all at once would tell that one person
+    /// wrote them), and an account that is suspended already answers like any other, so that neither the public nor
+    /// the moderator can tie the anonymous voice to its author. Through a public voice it is a full suspension. A voice
+    /// deleted meanwhile can't tell which it would be, so nothing is done through it.
+    private static func suspend(_ accountID: Int64, through voiceID: Int64, _ db: any SQLDatabase) async throws -> Bool {
+        guard try await db.raw("SELECT id FROM voices WHERE id = \(bind: voiceID)").first() != nil else {
+            throw Refusal(.gone, "This voice has been deleted by its writer, so nothing can be done through it any more.")
+        }
         let quietly =
             try await db.raw(
                 "SELECT 1 AS one FROM voices v WHERE v.id = \(bind: voiceID) AND \(unsafeRaw: isAnonymousAuthor(account: "v.account_id", ofVoice: "v.id"))"
             ).first() != nil
-        guard quietly else { return try await setSuspended(accountID, true, db) }
+        guard quietly else {
+            try await setSuspended(accountID, db)
+            return false
+        }
+        let now = ChorusDatabase.now()
         let updated = try await db.raw(
             """
-            UPDATE accounts SET suspended_at = COALESCE(suspended_at, \(bind: ChorusDatabase.now())),
+            UPDATE accounts SET suspended_at = COALESCE(suspended_at, \(bind: now)), quietly_suspended_at = COALESCE(quietly_suspended_at, \(bind: now)),
                 suspended_quietly = CASE WHEN suspended_at IS NULL THEN 1 ELSE suspended_quietly END
             WHERE id = \(bind: accountID) AND deleted_at IS NULL RETURNING id
             """
         ).all()
         guard !updated.isEmpty else { throw Refusal(.notFound, "This account is not here.") }
+        if try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state <> 'hidden'").first() != nil {
+            try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db)
+        }
+        return true
     }
 
-    private static func setSuspended(_ accountID: Int64, _ suspended: Bool, _ db: any SQLDatabase) async throws {
+    /// A full suspension: the account can't act, and it and its public voices are hidden. (Its anonymous voices stay
+    /// as they are: see `authorShown`.) An earlier quiet suspension is kept apart, to hold again once this one is lifted.
+    private static func setSuspended(_ accountID: Int64, _ db: any SQLDatabase) async throws {
         let updated = try await db.raw(
             """
-            UPDATE accounts SET suspended_at = \(bind: suspended ? ChorusDatabase.now() : nil), suspended_quietly = 0
-            WHERE id = \(bind: accountID) AND deleted_at IS NULL AND \(unsafeRaw: suspended ? "(suspended_at IS NULL OR suspended_quietly = 1)" : "suspended_at IS NOT NULL") RETURNING id
+            UPDATE accounts SET suspended_at = \(bind: ChorusDatabase.now()), suspended_quietly = 0
+            WHERE id = \(bind: accountID) AND deleted_at IS NULL AND (suspended_at IS NULL OR suspended_quietly = 1) RETURNING id
             """
         ).all()
-        guard !updated.isEmpty else {
-            let deleted = try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND deleted_at IS NULL").first() == nil
-            if deleted { throw Refusal(.gone, "This account was deleted by its owner, so there is nothing left to suspend or restore.") }
-            throw Refusal(.conflict, suspended ? "This account is suspended already." : "This account is not suspended.")
+        if updated.isEmpty { try await refuseSuspensionChange(accountID, suspending: true, db) }
+    }
+
+    /// Lifts a full suspension, or a quiet one (and shows again the anonymous voice it hid). Each leaves the other in
+    /// effect: lifting a named account's suspension never shows an anonymous voice, nor lets its author act again.
+    static func liftSuspension(_ accountID: Int64, quiet: Bool, through voiceID: Int64?, _ db: any SQLDatabase) async throws {
+        let updated: [any SQLRow]
+        if quiet {
+            updated = try await db.raw(
+                """
+                UPDATE accounts SET quietly_suspended_at = NULL, suspended_at = CASE WHEN suspended_quietly = 1 THEN NULL ELSE suspended_at END,
+                    suspended_quietly = 0
+                WHERE id = \(bind: accountID) AND deleted_at IS NULL AND quietly_suspended_at IS NOT NULL RETURNING id
+                """
+            ).all()
+        } else {
+            updated = try await db.raw(
+                """
+                UPDATE accounts SET suspended_at = CASE WHEN quietly_suspended_at IS NULL THEN NULL ELSE quietly_suspended_at END,
+                    suspended_quietly = CASE WHEN quietly_suspended_at IS NULL THEN 0 ELSE 1 END
+                WHERE id = \(bind: accountID) AND deleted_at IS NULL AND suspended_at IS NOT NULL AND suspended_quietly = 0 RETURNING id
+                """
+            ).all()
         }
+        guard !updated.isEmpty else { return try await refuseSuspensionChange(accountID, suspending: false, db) }
+        if quiet, let voiceID, try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state = 'hidden'").first() != nil {
+            try await setVoiceState(voiceID, from: [.hidden], to: .visible, db)
+        }
+    }
+
+    private static func refuseSuspensionChange(_ accountID: Int64, suspending: Bool, _ db: any SQLDatabase) async throws {
+        let deleted = try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND deleted_at IS NULL").first() == nil
+        if deleted { throw Refusal(.gone, "This account was deleted by its owner, so there is nothing left to suspend or restore.") }
+        throw Refusal(.conflict, suspending ? "This account is suspended already." : "This account is not suspended.")
     }
 
     /// Actions taken on what a person wrote, or on their account, newest first: what, under which rule, why, and any appeal.
@@ -214,7 +286,8 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, v.text AS voice_text,
-                       m.appeal_state, m.appeal_text, m.appeal_reason, v.state AS voice_state, a.suspended_at
+                       m.appeal_state, m.appeal_text, m.appeal_reason, v.state AS voice_state, a.suspended_at, a.suspended_quietly,
+                       a.quietly_suspended_at, m.quiet
                 FROM moderation_actions m JOIN rules u ON u.number = m.rule_number LEFT JOIN voices v ON v.id = m.voice_id
                     JOIN accounts a ON a.id = m.account_id
                 WHERE m.account_id = \(bind: accountID) AND m.action IN ('hide', 'suspend', 'reject') ORDER BY m.id DESC LIMIT 200
@@ -230,7 +303,8 @@ extension ChorusStore {
                 )
                 // A suspension is lifted, or the voice shown again: the page says so and offers no appeal.
                 switch action.action {
-                case .suspend: action.inEffect = try row.optionalInt64("suspended_at") != nil
+                case .suspend where try row.bool("quiet"): action.inEffect = try row.optionalInt64("quietly_suspended_at") != nil
+                case .suspend: action.inEffect = try row.optionalInt64("suspended_at") != nil && !(try row.bool("suspended_quietly"))
                 default: action.inEffect = try row.optionalString("voice_state") != VoiceState.visible.rawValue
                 }
                 return action
@@ -291,24 +365,35 @@ extension ChorusStore {
             try await db.takeTurn(.moderation)
             try await Self.requireModerator(db, moderatorID)
             guard
-                let row = try await db.raw("SELECT action, voice_id, account_id, appeal_state FROM moderation_actions WHERE id = \(bind: actionID)")
-                    .first(),
-                try row.optionalString("appeal_state") == AppealState.open.rawValue
-            else { throw Refusal(.conflict, "This appeal has already been decided.") }
+                let row = try await db.raw(
+                    "SELECT action, voice_id, account_id, appeal_state, quiet FROM moderation_actions WHERE id = \(bind: actionID)"
+                ).first(),
+                try row.optionalString("appeal_state") != nil
+            else { throw Refusal(.notFound, "This appeal is not in the queue.") }
+            guard try row.optionalString("appeal_state") == AppealState.open.rawValue else {
+                throw Refusal(.conflict, "This appeal has already been decided.")
+            }
+            if try row.optionalInt64("account_id") == moderatorID {
+                throw Refusal(.forbidden, "This is about you or something you wrote, so another moderator decides it.")
+            }
             if grant {
                 // Undo what is still in effect; a moderator may have restored it already.
                 switch ModerationActionKind(rawValue: try row.string("action")) {
                 case .hide, .reject:
+                    // A reply whose writer the survivor has blocked since stays kept apart (see `isKeptApart`).
                     if let voiceID = try row.optionalInt64("voice_id"),
-                        try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state = 'hidden'").first() != nil
+                        try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state = 'hidden'").first() != nil,
+                        !(try await Self.isKeptApart(db, replyID: voiceID))
                     {
                         try await Self.setVoiceState(voiceID, from: [.hidden], to: .visible, db)
                     }
                 case .suspend:
+                    let quiet = try row.bool("quiet")
+                    let inEffect: SQLQueryString = quiet ? "quietly_suspended_at IS NOT NULL" : "suspended_at IS NOT NULL AND suspended_quietly = 0"
                     if let accountID = try row.optionalInt64("account_id"),
-                        try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND suspended_at IS NOT NULL").first() != nil
+                        try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND \(inEffect)").first() != nil
                     {
-                        try await Self.setSuspended(accountID, false, db)
+                        try await Self.liftSuspension(accountID, quiet: quiet, through: try row.optionalInt64("voice_id"), db)
                     }
                 default: break
                 }

@@ -74,7 +74,8 @@ extension ChorusStore {
                     accountHandle: try row.optionalString("account_handle")
                 )
             }
-            var heldQuery = Self.voiceSelect(viewer: moderatorID, alsoShowing: "v.state = 'held' AND \(unsafeRaw: Self.authorShown)")
+            var heldQuery = Self.voiceSelect(
+                viewer: moderatorID, alsoShowing: "v.state = 'held' AND \(unsafeRaw: Self.authorShown)", personalBoundaries: false)
             heldQuery.appendInterpolation(unsafeRaw: " AND v.state = 'held' ORDER BY v.id ASC LIMIT 200")
             let held = try await db.raw(heldQuery).all().map(Self.voice(from:))
             let answered = try await Self.voicesForModerator(db, ids: held.compactMap(\.inReplyTo), moderatorID)
@@ -125,7 +126,7 @@ extension ChorusStore {
             list.appendInterpolation(bind: id)
         }
         list.appendInterpolation(unsafeRaw: ")")
-        var query = voiceSelect(viewer: moderatorID, alsoShowing: list)
+        var query = voiceSelect(viewer: moderatorID, alsoShowing: list, personalBoundaries: false)
         query.appendInterpolation(unsafeRaw: " AND (")
         query.appendInterpolation(list)
         query.appendInterpolation(unsafeRaw: ")")

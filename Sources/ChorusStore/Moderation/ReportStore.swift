@@ -21,6 +21,8 @@ public struct ReportOutcome: Sendable, Equatable {
     public let rule: Rule?
     /// Whether the action was later reversed on appeal.
     public let reversed: Bool
+    /// Whether a moderator later undid the action ("restore").
+    public var restoredLater = false
     /// Whether the reporter has not yet seen the outcome.
     public let isNew: Bool
 }
@@ -87,7 +89,10 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT r.id, r.target_kind, r.voice_id, r.category, r.note, r.state, r.created_at, r.resolved_at, r.reporter_seen_at,
-                       m.action, m.rule_number, m.appeal_state, u.text AS rule_text
+                       m.action, m.rule_number, m.appeal_state, u.text AS rule_text,
+                       CASE WHEN EXISTS (SELECT 1 FROM moderation_actions x WHERE x.action = 'restore' AND x.id > m.id
+                           AND ((m.voice_id IS NOT NULL AND x.voice_id = m.voice_id) OR (m.voice_id IS NULL AND x.account_id = m.account_id)))
+                       THEN 1 ELSE 0 END AS restored_later
                 FROM reports r LEFT JOIN moderation_actions m ON m.id = r.action_id LEFT JOIN rules u ON u.number = m.rule_number
                 WHERE r.reporter_id = \(bind: reporterID) ORDER BY r.id DESC LIMIT 200
                 """
@@ -95,7 +100,7 @@ extension ChorusStore {
                 let state = ReportState(rawValue: try row.string("state")) ?? .open
                 let unseen = try row.optionalInt64("reporter_seen_at") == nil
                 let rule = try row.optionalInt64("rule_number").map { Rule(number: Int($0), text: try row.optionalString("rule_text") ?? "") }
-                return ReportOutcome(
+                var outcome = ReportOutcome(
                     id: try row.int64("id"), target: ReportTarget(rawValue: try row.string("target_kind")) ?? .voice,
                     voiceID: try row.optionalInt64("voice_id"), category: ReportCategory(rawValue: try row.string("category")) ?? .other,
                     note: try row.string("note"), state: state, createdAt: try row.int64("created_at"),
@@ -103,6 +108,8 @@ extension ChorusStore {
                     reversed: try row.optionalString("appeal_state") == AppealState.granted.rawValue,
                     isNew: state == .resolved && unseen
                 )
+                outcome.restoredLater = try row.bool("restored_later")
+                return outcome
             }
         }
     }

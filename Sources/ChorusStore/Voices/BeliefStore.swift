@@ -16,7 +16,7 @@ extension ChorusStore {
             var silent = false
             if voice.visibility == .public {
                 let author = try await db.raw("SELECT account_id FROM voices WHERE id = \(bind: voiceID)").first()?.int64("account_id") ?? accountID
-                silent = try await Self.isBlocked(db, blocker: author, blocked: accountID)
+                silent = try await Self.isBlocked(db, blocker: author, blocked: accountID, onProfileOnly: true)
             }
             // Two taps at once from the same account (two apps, a double click) race past the check above on
             // PostgreSQL; the second finds the first's row and is told so, as if it had come later.

@@ -9,11 +9,14 @@ extension ChorusStore {
     /// An anonymous voice's author columns are never selected for anyone: they are NULL in the row itself.
     /// Someone the author blocked sees their own kept-apart belief and reply counted, as anyone else would: a count that
     /// did not move would tell them that this anonymous voice is by someone who blocked them.
-    /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes still apply.
+    /// `alsoShowing` lets a caller widen who sees what (a survivor's held replies, a moderator's queue); blocks and mutes
+    /// still apply, except with `personalBoundaries: false`: a moderator's own blocks and mutes hide nothing they decide.
     ///
     /// `through` names a table with a `voice_id` column, aliased `lead`, that is read first: a hashtag's newest voices
     /// are then read from its index in order (`order: "lead.voice_id"`), whatever the number of voices.
-    static func voiceSelect(viewer: Int64?, alsoShowing extra: SQLQueryString? = nil, through: String? = nil) -> SQLQueryString {
+    static func voiceSelect(
+        viewer: Int64?, alsoShowing extra: SQLQueryString? = nil, through: String? = nil, personalBoundaries: Bool = true
+    ) -> SQLQueryString {
         let reader = viewer ?? -1
         let widened: SQLQueryString = extra.map { (extra: SQLQueryString) -> SQLQueryString in " OR (\(extra))" } ?? ""
         // CROSS JOIN keeps SQLite's join order as written (PostgreSQL plans it as a plain join): the voices (or the
@@ -37,7 +40,7 @@ extension ChorusStore {
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
             \(source)a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND \(unsafeRaw: authorShown)) OR v.account_id = \(bind: reader)\(widened))
-            """ + notInAnErasedThread + blocksAndMutes(viewer: viewer)
+            """ + notInAnErasedThread + blocksAndMutes(viewer: personalBoundaries ? viewer : nil)
     }
 
     /// Replies in a thread started by an account being erased go with it: hidden at once, erased by the job.

@@ -140,11 +140,38 @@ extension ChorusStore {
         guard policy.allowsTextReply(isAuthor: rootAuthor == replier, authorFollowsReplier: follows) else {
             throw Refusal(.unprocessable, policy.refusal)
         }
-        var keptApart = false
-        if parent.visibility == .public { keptApart = try await isBlocked(db, blocker: parentAuthor, blocked: replier) }
+        let keptApart = try await isKeptApart(
+            db, replier: replier, answered: (parentAuthor, parent.visibility == .public), root: (rootAuthor, rootVisibility == .public))
         return ReplyPlace(
             threadRoot: try row.int64("root_id"), answeredAccountID: parentAuthor, inOwnThread: rootAuthor == replier,
             rootVisibility: rootVisibility, keptApart: keptApart)
+    }
+
+    /// Whether a reply is kept for its writer alone: the author of the public voice it answers, or of the public thread
+    /// it is in (answering another person's reply there), blocked its writer on their profile.
+    static func isKeptApart(
+        _ db: any SQLDatabase, replier: Int64, answered: (author: Int64, isPublic: Bool), root: (author: Int64, isPublic: Bool)
+    ) async throws -> Bool {
+        if answered.isPublic, try await isBlocked(db, blocker: answered.author, blocked: replier, onProfileOnly: true) { return true }
+        guard root.isPublic, root.author != answered.author else { return false }
+        return try await isBlocked(db, blocker: root.author, blocked: replier, onProfileOnly: true)
+    }
+
+    /// `isKeptApart` for a reply already written (one a moderator is about to show).
+    static func isKeptApart(_ db: any SQLDatabase, replyID: Int64) async throws -> Bool {
+        guard
+            let row = try await db.raw(
+                """
+                SELECT r.account_id AS writer, p.account_id AS answered, p.visibility AS answered_visibility, t.account_id AS root,
+                       t.visibility AS root_visibility
+                FROM voices r JOIN voices p ON p.id = r.in_reply_to_id JOIN voices t ON t.id = r.thread_root_id WHERE r.id = \(bind: replyID)
+                """
+            ).first()
+        else { return false }
+        let isPublic = Visibility.public.rawValue
+        return try await isKeptApart(
+            db, replier: try row.int64("writer"), answered: (try row.int64("answered"), try row.string("answered_visibility") == isPublic),
+            root: (try row.int64("root"), try row.string("root_visibility") == isPublic))
     }
 
     static let parentGone = Refusal(.notFound, "This voice is not here any more, so it can't be answered. It may have been deleted.")
@@ -162,13 +189,15 @@ extension ChorusStore {
     /// voices it took away that anyone could see (shown, not only-me), for the streams to be told.
     @discardableResult
     public func deleteVoice(id: Int64, by accountID: Int64) async throws -> [Int64] {
-        try await database.write { db in
+        let shown = try await database.write { db in
             guard let row = try await db.raw("SELECT account_id, thread_root_id FROM voices WHERE id = \(bind: id)").first(),
                 try row.int64("account_id") == accountID
             else { throw Refusal.voiceNotFound() }
             let isRoot = try row.int64("thread_root_id") == id
             return try await Self.deleteVoices(db, where: isRoot ? "thread_root_id = \(id)" : "id = \(id)")
         }
+        database.clearDeletedWords()
+        return shown
     }
 
     /// Deletes the voices a condition selects (ids only in the condition, never text), keeping every total right.

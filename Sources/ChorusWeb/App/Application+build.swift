@@ -45,8 +45,11 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     let router = Router(context: ChorusContext.self)
     if services.config.metricsToken != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
+    // Twice: outside the session for what reading the session throws, and inside it, so that an error page shows the
+    // person signed in and in the language they chose.
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
+    router.add(middleware: ErrorMiddleware(pages: services.pages))
     let limiter = RateLimiter(limits: services.config.rateLimits)
     router.add(middleware: RateLimitMiddleware(limiter: limiter, pages: services.pages))
     router.add(middleware: FormMiddleware())

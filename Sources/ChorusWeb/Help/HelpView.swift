@@ -11,6 +11,7 @@ enum HelpView {
             "is_international": help.code == ResourceDirectory.internationalCode,
         ]
         if let first = hotline(in: help) { values["hotline"] = resource(values: first, words: words) }
+        if let line = selfHarmLine(in: help) { values["self_harm_line"] = resource(values: line, words: words) }
         return values
     }
 
@@ -35,6 +36,15 @@ enum HelpView {
     /// The line to show first: the first service with a phone number (the directory lists the most relevant first).
     static func hotline(in help: CountryHelp) -> HelpResource? {
         help.resources.first { $0.dialable?.isEmpty == false } ?? help.resources.first
+    }
+
+    /// The line for someone who may harm themselves, when it is not already the first line: the first suicide or crisis
+    /// line with a number, else the first emotional-support one. The crisis detector does not tell danger from someone
+    /// else from self-harm, so the crisis panel shows both lines.
+    static func selfHarmLine(in help: CountryHelp) -> HelpResource? {
+        let first = hotline(in: help)
+        let reachable = help.resources.filter { $0.dialable?.isEmpty == false && $0 != first }
+        return reachable.first { $0.kind == .suicideCrisis } ?? reachable.first { $0.kind == .emotionalSupport }
     }
 
     /// The compact "Support: NAME PHONE" line under me-too voices.

@@ -16,11 +16,10 @@ struct MastodonInstanceController {
     static let description =
         "A place to say #MeToo: one tap or a story, public, anonymous or only for you. Supporters say I believe you; allies pledge #IWill."
 
-    static let rules: JSON = [
-        ["id": "1", "text": "Believe survivors. Never ask why, never blame.", "hint": ""],
-        ["id": "2", "text": "Never try to find out who shared anonymously.", "hint": ""],
-        ["id": "3", "text": "No harassment, no threats, no hate.", "hint": ""],
-    ]
+    /// The instance's rules, as `/rules` lists them and every moderation decision names them.
+    func rules() async throws -> JSON {
+        .array(try await store.rules().map { ["id": .string(String($0.number)), "text": .string($0.text), "hint": ""] })
+    }
 
     var statusesConfiguration: JSON {
         ["max_characters": .int(Int64(VoiceDraft.storyLimit)), "max_media_attachments": 0, "characters_reserved_per_url": 23]
@@ -40,7 +39,7 @@ struct MastodonInstanceController {
     func addRoutes(to router: Router<ChorusContext>) {
         router.get("/api/v1/instance") { _, _ in try await instanceV1() }
         router.get("/api/v2/instance") { _, _ in try await instanceV2() }
-        router.get("/api/v1/instance/rules") { _, _ in APIResponse.json(Self.rules) }
+        router.get("/api/v1/instance/rules") { _, _ in APIResponse.json(try await rules()) }
         router.get("/api/v1/instance/peers") { _, _ in APIResponse.json([]) }
         router.get("/api/v1/instance/activity") { _, _ in APIResponse.json([]) }
         router.get("/api/v1/custom_emojis") { _, _ in APIResponse.json([]) }
@@ -127,6 +126,7 @@ struct MastodonInstanceController {
 
     func instanceV1() async throws -> Response {
         let stats = try await store.instanceStats()
+        let rules = try await rules()
         return APIResponse.json([
             "uri": .string(MastodonAccountsController.host(baseURL)), "title": .string(services.config.instanceName),
             "short_description": .string(Self.description), "description": .string(Self.description), "email": "",
@@ -138,12 +138,13 @@ struct MastodonInstanceController {
                 "accounts": ["max_featured_tags": 0], "statuses": statusesConfiguration, "media_attachments": mediaConfiguration,
                 "polls": pollsConfiguration,
             ],
-            "contact_account": nil, "rules": Self.rules,
+            "contact_account": nil, "rules": rules,
         ])
     }
 
     func instanceV2() async throws -> Response {
         let stats = try await store.instanceStats()
+        let rules = try await rules()
         return APIResponse.json([
             "domain": .string(MastodonAccountsController.host(baseURL)), "title": .string(services.config.instanceName),
             "version": .string(Self.mastodonVersion), "source_url": .string(baseURL), "description": .string(Self.description),
@@ -160,7 +161,7 @@ struct MastodonInstanceController {
                 "translation": ["enabled": false],
             ],
             "registrations": ["enabled": true, "approval_required": false, "message": nil, "url": .string(baseURL + "/signup")],
-            "api_versions": ["mastodon": 2], "contact": ["email": "", "account": nil], "rules": Self.rules,
+            "api_versions": ["mastodon": 2], "contact": ["email": "", "account": nil], "rules": rules,
         ])
     }
 

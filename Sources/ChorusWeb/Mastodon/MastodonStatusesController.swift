@@ -88,28 +88,15 @@ struct MastodonStatusesController {
         // The store keeps a reply in one's own anonymous thread anonymous, for the web and the API alike.
         let draft = try Self.draft(params, account: account)
         let key = request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
-        if let key {
-            switch try await store.reserveIdempotencyKey(key, accountID: account.id) {
-            case .reserved: break
-            case .used(let voiceID?):
-                guard let voice = try await store.voice(id: voiceID, viewer: account.id) else {
-                    throw Refusal(
-                        .unprocessable,
-                        "This Idempotency-Key was used for a post that has since been deleted. To post again, send it with a new key.")
-                }
-                return APIResponse.json(try await entities.status(voice))
-            case .used(nil):
-                throw Refusal(.conflict, "A request with this Idempotency-Key is still being handled. Please wait a moment.")
-            }
-        }
         let written: WrittenVoice
-        do {
-            written = try await actions.publish(draft, by: account)
-        } catch {
-            if let key { try? await store.releaseIdempotencyKey(key, accountID: account.id) }
-            throw error
+        switch try await actions.publish(draft, by: account, idempotencyKey: key) {
+        case .written(let voice): written = voice
+        case .replayed(let voice?): return APIResponse.json(try await entities.status(voice))
+        case .replayed(nil):
+            throw Refusal(
+                .unprocessable, "This Idempotency-Key was used for a post that has since been deleted. To post again, send it with a new key.")
+        case .inProgress: throw Refusal(.conflict, "A request with this Idempotency-Key is still being handled. Please wait a moment.")
         }
-        if let key { try await store.completeIdempotencyKey(key, accountID: account.id, voiceID: written.voice.id) }
         // A voice in crisis links its writer to the help of the country in their settings, not to a guess from the
         // app's browser.
         var entities = self.entities

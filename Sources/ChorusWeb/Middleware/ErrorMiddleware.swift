@@ -27,9 +27,12 @@ struct ErrorMiddleware: RouterMiddleware {
             if Self.wantsJSON(request) {
                 response = Self.json(status: status, message: message)
             } else {
-                // This context is from before the session: the browser's own CSRF cookie keeps the page's forms (language, sign out) working.
+                // Outside the session (see `buildRouter`) this context has no CSRF token: the browser's own CSRF cookie
+                // keeps the page's forms (language, sign out) working.
                 var context = context
-                if let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 { context.csrfToken = token }
+                if context.csrfToken.isEmpty, let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 {
+                    context.csrfToken = token
+                }
                 let words = pages.words(context, request)
                 response = pages.message(words["error_title"], message, request: request, context: context, status: status)
             }

@@ -86,6 +86,7 @@ struct HeldRepliesController {
                 var values = VoiceView.values(voice, words: words)
                 values["label_name"] = words["mod_label_\(voice.guardLabel ?? "hostile")"]
                 values["is_held"] = false  // the card's note speaks to the writer, not to the survivor
+                values["no_actions"] = true  // nobody can open, believe or answer a held reply
                 return values
             }
         }

@@ -115,6 +115,10 @@ struct ModerationController {
 
     /// Live pages add a voice a moderator showed, and drop one they hid.
     private func publish(_ result: ModerationResult, action: ModerationActionKind) {
+        // A full suspension takes the account's public voices (and the replies in its threads) from every stream.
+        for hidden in result.hiddenWithAccount where hidden != result.voiceID {
+            services.live.publish(LiveEvent(kind: .deleted, voiceID: hidden))
+        }
         guard let voiceID = result.voiceID, action != .dismiss, action != .reject else { return }
         if let voice = result.shownVoice, action == .approve || action == .restore {
             services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))

@@ -84,8 +84,13 @@ struct ReportsController {
                 if let voice = report.voiceID { values["voice_id"] = String(voice) }
                 if let action = report.action {
                     values["outcome"] = words["mod_outcome_\(action.rawValue)_\(report.target == .account ? "account" : "voice")"]
-                    if let rule = report.rule { values["rule"] = "\(rule.number). \(rule.text)" }
-                    if report.reversed { values["reversed"] = words["mod_outcome_reversed"] }
+                    // A dismissal enforced no rule: it names none.
+                    if let rule = report.rule, action != .dismiss { values["rule"] = "\(rule.number). \(rule.text)" }
+                    if report.reversed {
+                        values["reversed"] = words["mod_outcome_reversed"]
+                    } else if report.restoredLater {
+                        values["reversed"] = words["mod_outcome_restored_later"]
+                    }
                 } else {
                     values["outcome"] = words["mod_outcome_open"]
                 }

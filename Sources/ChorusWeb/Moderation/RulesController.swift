@@ -29,7 +29,10 @@ struct RulesController {
         guard account.isModerator else { throw Refusal(.forbidden, pages.words(context, request)["mod_only_moderators"]) }
         let form = context.submitted
         do {
-            let number = try form.value("number").flatMap { $0.isEmpty ? nil : Int($0) }
+            // An empty number adds a rule; any other must be a rule's (rules are never removed, so a typo must not add one).
+            let typed = (try form.value("number") ?? "").trimmingWhitespace
+            guard typed.isEmpty || Int(typed) != nil else { throw InputError("There is no rule \(typed).", field: "number") }
+            let number = Int(typed)
             try await store.saveRule(number: number, text: try form.value("text") ?? "", by: account.id)
             return redirect(to: "/rules")
         } catch let error as InputError {

@@ -29,6 +29,36 @@ struct VoiceActions: Sendable {
         return written
     }
 
+    /// What a publish under an idempotency key did.
+    enum Publication {
+        /// The voice was written now.
+        case written(WrittenVoice)
+        /// An earlier request with the same key wrote it: this voice, or nil when it has since been deleted.
+        case replayed(Voice?)
+        /// An earlier request with the same key is still being written.
+        case inProgress
+    }
+
+    /// Publishes once per key: a request sent again (an app's retry with its `Idempotency-Key`, a form sent twice or
+    /// reloaded) finds the first one's voice instead of writing another. Without a key, every request publishes.
+    func publish(_ draft: VoiceDraft, by account: Account, idempotencyKey key: String?) async throws -> Publication {
+        guard let key else { return .written(try await publish(draft, by: account)) }
+        switch try await store.reserveIdempotencyKey(key, accountID: account.id) {
+        case .reserved: break
+        case .used(let voiceID?): return .replayed(try await store.voice(id: voiceID, viewer: account.id))
+        case .used(nil): return .inProgress
+        }
+        let written: WrittenVoice
+        do {
+            written = try await publish(draft, by: account)
+        } catch {
+            try? await store.releaseIdempotencyKey(key, accountID: account.id)
+            throw error
+        }
+        try await store.completeIdempotencyKey(key, accountID: account.id, voiceID: written.voice.id)
+        return .written(written)
+    }
+
     /// *I believe you*: counted once, and the voice's author is told.
     func believe(voiceID: Int64, by account: Account) async throws -> Voice {
         let voice = try await store.believe(voiceID: voiceID, by: account.id)

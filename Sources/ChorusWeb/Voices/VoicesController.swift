@@ -53,6 +53,7 @@ struct VoicesController {
         let policy = (values["reply_policy"] as? String).flatMap(ReplyPolicy.init(rawValue:))
         all["policies"] = policyOptions(words, selected: policy ?? context.account?.defaultReplyPolicy ?? .everyone)
         all["limit"] = VoiceDraft.storyLimit
+        all["submission"] = Secrets.token()
         all["countries"] = MagnitudeController.countryOptions(
             language: pages.localization.language(account: context.account, request: request), selected: values["country"] as? String)
         return pages.render("say", all, request: request, context: context, status: status)
@@ -75,20 +76,27 @@ struct VoicesController {
                 language: pages.localization.language(account: account, request: request),
                 replyPolicy: try ReplyPolicy.parse(try form.value("reply_policy")), country: try form.value("country")
             )
-            let written = try await publish(draft, by: account)
+            // The form's own key: sent twice (a double click, a reload of the page that thanks them), it is said once.
+            let submission = try form.value("submission").flatMap { $0.isEmpty || $0.utf8.count > 64 ? nil : "form:" + $0 }
+            let voice: Voice
+            switch try await VoiceActions(services: services).publish(draft, by: account, idempotencyKey: submission) {
+            case .written(let written): voice = written.voice
+            case .replayed(let said?): voice = said
+            case .replayed(nil), .inProgress: throw Refusal(.conflict, "This form was already sent. To share again, write it anew here.")
+            }
             // "You are one of N people": the totals are read after the commit (they include this voice), not in the write.
             let count = try await store.magnitude().meTooPeople
             var values: [String: Any] = [
-                "voice": VoiceView.values(written.voice, words: words),
+                "voice": VoiceView.values(voice, words: words),
                 "not_alone": MagnitudeController.notAlone(count, words),
-                "crisis": written.voice.crisis,
+                "crisis": voice.crisis,
             ]
-            if written.voice.crisis { values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new } }
+            if voice.crisis { values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new } }
             return pages.render("said", values, request: request, context: context, status: .created)
         } catch {
             // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
             // of danger, whether or not the voice could be kept.
-            guard let (status, message) = Self.formRefusal(error) else { throw error }
+            guard let (status, message) = Self.formRefusal(error, alsoRefusals: .conflict) else { throw error }
             var values: [String: Any] = [
                 "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
                 "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",

@@ -127,6 +127,43 @@ final class EventStreamReader: @unchecked Sendable {
         }
     }
 
+    /// A full suspension takes the account's public voices, and the replies in its threads, from apps' streams; a quiet
+    /// one (through an anonymous voice) announces only that voice, which is all anyone could tie to it.
+    @Test func aSuspensionTellsTheStreamsWhatWent() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let port = try #require(client.port)
+            let publicStream = try EventStreamReader(port: port, path: "/api/v1/streaming/public")
+            _ = await publicStream.read(until: ":)")
+            let named = try await ana.say("#MeToo mine")["id"] as? String ?? ""
+            let other = try await ana.say("#MeToo another")["id"] as? String ?? ""
+            let reply = try await bea.say("I believe you", [("in_reply_to_id", named)])["id"] as? String ?? ""
+            let beas = try await bea.say("#MeToo bea's")["id"] as? String ?? ""
+            _ = await publicStream.read(until: "\"id\":\"\(beas)\"")
+            var reporter = Browser(client)
+            try await reporter.signUp("cal")
+            try await reporter.post("/report", [("voice", named), ("category", "spam"), ("note", "")])
+            var mod = Browser(client)
+            try await mod.signUp("mod")
+            try await chorus.makeModerator("mod")
+            let queue = try await mod.get("/moderation")
+            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: queue.body))
+            // act
+            let suspended = try await mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "2", reason: "Spam.")
+            // check
+            #expect(suspended.status == .seeOther)
+            // the reported voice is announced last (the others newest first)
+            let events = await publicStream.read(until: "event: delete\ndata: \(named)")
+            #expect(events.contains("event: delete\ndata: \(named)"))
+            #expect(events.contains("event: delete\ndata: \(other)"))
+            #expect(events.contains("event: delete\ndata: \(reply)"))
+            #expect(!events.contains("event: delete\ndata: \(beas)"))
+        }
+    }
+
     @Test func aUserStreamEndsWhenItsTokenIsRevokedAndCarriesNothingAfter() async throws {
         // setup
         let app = try await makeApp()
