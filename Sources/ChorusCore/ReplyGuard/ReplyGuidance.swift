@@ -15,6 +15,26 @@ public enum ReplyGuidance {
         tips[supported(language)] ?? tips["en"]!
     }
 
+    /// The held reply's notice to its writer in an app (where it stands in for the content warning): it waits, and
+    /// only they see it.
+    public static func waitingNotice(language: String) -> String {
+        [
+            "en": "Waiting for review: only you can see this reply.", "es": "En espera de revisión: solo tú puedes ver esta respuesta.",
+            "fr": "En attente de relecture : cette réponse n'est visible que par vous.", "de": "Wartet auf Prüfung: Nur du siehst diese Antwort.",
+            "pt": "Aguardando revisão: só você vê esta resposta.",
+        ][supported(language)]!
+    }
+
+    /// Where the writer may rewrite or withdraw it, before the link.
+    public static func rewriteInvitation(language: String) -> String {
+        [
+            "en": "You can rewrite it (edit it in your app) or withdraw it:", "es": "Puedes reescribirla (edítala en tu app) o retirarla:",
+            "fr": "Vous pouvez la réécrire (modifiez-la dans votre app) ou la retirer :",
+            "de": "Du kannst sie umschreiben (in deiner App bearbeiten) oder zurückziehen:",
+            "pt": "Você pode reescrevê-la (edite no seu app) ou retirá-la:",
+        ][supported(language)]!
+    }
+
     private static func supported(_ language: String) -> String {
         let code = String(language.lowercased().prefix(2))
         return tips[code] == nil ? "en" : code

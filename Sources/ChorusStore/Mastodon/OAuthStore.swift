@@ -84,31 +84,43 @@ extension ChorusStore {
         return app
     }
 
-    public func createAuthorizationCode(_ code: String, appID: Int64, accountID: Int64, scopes: OAuthScopes, redirectURI: String) async throws {
+    /// `codeChallenge`: the app's S256 PKCE challenge, if it sent one.
+    public func createAuthorizationCode(
+        _ code: String, appID: Int64, accountID: Int64, scopes: OAuthScopes, redirectURI: String, codeChallenge: String? = nil
+    ) async throws {
         let now = ChorusDatabase.now()
         try await database.write { db in
             try await db.raw("DELETE FROM oauth_codes WHERE expires_at < \(bind: now)").run()
             try await db.raw(
                 """
-                INSERT INTO oauth_codes (code_hash, app_id, account_id, scopes, redirect_uri, expires_at)
+                INSERT INTO oauth_codes (code_hash, app_id, account_id, scopes, redirect_uri, expires_at, code_challenge)
                 VALUES (\(bind: Self.digest(code)), \(bind: appID), \(bind: accountID), \(bind: scopes.description), \(bind: redirectURI),
-                        \(bind: now + Self.authorizationCodeLifetime))
+                        \(bind: now + Self.authorizationCodeLifetime), \(bind: codeChallenge))
                 """
             ).run()
         }
     }
 
-    /// Uses up an authorization code and issues a token for it, in one transaction. Nil for an unknown, expired or mismatched code.
-    public func redeemAuthorizationCode(_ code: String, app: OAuthApp, redirectURI: String?, token: String) async throws -> OAuthGrant? {
+    /// Uses up an authorization code and issues a token for it, in one transaction. Nil for an unknown, expired or
+    /// mismatched code, or one made with a PKCE challenge that `codeVerifier` does not answer.
+    public func redeemAuthorizationCode(
+        _ code: String, app: OAuthApp, redirectURI: String?, codeVerifier: String? = nil, token: String
+    ) async throws -> OAuthGrant? {
         let now = ChorusDatabase.now()
         return try await database.write { db in
             guard
                 let row = try await db.raw(
-                    "DELETE FROM oauth_codes WHERE code_hash = \(bind: Self.digest(code)) RETURNING app_id, account_id, scopes, redirect_uri, expires_at"
+                    """
+                    DELETE FROM oauth_codes WHERE code_hash = \(bind: Self.digest(code))
+                    RETURNING app_id, account_id, scopes, redirect_uri, expires_at, code_challenge
+                    """
                 ).first(),
                 try row.int64("app_id") == app.id, try row.int64("expires_at") > now
             else { return nil }
             if let redirectURI, try row.string("redirect_uri") != redirectURI { return nil }
+            if let challenge = try row.optionalString("code_challenge") {
+                guard let codeVerifier, ProofKey.challenge(of: codeVerifier) == challenge else { return nil }
+            }
             let scopes = OAuthScopes(try row.string("scopes").split(separator: " ").map(String.init))
             return try await Self.insertToken(db, token: token, app: app, accountID: try row.int64("account_id"), scopes: scopes, now: now)
         }

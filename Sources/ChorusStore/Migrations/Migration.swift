@@ -35,6 +35,7 @@ public enum Migrations {
         .m0015AnonymousVoicesCountAsThemselvesInTrends,
         .m0016CountriesAsTheDayBegan,
         .m0017SuspensionsApart,
+        .m0018ProofKeyForCodes,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

@@ -161,7 +161,10 @@ extension ChorusStore {
     }
 
     /// A profile's voices: public ones only, never anonymous or only-me, whoever is reading.
-    public func publicVoices(accountID: Int64, viewer: Int64?, kinds: [VoiceKind] = [], page: PageRequest = .init()) async throws -> [Voice] {
+    /// `tagged`: only the voices with this hashtag (normalised), so that a page holds the newest of those.
+    public func publicVoices(
+        accountID: Int64, viewer: Int64?, kinds: [VoiceKind] = [], tagged: String? = nil, page: PageRequest = .init()
+    ) async throws -> [Voice] {
         try await database.read { db in
             var query = Self.voiceSelect(viewer: viewer)
             query.appendInterpolation(unsafeRaw: " AND v.visibility = 'public' AND v.account_id = ")
@@ -169,7 +172,24 @@ extension ChorusStore {
             if !kinds.isEmpty {
                 query.appendInterpolation(unsafeRaw: " AND v.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
             }
+            if let tagged {
+                query.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM voice_tags t WHERE t.voice_id = v.id AND t.tag = ")
+                query.appendInterpolation(bind: tagged)
+                query.appendInterpolation(unsafeRaw: ")")
+            }
             return try await Self.voices(db, query, page)
+        }
+    }
+
+    /// Who wrote a reply and whose voice it answers (accounts' ids, for notifying; never shown), or nil.
+    public func replyParties(ofReply id: Int64) async throws -> (writer: Int64, answered: Int64)? {
+        try await database.read { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT r.account_id AS writer, p.account_id AS answered FROM voices r JOIN voices p ON p.id = r.in_reply_to_id WHERE r.id = \(bind: id)"
+                ).first()
+            else { return nil }
+            return (try row.int64("writer"), try row.int64("answered"))
         }
     }
 

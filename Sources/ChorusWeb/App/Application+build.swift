@@ -45,6 +45,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     let router = Router(context: ChorusContext.self)
     if services.config.metricsToken != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: BrowserAppsMiddleware())
     // Twice: outside the session for what reading the session throws, and inside it, so that an error page shows the
     // person signed in and in the language they chose.
     router.add(middleware: ErrorMiddleware(pages: services.pages))
@@ -70,6 +71,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     OAuthController(services: services).addRoutes(to: router)
     MastodonInstanceController(services: services).addRoutes(to: router)
     MastodonAccountsController(services: services).addRoutes(to: router)
+    MastodonBoundariesController(services: services).addRoutes(to: router)
     MastodonStatusesController(services: services).addRoutes(to: router)
     MastodonTimelinesController(services: services).addRoutes(to: router)
     MastodonNotificationsController(services: services).addRoutes(to: router)
@@ -83,7 +85,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     NotificationsController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     try OpenAPIController().addRoutes(to: router)
-    router.get("/health") { _, _ in "ok" }
+    router.get("/health") { _, _ in "OK" }  // as Mastodon answers it (Mastodon.py checks the word)
     if let token = services.config.metricsToken { MetricsController(token: token, live: services.live).addRoutes(to: router) }
     return router
 }

@@ -63,10 +63,8 @@ struct MastodonAccountsController {
             var voices: [Voice] = []
             if try params.bool("pinned") != true, try params.bool("only_media") != true {
                 let kinds: [VoiceKind] = try params.bool("exclude_replies") == true ? [.meToo, .pledge, .note] : []
-                voices = try await store.publicVoices(accountID: account.id, viewer: viewer?.id, kinds: kinds, page: page)
-                if let tag = try params.string("tagged"), !tag.isEmpty {
-                    voices = voices.filter { $0.hashtags.contains(Hashtags.normalise(tag)) }
-                }
+                let tagged = try params.string("tagged").flatMap { $0.isEmpty ? nil : Hashtags.normalise($0.trimmingCharacters(in: ["#"])) }
+                voices = try await store.publicVoices(accountID: account.id, viewer: viewer?.id, kinds: kinds, tagged: tagged, page: page)
             }
             return APIResponse.page(
                 try await entities.statuses(voices), ids: voices.map(\.id), request: request, baseURL: services.config.baseURL, limit: page.limit)

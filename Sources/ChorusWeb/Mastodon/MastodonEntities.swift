@@ -134,8 +134,30 @@ struct MastodonEntities: Sendable {
             chorus.append(("help_url", .string(baseURL + "/help" + (helpCountry.map { "?country=" + $0 } ?? ""))))
             status = status.with("chorus", .object(chorus))
         }
+        if voice.isMine, voice.state == .held { status = heldForItsWriter(status, voice) }
         if includeText { status = status.with("text", .string(voice.text)) }
         return status
+    }
+
+    /// A held reply as its writer's app shows it: the notice as its content warning (apps show it first), what it
+    /// looked like and RAINN's guidance above the words, and where to rewrite or withdraw it; an edit rewrites it.
+    func heldForItsWriter(_ status: JSON, _ voice: Voice) -> JSON {
+        let language = voice.language ?? "en"
+        let label = voice.guardLabel.flatMap(ReplyLabel.init(rawValue:)) ?? .hostile
+        let rewrite = baseURL + "/voices/\(voice.id)/rewrite"
+        let guidance =
+            "<p>" + VoiceHTML.escape(ReplyGuidance.explanation(for: label, language: language)) + "</p><p>"
+            + VoiceHTML.escape(ReplyGuidance.rewriteInvitation(language: language)) + " <a href=\"" + VoiceHTML.escape(rewrite) + "\">"
+            + VoiceHTML.escape(rewrite) + "</a></p>"
+        let warning = ReplyGuidance.waitingNotice(language: language) + (voice.contentWarning.map { " · " + $0 } ?? "")
+        var held = status.with("spoiler_text", .string(warning)).with("sensitive", true)
+        held = held.with("content", .string(guidance + VoiceHTML.render(voice.text, tagBase: baseURL + "/tags/")))
+        if case .object(var chorus)? = held["chorus"] {
+            chorus.append(("guard_label", .string(label.rawValue)))
+            chorus.append(("rewrite_url", .string(rewrite)))
+            held = held.with("chorus", .object(chorus))
+        }
+        return held
     }
 
     /// The hashtags of a text as written (first spelling of each), for `tags`.
@@ -148,12 +170,15 @@ struct MastodonEntities: Sendable {
         return names
     }
 
+    /// `blocked_by` is always false: nobody is told that someone blocked them.
     func relationship(_ target: Int64, viewer: Int64) async throws -> JSON {
         let following = try await store.follows(target, by: viewer)
         let followedBy = try await store.follows(viewer, by: target)
+        let boundaries = try await store.boundaries(towards: target, from: viewer)
         return [
             "id": .id(target), "following": .bool(following), "showing_reblogs": .bool(following), "notifying": false, "languages": nil,
-            "followed_by": .bool(followedBy), "blocking": false, "blocked_by": false, "muting": false, "muting_notifications": false,
+            "followed_by": .bool(followedBy), "blocking": .bool(boundaries.blocked), "blocked_by": false, "muting": .bool(boundaries.muted),
+            "muting_notifications": .bool(boundaries.muted),
             "requested": false, "requested_by": false, "domain_blocking": false, "endorsed": false, "note": "",
         ]
     }

@@ -104,7 +104,7 @@ struct MastodonInstanceController {
         // Lists Chorus does not keep (yet): answered with an empty list, so apps work unmodified.
         let empties: [(String, String)] = [
             ("/api/v1/filters", "read:filters"), ("/api/v2/filters", "read:filters"), ("/api/v1/lists", "read:lists"),
-            ("/api/v1/announcements", "read"), ("/api/v1/mutes", "read:mutes"), ("/api/v1/blocks", "read:blocks"),
+            ("/api/v1/announcements", "read"),
             ("/api/v1/bookmarks", "read:bookmarks"), ("/api/v1/conversations", "read:statuses"), ("/api/v1/follow_requests", "read:follows"),
             ("/api/v1/endorsements", "read:accounts"), ("/api/v1/featured_tags", "read:accounts"), ("/api/v1/domain_blocks", "read:blocks"),
             ("/api/v1/scheduled_statuses", "read:statuses"), ("/api/v1/suggestions", "read"), ("/api/v2/suggestions", "read"),
@@ -114,6 +114,45 @@ struct MastodonInstanceController {
                 _ = try context.requireUser(scope)
                 return APIResponse.json([])
             }
+        }
+        addLaunchDefaults(to: router)
+    }
+
+    /// What apps ask on launch, on a profile or on the notifications screen, for what Chorus does not have: Mastodon's
+    /// shape with nothing in it, rather than a 404 an app may show as an error.
+    func addLaunchDefaults(to router: Router<ChorusContext>) {
+        router.get("/api/v1/instance/extended_description") { _, _ in
+            APIResponse.json(["updated_at": .string(Timestamp.iso8601(milliseconds: 0)), "content": .string("<p>\(Self.description)</p>")])
+        }
+        router.get("/api/v1/instance/languages") { _, _ in APIResponse.json([]) }
+        router.get("/api/v1/instance/translation_languages") { _, _ in APIResponse.json([:]) }
+        let summary: JSON = ["pending_requests_count": 0, "pending_notifications_count": 0]
+        // Every notification is let through: there are no requests to review.
+        router.get("/api/v1/notifications/policy") { _, context in
+            _ = try context.requireUser("read:notifications")
+            return APIResponse.json([
+                "filter_not_following": false, "filter_not_followers": false, "filter_new_accounts": false,
+                "filter_private_mentions": false, "summary": summary,
+            ])
+        }
+        router.get("/api/v2/notifications/policy") { _, context in
+            _ = try context.requireUser("read:notifications")
+            return APIResponse.json([
+                "for_not_following": "accept", "for_not_followers": "accept", "for_new_accounts": "accept",
+                "for_private_mentions": "accept", "for_limited_accounts": "accept", "summary": summary,
+            ])
+        }
+        router.get("/api/v1/notifications/requests") { _, context in
+            _ = try context.requireUser("read:notifications")
+            return APIResponse.json([])
+        }
+        for path in ["/api/v1/accounts/{id}/featured_tags", "/api/v1/accounts/{id}/lists", "/api/v1/accounts/{id}/identity_proofs"] {
+            router.get(RouterPath(path)) { _, _ in APIResponse.json([]) }
+        }
+        router.get("/api/v1/accounts/familiar_followers") { request, context in
+            _ = try context.requireUser("read:follows")
+            let params = try await APIParams.read(request, context: context)
+            return APIResponse.json(.array(try params.strings("id").prefix(40).map { ["id": .string($0), "accounts": []] }))
         }
     }
 

@@ -54,9 +54,19 @@ struct MastodonStatusesController {
                 throw Refusal(.unprocessable, message)
             }
         }
-        router.put("/api/v1/statuses/{id}") { _, context -> Response in
-            _ = try context.requireUser("write:statuses")
-            throw Refusal(.unprocessable, "Chorus does not edit voices: delete it and share it again, if you wish.")
+        // An edit rewrites a reply the guard holds, as the website's rewrite page does; voices are not edited.
+        router.put("/api/v1/statuses/{id}") { request, context -> Response in
+            let account = try context.requireUser("write:statuses")
+            let voice = try await visibleVoice(context, viewer: account.id)
+            guard voice.isMine, voice.state == .held else {
+                throw Refusal(.unprocessable, "Chorus does not edit voices: delete it and share it again, if you wish.")
+            }
+            let params = try await APIParams.read(request, context: context)
+            guard let text = try params.string("status"), !text.trimmingWhitespace.isEmpty else {
+                throw InputError("Write the reply anew, or delete it to withdraw it.", field: "status")
+            }
+            let rewritten = try await actions.rewriteHeld(voice, text: text, by: account)
+            return APIResponse.json(try await entities.status(rewritten))
         }
         for path in ["/api/v1/media", "/api/v2/media"] {
             router.post(RouterPath(path)) { _, context -> Response in
@@ -86,7 +96,13 @@ struct MastodonStatusesController {
         let account = try context.requireUser("write:statuses")
         let params = try await APIParams.read(request, context: context)
         // The store keeps a reply in one's own anonymous thread anonymous, for the web and the API alike.
-        let draft = try Self.draft(params, account: account)
+        // A private reply is one in the writer's own journal thread (apps reply with the parent's visibility, "direct"):
+        // there every reply stays only-me. Anywhere else a private reply has no one to be private with.
+        var ownJournal = false
+        if let parentID = try params.id("in_reply_to_id"), let parent = try await store.voice(id: parentID, viewer: account.id) {
+            ownJournal = parent.isMine && parent.visibility == .onlyMe
+        }
+        let draft = try Self.draft(params, account: account, inOwnJournal: ownJournal)
         let key = request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
         let written: WrittenVoice
         switch try await actions.publish(draft, by: account, idempotencyKey: key) {
@@ -105,7 +121,7 @@ struct MastodonStatusesController {
     }
 
     /// Reads a new status: the kind from its hashtags, visibility from Mastodon's four (plus `chorus_anonymous`).
-    static func draft(_ params: APIParams, account: Account) throws -> VoiceDraft {
+    static func draft(_ params: APIParams, account: Account, inOwnJournal: Bool = false) throws -> VoiceDraft {
         if !(try params.strings("media_ids")).isEmpty {
             throw InputError("Chorus does not take pictures or other media: please share words only.", field: "media_ids")
         }
@@ -132,7 +148,10 @@ struct MastodonStatusesController {
         }
         let kind = VoiceKind.of(text: text, isReply: inReplyTo != nil)
         if kind == .reply, visibility == .onlyMe {
-            throw InputError("A reply is meant to be read: choose public or unlisted (or chorus_anonymous).", field: "visibility")
+            guard inOwnJournal else {
+                throw InputError("A reply is meant to be read: choose public or unlisted (or chorus_anonymous).", field: "visibility")
+            }
+            visibility = .public  // the store keeps every reply in an only-me thread only-me
         }
         let spoiler = try params.string("spoiler_text")
         return VoiceDraft(

@@ -24,6 +24,7 @@ struct OAuthController {
         router.post("/oauth/authorize") { request, context in try await authorize(request, context) }
         router.post("/oauth/token", use: token)
         router.post("/oauth/revoke", use: revoke)
+        router.get("/.well-known/oauth-authorization-server") { _, _ in APIResponse.json(serverMetadata) }
     }
 
     func appFor(id: Int64, _ context: ChorusContext) async throws -> OAuthApp? {
@@ -62,6 +63,22 @@ struct OAuthController {
         return APIResponse.json(appJSON(app, secret: secret))
     }
 
+    /// RFC 8414's description of this OAuth server, as Mastodon 4.3 serves it: apps learn the endpoints and PKCE's method.
+    var serverMetadata: JSON {
+        let base = services.config.baseURL
+        return [
+            "issuer": .string(base + "/"), "authorization_endpoint": .string(base + "/oauth/authorize"),
+            "token_endpoint": .string(base + "/oauth/token"), "revocation_endpoint": .string(base + "/oauth/revoke"),
+            "app_registration_endpoint": .string(base + "/api/v1/apps"),
+            "scopes_supported": .array((OAuthScopes.topLevel.sorted() + OAuthScopes.granular.sorted()).map { .string($0) }),
+            "response_types_supported": ["code"], "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "password", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": [.string(ProofKey.method)],
+            "service_documentation": .string(base + "/api/openapi.yaml"),
+        ]
+    }
+
     static func isValidRedirect(_ uri: String) -> Bool {
         if uri == outOfBand { return true }
         guard let components = URLComponents(string: uri), let scheme = components.scheme, !scheme.isEmpty, components.fragment == nil else {
@@ -72,8 +89,9 @@ struct OAuthController {
     }
 
     /// Checks what an authorization request asks for. Problems are shown on a page, never sent to an unchecked address.
-    func validatedRequest(_ values: (String) throws -> String?) async throws -> (app: OAuthApp, redirect: String, scopes: OAuthScopes, state: String?)
-    {
+    func validatedRequest(_ values: (String) throws -> String?) async throws -> (
+        app: OAuthApp, redirect: String, scopes: OAuthScopes, state: String?, challenge: String?
+    ) {
         guard let clientID = try values("client_id"), let app = try await store.app(clientID: clientID) else {
             throw Refusal(.unprocessable, "This app is not registered here. Please ask the app to connect to this Chorus again.")
         }
@@ -88,7 +106,18 @@ struct OAuthController {
         guard scopes.isSubset(of: app.scopes) else {
             throw Refusal(.unprocessable, "The app asked for more than it registered for (\(scopes)), so it was stopped.")
         }
-        return (app, redirect, scopes, try values("state"))
+        // PKCE: an S256 challenge, kept with the code (a "plain" one would protect nothing).
+        var challenge: String?
+        if let given = try values("code_challenge"), !given.isEmpty {
+            guard (try values("code_challenge_method") ?? "plain") == ProofKey.method else {
+                throw Refusal(.unprocessable, "Chorus accepts the S256 code_challenge_method only. Please ask the app to use it.")
+            }
+            guard ProofKey.isWellFormed(given) else {
+                throw Refusal(.unprocessable, "The app's code_challenge is not an S256 challenge (43 characters of base64url).")
+            }
+            challenge = given
+        }
+        return (app, redirect, scopes, try values("state"), challenge)
     }
 
     func authorizePage(_ request: Request, _ context: ChorusContext) async throws -> Response {
@@ -109,6 +138,7 @@ struct OAuthController {
             [
                 "authorize_text": words.format("oauth_authorize", ["app": asked.app.name]), "scopes": scopes, "client_id": asked.app.clientID,
                 "redirect_uri": asked.redirect, "scope": asked.scopes.description, "state": asked.state ?? "",
+                "code_challenge": asked.challenge ?? "",
             ],
             request: request, context: context
         )
@@ -142,7 +172,8 @@ struct OAuthController {
             return redirect(to: Self.appending(["error": "access_denied", "state": asked.state], to: asked.redirect))
         }
         let code = Secrets.token()
-        try await store.createAuthorizationCode(code, appID: asked.app.id, accountID: account.id, scopes: asked.scopes, redirectURI: asked.redirect)
+        try await store.createAuthorizationCode(
+            code, appID: asked.app.id, accountID: account.id, scopes: asked.scopes, redirectURI: asked.redirect, codeChallenge: asked.challenge)
         if asked.redirect == Self.outOfBand {
             return pages.render(
                 "oauth_code", ["code": code, "code_text": words.format("oauth_code_text", ["app": asked.app.name])], request: request,
@@ -189,9 +220,12 @@ struct OAuthController {
         switch try params.string("grant_type") ?? "" {
         case "authorization_code":
             guard let code = try params.string("code"),
-                let redeemed = try await store.redeemAuthorizationCode(code, app: app, redirectURI: try params.string("redirect_uri"), token: token)
+                let redeemed = try await store.redeemAuthorizationCode(
+                    code, app: app, redirectURI: try params.string("redirect_uri"), codeVerifier: try params.string("code_verifier"), token: token)
             else {
-                return Self.oauthError(.badRequest, "invalid_grant", "This code is not valid: it may have been used already, or have expired.")
+                return Self.oauthError(
+                    .badRequest, "invalid_grant",
+                    "This code is not valid: it may have been used already, or have expired, or the code_verifier does not match its code_challenge.")
             }
             grant = redeemed
         case "password":

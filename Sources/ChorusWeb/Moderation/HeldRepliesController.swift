@@ -53,15 +53,8 @@ struct HeldRepliesController {
         let (account, voice) = try await ownHeldReply(request, context)
         let text = try context.submitted.value("text") ?? ""
         do {
-            let draft = try VoiceDraft(kind: .reply, text: text, visibility: voice.visibility, inReplyTo: voice.inReplyTo).validated()
-            let parent = try await voice.inReplyTo.asyncMap { try await store.voice(id: $0, viewer: account.id) } ?? nil
-            let screening = services.screening.screen(draft, answering: parent?.text, answersOwnThread: parent?.isMine ?? false)
-            let rewritten = try await store.rewriteHeldReply(id: voice.id, text: text, screening: screening, by: account.id)
-            if rewritten.state == .visible {
-                services.live.publish(
-                    LiveEvent(kind: .voice, voiceID: rewritten.id, tags: rewritten.hashtags, isListed: rewritten.visibility.isListed))
-                return redirect(to: "/voices/\(rewritten.threadRoot)#v\(rewritten.id)")
-            }
+            let rewritten = try await VoiceActions(services: services).rewriteHeld(voice, text: text, by: account)
+            if rewritten.state == .visible { return redirect(to: "/voices/\(rewritten.threadRoot)#v\(rewritten.id)") }
             return try await rewritePage(request, context, voice: rewritten, status: .accepted)
         } catch let error as InputError {
             return try await rewritePage(request, context, text: text, error: error.message, status: .unprocessableContent)
@@ -100,12 +93,5 @@ struct HeldRepliesController {
         }
         let voice = try await store.setReplyPolicy(policy, voiceID: try voiceID(context), by: account.id)
         return redirect(to: "/voices/\(voice.threadRoot)?policy=saved")
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -104,7 +104,7 @@ struct ModerationController {
             let action = try fixed ?? ModerationActionKind.parse(try form.value("action"))
             let decision = try ModerationDecision(action: action, rule: try form.value("rule"), reason: try form.value("reason"))
             let result = try await store.act(decision, on: subject(id), by: account.id)
-            publish(result, action: action)
+            try await publish(result, action: action)
             return redirect(to: "/moderation?done=1")
         } catch let error as InputError {
             return try await queue(request, context, error: error.message, status: .unprocessableContent)
@@ -114,13 +114,16 @@ struct ModerationController {
     }
 
     /// Live pages add a voice a moderator showed, and drop one they hid.
-    private func publish(_ result: ModerationResult, action: ModerationActionKind) {
+    private func publish(_ result: ModerationResult, action: ModerationActionKind) async throws {
         // A full suspension takes the account's public voices (and the replies in its threads) from every stream.
         for hidden in result.hiddenWithAccount where hidden != result.voiceID {
             services.live.publish(LiveEvent(kind: .deleted, voiceID: hidden))
         }
         guard let voiceID = result.voiceID, action != .dismiss, action != .reject else { return }
-        if let voice = result.shownVoice, action == .approve || action == .restore {
+        if let voice = result.shownVoice, action == .approve {
+            // An approved reply reaches the person it answers as any reply does.
+            try await VoiceActions(services: services).announceShownReply(voice)
+        } else if let voice = result.shownVoice, action == .restore {
             services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
         } else {
             services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID))

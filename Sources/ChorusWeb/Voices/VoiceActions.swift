@@ -59,6 +59,28 @@ struct VoiceActions: Sendable {
         return .written(written)
     }
 
+    /// A held reply rewritten by its writer, screened as a new reply would be: now supportive, it is shown, announced
+    /// and its survivor told; otherwise it keeps waiting, with its new label.
+    func rewriteHeld(_ voice: Voice, text: String, by account: Account) async throws -> Voice {
+        let draft = try VoiceDraft(kind: .reply, text: text, visibility: voice.visibility, inReplyTo: voice.inReplyTo).validated()
+        var parent: Voice?
+        if let parentID = voice.inReplyTo { parent = try await store.voice(id: parentID, viewer: account.id) }
+        let screening = services.screening.screen(draft, answering: parent?.text, answersOwnThread: parent?.isMine ?? false)
+        let rewritten = try await store.rewriteHeldReply(id: voice.id, text: text, screening: screening, by: account.id)
+        if rewritten.state == .visible { try await announceShownReply(rewritten) }
+        return rewritten
+    }
+
+    /// A reply shown after it waited (rewritten kindly, or approved by a moderator): live pages and streams hear of it,
+    /// and the person it answers is told, as of any new reply.
+    func announceShownReply(_ reply: Voice) async throws {
+        services.live.publish(LiveEvent(kind: .voice, voiceID: reply.id, tags: reply.hashtags, isListed: reply.visibility.isListed))
+        guard let parties = try await store.replyParties(ofReply: reply.id) else { return }
+        if let recipient = try await store.notifyReply(reply, answeredAccountID: parties.answered, by: parties.writer) {
+            services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: recipient))
+        }
+    }
+
     /// *I believe you*: counted once, and the voice's author is told.
     func believe(voiceID: Int64, by account: Account) async throws -> Voice {
         let voice = try await store.believe(voiceID: voiceID, by: account.id)

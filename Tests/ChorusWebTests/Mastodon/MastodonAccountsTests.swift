@@ -67,6 +67,69 @@ import Testing
         }
     }
 
+    /// Apps block, mute and report as the website does, and see the boundaries made there; a block from an anonymous
+    /// voice names nobody, and nobody is told they were blocked.
+    @Test func blocksMutesAndReportsFromApps() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bob = try await MastodonClient.signedUp(client, "bob")
+            let cal = try await MastodonClient.signedUp(client, "cal")
+            let anonymous = try await cal.say("#MeToo someone", [("chorus_anonymous", "true")])["id"] as? String ?? ""
+            var web = Browser(client)
+            try await web.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            try await web.post("/@cal/mute", [])
+            try await web.post("/voices/\(anonymous)/block-author", [])
+            // act
+            let blocked = try await ana.post("/api/v1/accounts/\(bob.accountID)/block")
+            let blocks = try await ana.get("/api/v1/blocks")
+            let mutes = try await ana.get("/api/v1/mutes")
+            let seenByBob = try await bob.get("/api/v1/accounts/relationships?id[]=\(ana.accountID)")
+            let report = try await ana.post(
+                "/api/v1/reports", form: [("status_ids[]", anonymous), ("comment", "a threat"), ("category", "violation")])
+            let again = try await ana.post("/api/v1/reports", form: [("status_ids[]", anonymous), ("category", "other")])
+            let accountReport = try await ana.post("/api/v1/reports", form: [("account_id", bob.accountID), ("category", "spam")])
+            let nothing = try await ana.post("/api/v1/reports", form: [("category", "spam")])
+            let unblocked = try await ana.post("/api/v1/accounts/\(bob.accountID)/unblock")
+            let muted = try await ana.post("/api/v1/accounts/\(bob.accountID)/mute")
+            let ownBlock = try await ana.post("/api/v1/accounts/\(ana.accountID)/block")
+            let reports = try await web.get("/account/reports")
+            // check
+            #expect(blocked["blocking"] as? Bool == true)
+            #expect(blocks.list.compactMap { $0["acct"] as? String } == ["bob"])
+            #expect(mutes.list.compactMap { $0["acct"] as? String } == ["cal"])
+            #expect(seenByBob.list.first?["blocked_by"] as? Bool == false)
+            #expect(report.status == .ok)
+            #expect(report["status_ids"] as? [String] == [anonymous])
+            #expect((report["target_account"] as? [String: Any])?["acct"] as? String != "cal")
+            #expect(again.status == .conflict)
+            #expect(accountReport.status == .ok)
+            #expect(nothing.status == .unprocessableContent)
+            #expect(unblocked["blocking"] as? Bool == false)
+            #expect(muted["muting"] as? Bool == true)
+            #expect(ownBlock.status == .unprocessableContent)
+            #expect(reports.body.components(separatedBy: "Waiting for a moderator.").count - 1 == 2)
+        }
+    }
+
+    /// `tagged` picks the voices before the page is cut: the newest voices with the tag, however many without came after.
+    @Test func taggedStatusesAreThoseWithTheTagWhateverCameAfter() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let rare = try await ana.say("#MeToo #RareTag once")["id"] as? String ?? ""
+            for number in 1...3 { _ = try await ana.say("#MeToo number \(number)") }
+            // act
+            let tagged = try await ana.get("/api/v1/accounts/\(ana.accountID)/statuses?tagged=raretag&limit=2")
+            let hashed = try await ana.get("/api/v1/accounts/\(ana.accountID)/statuses?tagged=%23RareTag")
+            // check
+            #expect(tagged.ids == [rare])
+            #expect(hashed.ids == [rare])
+        }
+    }
+
     @Test func searchFindsAccountsHashtagsAndStatuses() async throws {
         // setup
         let app = try await makeApp()

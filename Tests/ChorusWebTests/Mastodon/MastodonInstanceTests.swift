@@ -7,6 +7,61 @@ import Testing
 
 /// The instance (v1 and v2), nodeinfo, and the harmless empty lists apps call.
 @Suite struct MastodonInstanceTests {
+    /// Apps that run in a browser on their own site (Elk, Phanpy) may call the API, as on Mastodon; the pages stay
+    /// closed to other sites.
+    @Test func appsInABrowserOnAnotherSiteMayCallTheAPI() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let origin: HTTPFields = [.origin: "https://elk.example"]
+            var preflightHeaders = origin
+            preflightHeaders[.accessControlRequestMethod] = "POST"
+            preflightHeaders[.accessControlRequestHeaders] = "authorization, content-type, idempotency-key"
+            // act
+            let preflight = try await client.execute(uri: "/api/v1/statuses", method: .options, headers: preflightHeaders)
+            let tokenPreflight = try await client.execute(uri: "/oauth/token", method: .options, headers: preflightHeaders)
+            let instance = try await client.execute(uri: "/api/v1/instance", method: .get, headers: origin)
+            let page = try await client.execute(uri: "/voices", method: .get, headers: origin)
+            let health = try await client.execute(uri: "/health", method: .get)
+            // check
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+            #expect(preflight.headers[.accessControlAllowHeaders] == "authorization, content-type, idempotency-key")
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            #expect(tokenPreflight.status == .noContent)
+            #expect(instance.headers[.accessControlAllowOrigin] == "*")
+            #expect(instance.headers[.accessControlExposeHeaders]?.contains("Link") == true)
+            #expect(page.headers[.accessControlAllowOrigin] == nil)
+            #expect(String(buffer: health.body) == "OK")
+        }
+    }
+
+    /// What apps ask on launch, on profiles and on the notifications screen answers Mastodon's shape, empty.
+    @Test func launchProfileAndNotificationScreensGetEmptyDefaults() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            // act
+            let described = try await ana.get("/api/v1/instance/extended_description")
+            let policyV1 = try await ana.get("/api/v1/notifications/policy")
+            let policyV2 = try await ana.get("/api/v2/notifications/policy")
+            let requests = try await ana.get("/api/v1/notifications/requests")
+            let featured = try await ana.get("/api/v1/accounts/\(ana.accountID)/featured_tags")
+            let lists = try await ana.get("/api/v1/accounts/\(ana.accountID)/lists")
+            let familiar = try await ana.get("/api/v1/accounts/familiar_followers?id[]=\(ana.accountID)")
+            let languages = try await ana.get("/api/v1/instance/languages")
+            // check
+            #expect((described["content"] as? String)?.contains("#MeToo") == true)
+            #expect(policyV1["filter_not_following"] as? Bool == false)
+            #expect(policyV2["for_not_following"] as? String == "accept")
+            #expect((policyV2["summary"] as? [String: Any])?["pending_requests_count"] as? Int == 0)
+            #expect(requests.status == .ok && requests.list.isEmpty)
+            #expect(featured.status == .ok && lists.status == .ok && languages.status == .ok)
+            #expect(familiar.list.first?["id"] as? String == ana.accountID)
+        }
+    }
+
     @Test func instanceV1AndV2DescribeChorusAsMastodonDoes() async throws {
         // setup
         let app = try await makeApp()

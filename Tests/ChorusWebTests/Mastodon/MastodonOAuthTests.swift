@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusStore
 import ChorusTestSupport
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -142,6 +143,56 @@ import Testing
         }
     }
 
+    /// PKCE: a code asked for with an S256 challenge is redeemed only with its verifier (an app that intercepts the
+    /// redirect can't use it); a "plain" challenge is refused.
+    @Test func aCodeMadeWithAChallengeNeedsItsVerifier() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana")
+            var api = MastodonClient(client)
+            try await api.registerApp(scopes: "read", redirect: "https://app.example/callback")
+            let verifier = "a-verifier-of-forty-three-characters-or-more-0123456789"
+            let challenge = "Z7hJgmr9i3_hBhKi2Qzj1gWgGkQ1f3sbjuPG0MaXV2M"
+            let fields = [
+                ("client_id", api.clientID), ("redirect_uri", "https://app.example/callback"), ("scope", "read"),
+                ("code_challenge", ProofKeyFixture.challenge(verifier)), ("code_challenge_method", "S256"), ("decision", "approve"),
+            ]
+            func code() async throws -> String {
+                let approved = try await browser.post("/oauth/authorize", fields)
+                return String(approved.location?.firstMatch(of: /code=([A-Za-z0-9_-]+)/)?.1 ?? "")
+            }
+            func redeem(_ code: String, verifier: String?) async throws -> APIReply {
+                var form = [
+                    ("grant_type", "authorization_code"), ("code", code), ("client_id", api.clientID), ("client_secret", api.clientSecret),
+                ]
+                if let verifier { form.append(("code_verifier", verifier)) }
+                return try await api.post("/oauth/token", form: form)
+            }
+            // act
+            let page = try await browser.get(
+                "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=read"
+                    + "&code_challenge=\(challenge)&code_challenge_method=S256")
+            let plain = try await browser.get(
+                "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=read"
+                    + "&code_challenge=\(challenge)&code_challenge_method=plain")
+            let withoutVerifier = try await redeem(try await code(), verifier: nil)
+            let wrongVerifier = try await redeem(try await code(), verifier: "not-the-verifier-that-made-the-challenge-at-all")
+            let rightVerifier = try await redeem(try await code(), verifier: verifier)
+            let metadata = try await api.get("/.well-known/oauth-authorization-server")
+            // check
+            #expect(page.body.contains("name=\"code_challenge\" value=\"\(challenge)\""))
+            #expect(plain.status == .unprocessableContent)
+            #expect(withoutVerifier.status == .badRequest)
+            #expect(wrongVerifier.status == .badRequest)
+            #expect(rightVerifier.status == .ok)
+            #expect(rightVerifier["access_token"] is String)
+            #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
+            #expect((metadata["token_endpoint"] as? String)?.hasSuffix("/oauth/token") == true)
+        }
+    }
+
     @Test func scopesAreHonouredAndRevokedTokensStopWorking() async throws {
         // setup
         let app = try await makeApp()
@@ -247,5 +298,13 @@ import Testing
             #expect(badClient.error == "invalid_client")
             #expect(badGrant.error == "unsupported_grant_type")
         }
+    }
+}
+
+/// An S256 challenge computed the way RFC 7636 says, apart from the code under test.
+enum ProofKeyFixture {
+    static func challenge(_ verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

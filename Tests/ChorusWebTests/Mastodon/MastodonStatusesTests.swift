@@ -106,11 +106,18 @@ import Testing
             // act
             let direct = try await ana.say("#MeToo just for me", [("visibility", "direct")])
             let privately = try await ana.say("a note", [("visibility", "private")])
+            let journalReply = try await ana.say("and one more thing", [("visibility", "direct"), ("in_reply_to_id", direct["id"] as? String ?? "")])
+            let privateReplyElsewhere = try await bea.say("hi", [("visibility", "direct"), ("in_reply_to_id", privately["id"] as? String ?? "")])
+            let beasVoice = try await bea.say("#MeToo bea")
+            let directToOthers = try await ana.say("hello", [("visibility", "direct"), ("in_reply_to_id", beasVoice["id"] as? String ?? "")])
             let mine = try await ana.get("/api/v1/statuses/\(direct["id"] as? String ?? "")")
             let theirs = try await bea.get("/api/v1/statuses/\(direct["id"] as? String ?? "")")
             let anonymousReader = try await MastodonClient(client).get("/api/v1/statuses/\(privately["id"] as? String ?? "")")
             // check
             #expect(direct["visibility"] as? String == "direct")
+            #expect(journalReply["visibility"] as? String == "direct")
+            #expect(privateReplyElsewhere.status == .unprocessableContent)  // as for any id that is not their own journal
+            #expect(directToOthers.status == .unprocessableContent)
             #expect(mine.status == .ok)
             #expect(theirs.status == .notFound)
             #expect(anonymousReader.status == .notFound)
@@ -225,15 +232,31 @@ import Testing
             let byWriter = try await bea.get("/api/v1/statuses/\(heldID)")
             let refused = try await bea.say("I believe you", [("in_reply_to_id", closed["id"] as? String ?? "")])
             let notifications = try await ana.get("/api/v1/notifications")
+            let json = "application/json"
+            let stillHarmful = try await bea.request(
+                .put, "/api/v1/statuses/\(heldID)", body: #"{"status": "Why did you go to that party?"}"#, contentType: json)
+            let rewritten = try await bea.request(
+                .put, "/api/v1/statuses/\(heldID)", body: #"{"status": "I believe you. It was not your fault."}"#, contentType: json)
+            let editOfAVoice = try await ana.request(.put, "/api/v1/statuses/\(id)", body: #"{"status": "changed"}"#, contentType: json)
+            let toldNow = try await ana.get("/api/v1/notifications")
             // check
             #expect(held.status == .ok)
             #expect((held["chorus"] as? [String: Any])?["held"] as? Bool == true)
+            // its writer's app shows that it waits, what it looked like, and where to rewrite it
+            #expect((held["spoiler_text"] as? String)?.hasPrefix("Waiting for review") == true)
+            #expect(["blaming", "why_question"].contains((held["chorus"] as? [String: Any])?["guard_label"] as? String ?? ""))
+            #expect((held["content"] as? String)?.contains("/voices/\(heldID)/rewrite") == true)
             #expect(bySurvivor.status == .notFound)
             #expect((context["descendants"] as? [Any])?.isEmpty == true)
             #expect(byWriter.status == .ok)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.error.contains("chosen not to receive replies"))
             #expect(notifications.list.isEmpty)
+            #expect((stillHarmful["chorus"] as? [String: Any])?["held"] as? Bool == true)
+            #expect((rewritten["chorus"] as? [String: Any])?["held"] as? Bool == false)
+            #expect(rewritten["spoiler_text"] as? String == "")
+            #expect(editOfAVoice.status == .unprocessableContent)
+            #expect(toldNow.list.map { $0["type"] as? String } == ["mention"])
         }
     }
 
