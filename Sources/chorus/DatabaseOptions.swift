@@ -14,6 +14,15 @@ struct DatabaseOptions: ParsableArguments {
         databaseUrl ?? ProcessInfo.processInfo.environment["CHORUS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// A database URL of no known kind is refused before anything starts (it was taken for the embedded database).
+    func validate() throws {
+        do {
+            _ = try config().engine
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+
     func config() -> AppConfig {
         AppConfig(dataDirectory: dataDir, databaseURL: resolvedDatabaseURL)
     }

@@ -18,7 +18,7 @@ struct Seed: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try await ChorusStore.open(database.config().engine, logger: Logger(label: "chorus.seed"))
+        let store = try await ChorusStore.open(try database.config().engine, logger: Logger(label: "chorus.seed"))
         do {
             try await store.seedForBenchmark(voices: voices, people: people, days: days)
             print("Seeded \(voices) voices by \(people) people over \(days) days; the magnitude was recounted.")

@@ -66,6 +66,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--metrics-token must be at least 16 characters, so it can't be guessed (e.g. openssl rand -hex 24).")
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -88,7 +89,9 @@ struct Serve: AsyncParsableCommand {
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.metricsToken = metricsToken
-        let app = try await buildApplication(config)
-        try await app.runService()
+        try await StartupProblems.explained(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory, port: port) {
+            let app = try await buildApplication(config)
+            try await app.runService()
+        }
     }
 }

@@ -8,6 +8,25 @@ import Testing
 /// A database URL is read as PostgresKit reads it, except that TLS trusts the system's certificates by looking them up
 /// when a handshake needs them.
 @Suite struct PostgresURLTests {
+    /// Every kind of PostgreSQL URL selects PostgreSQL, whatever the scheme's case; anything else is refused rather than
+    /// taken for the embedded database (instances meant to share PostgreSQL each wrote to a file of their own).
+    @Test func aDatabaseURLOfNoKnownKindIsRefusedNotTakenForSQLite() throws {
+        // setup
+        let cases: [(String?, DatabaseEngine?)] = [
+            (nil, .sqlite(path: "data/chorus.sqlite")), ("", .sqlite(path: "data/chorus.sqlite")),
+            ("postgres://u@h/db", .postgres(url: "postgres://u@h/db")), ("Postgres://u@h/db", .postgres(url: "postgres://u@h/db")),
+            (" postgresql://u@h/db", .postgres(url: "postgresql://u@h/db")),
+            ("postgres+uds://u@/run/pg#db", .postgres(url: "postgres+uds://u@/run/pg#db")),
+            ("sqlite:///tmp/x.sqlite", .sqlite(path: "/tmp/x.sqlite")), ("mysql://u@h/db", nil), ("postgres", nil), ("h/db", nil),
+        ]
+        for (url, expected) in cases {
+            // act
+            let engine = try? DatabaseEngine.from(databaseURL: url, dataDirectory: "data")
+            // check
+            #expect(engine == expected, "\(url ?? "nil")")
+        }
+    }
+
     private struct Reading: Equatable {
         let host: String?
         let port: Int?

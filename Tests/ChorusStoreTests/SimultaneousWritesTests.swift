@@ -2,6 +2,7 @@ import ChorusCore
 import ChorusStore
 import ChorusTestSupport
 import Foundation
+import SQLKit
 import Testing
 
 /// Two people doing the same thing at the same moment, as happens with several instances on PostgreSQL (writes there
@@ -16,6 +17,41 @@ import Testing
             for await succeeded in group where succeeded { done += 1 }
             return (done, times - done)
         }
+    }
+
+    /// One key sent by several requests at once writes one voice; the others find it. A key an earlier request
+    /// reserved and never used (one that died) is free again.
+    @Test func requestsWithOneIdempotencyKeyAtOnceWriteOneVoice() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let ana = try await ModerationStoreTests.people(store, "ana")[0]
+        try await store.database.write { db in
+            try await db.raw(
+                "INSERT INTO idempotency_keys (account_id, key_hash, voice_id, created_at) VALUES (\(bind: ana.id), \(bind: ChorusStore.digest("died")), NULL, \(bind: ChorusDatabase.now()))"
+            ).run()
+        }
+        let replays = Counter()
+        // act
+        let outcome = await Self.atOnce(6) { _ in
+            do {
+                _ = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo once"), by: ana.id, idempotencyKey: "same-key")
+            } catch let replay as IdempotentReplay {
+                if replay.voiceID != nil { await replays.add() }
+                throw replay
+            }
+        }
+        let afterDeath = try await store.say(VoiceDraft(kind: .meToo, text: "#MeToo after"), by: ana.id, idempotencyKey: "died")
+        // check
+        #expect(outcome.done == 1)
+        #expect(await replays.value == 5)
+        #expect(try await store.ownVoices(accountID: ana.id).map(\.text).sorted() == ["#MeToo after", "#MeToo once"])
+        #expect(afterDeath.voice.text == "#MeToo after")
+        await store.shutdown()
+    }
+
+    actor Counter {
+        var value = 0
+        func add() { value += 1 }
     }
 
     @Test func twoModeratorsHidingOneReplyHideItOnce() async throws {

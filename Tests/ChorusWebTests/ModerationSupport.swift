@@ -19,7 +19,7 @@ struct ModeratedChorus {
 
     /// Opens the same database next to the running app, for what no page does (making a moderator).
     func withStore<T: Sendable>(_ body: (ChorusStore) async throws -> T) async throws -> T {
-        let store = try await ChorusStore.open(.from(databaseURL: databaseURL, dataDirectory: ""), logger: Logger(label: "test"))
+        let store = try await ChorusStore.open(try .from(databaseURL: databaseURL, dataDirectory: ""), logger: Logger(label: "test"))
         do {
             let result = try await body(store)
             await store.shutdown()

@@ -1,53 +1,60 @@
 import ChorusCore
 import SQLKit
 
-/// `Idempotency-Key` for new statuses: a replayed request returns the first status and creates nothing.
-public enum IdempotencyReservation: Sendable, Equatable {
-    /// The key is new and now reserved for this request.
-    case reserved
-    /// The key was used before: the voice it made (nil while the first request is still being written, or if it failed).
-    case used(voiceID: Int64?)
+/// A request sent again with an `Idempotency-Key` (an app's retry, a form sent twice) whose first request wrote a
+/// voice: that voice, or nil when it has since been deleted. Thrown from the voice's own write, which it rolls back.
+public struct IdempotentReplay: Error, Sendable, Equatable {
+    public let voiceID: Int64?
 }
 
 extension ChorusStore {
     /// Keys are kept for a day, as Mastodon does for an hour at least.
     static let idempotencyLifetime: Int64 = 24 * 3600 * 1000
 
-    public func reserveIdempotencyKey(_ key: String, accountID: Int64) async throws -> IdempotencyReservation {
-        let now = ChorusDatabase.now()
-        let hash = Self.digest(key)
-        return try await database.write { db in
-            try await db.raw(
-                "DELETE FROM idempotency_keys WHERE account_id = \(bind: accountID) AND created_at < \(bind: now - Self.idempotencyLifetime)"
-            ).run()
-            let inserted = try await db.raw(
-                """
-                INSERT INTO idempotency_keys (account_id, key_hash, voice_id, created_at) VALUES (\(bind: accountID), \(bind: hash), NULL, \(bind: now))
-                ON CONFLICT DO NOTHING RETURNING key_hash
-                """
-            ).all()
-            if !inserted.isEmpty { return .reserved }
-            let row = try await db.raw(
-                "SELECT voice_id FROM idempotency_keys WHERE account_id = \(bind: accountID) AND key_hash = \(bind: hash)"
-            ).first()
-            return .used(voiceID: try row?.optionalInt64("voice_id"))
-        }
+    /// Keeps `key` for the voice being written, in its transaction; throws `IdempotentReplay` when an earlier request
+    /// kept it. On PostgreSQL a request with the same key still being written waits for it here, then finds its voice.
+    static func keep(_ key: String, for voiceID: Int64, by accountID: Int64, now: Int64, _ db: any SQLDatabase) async throws {
+        let hash = digest(key)
+        // Expired keys go, and a key that an earlier version reserved without a voice (a request that died) is free.
+        try await db.raw(
+            """
+            DELETE FROM idempotency_keys WHERE account_id = \(bind: accountID)
+                AND (created_at < \(bind: now - idempotencyLifetime) OR (key_hash = \(bind: hash) AND voice_id IS NULL))
+            """
+        ).run()
+        let inserted = try await db.raw(
+            """
+            INSERT INTO idempotency_keys (account_id, key_hash, voice_id, created_at) VALUES (\(bind: accountID), \(bind: hash), \(bind: voiceID), \(bind: now))
+            ON CONFLICT DO NOTHING RETURNING key_hash
+            """
+        ).all()
+        guard inserted.isEmpty else { return }
+        let row = try await db.raw("SELECT voice_id FROM idempotency_keys WHERE account_id = \(bind: accountID) AND key_hash = \(bind: hash)").first()
+        let earlier = try row?.optionalInt64("voice_id")
+        let stillThere = try await earlier.asyncExists { try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: $0)").first() != nil }
+        throw IdempotentReplay(voiceID: stillThere ? earlier : nil)
     }
 
-    public func completeIdempotencyKey(_ key: String, accountID: Int64, voiceID: Int64) async throws {
-        try await database.write { db in
-            try await db.raw(
-                "UPDATE idempotency_keys SET voice_id = \(bind: voiceID) WHERE account_id = \(bind: accountID) AND key_hash = \(bind: Self.digest(key))"
-            ).run()
+    /// The voice an earlier request with this key wrote, if any: a replay is answered without a write.
+    public func voiceKept(underIdempotencyKey key: String, accountID: Int64) async throws -> IdempotentReplay? {
+        try await database.read { db in
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT k.voice_id, v.id AS still_there FROM idempotency_keys k LEFT JOIN voices v ON v.id = k.voice_id
+                    WHERE k.account_id = \(bind: accountID) AND k.key_hash = \(bind: Self.digest(key)) AND k.voice_id IS NOT NULL
+                        AND k.created_at >= \(bind: ChorusDatabase.now() - Self.idempotencyLifetime)
+                    """
+                ).first()
+            else { return nil }
+            return IdempotentReplay(voiceID: try row.optionalInt64("still_there"))
         }
     }
+}
 
-    /// Frees a key whose request failed, so the same request can be sent again.
-    public func releaseIdempotencyKey(_ key: String, accountID: Int64) async throws {
-        try await database.write { db in
-            try await db.raw(
-                "DELETE FROM idempotency_keys WHERE account_id = \(bind: accountID) AND key_hash = \(bind: Self.digest(key)) AND voice_id IS NULL"
-            ).run()
-        }
+extension Optional where Wrapped == Int64 {
+    fileprivate func asyncExists(_ check: (Int64) async throws -> Bool) async rethrows -> Bool {
+        guard let self else { return false }
+        return try await check(self)
     }
 }

@@ -13,13 +13,17 @@ extension ChorusStore {
     ///
     /// `limits` are counted in the same transaction: a voice over a limit is refused with `LimitReached` and
     /// leaves nothing behind, not even the count.
+    /// `idempotencyKey`: kept with the voice in the same transaction, so a request sent again with it finds this voice
+    /// (`IdempotentReplay`) and writes nothing, and a request that died left nothing half-done behind.
     public func say(
-        _ draft: VoiceDraft, by accountID: Int64, screening: VoiceScreening = .clear, limits: [(limit: Limit, key: String)] = []
+        _ draft: VoiceDraft, by accountID: Int64, screening: VoiceScreening = .clear, limits: [(limit: Limit, key: String)] = [],
+        idempotencyKey: String? = nil
     ) async throws -> WrittenVoice {
         let draft = try draft.validated()
         let now = ChorusDatabase.now()
         let id = VoiceID.make(at: now)
         return try await database.write { db in
+            if let idempotencyKey { try await Self.keep(idempotencyKey, for: id, by: accountID, now: now, db) }
             for (limit, key) in limits { try await Self.count(db, limit, key: key, now: now) }
             var threadRoot = id
             var answered: Int64?

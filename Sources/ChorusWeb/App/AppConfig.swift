@@ -66,7 +66,7 @@ public struct AppConfig: Sendable {
         self.runsJobs = runsJobs
     }
 
-    public var engine: DatabaseEngine { .from(databaseURL: databaseURL, dataDirectory: dataDirectory) }
+    public var engine: DatabaseEngine { get throws { try .from(databaseURL: databaseURL, dataDirectory: dataDirectory) } }
 
     /// The base URL links are made from.
     public var baseURL: String { publicURL ?? "http://\(hostname):\(port)" }

@@ -11,7 +11,7 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
     logger.logLevel = config.logLevel
     // The metrics backend starts before the store, whose write metrics are bound to it when they are made.
     if config.metricsToken != nil { _ = InstanceMetrics.registry }
-    let store = try await ChorusStore.open(config.engine, logger: logger)
+    let store = try await ChorusStore.open(try config.engine, logger: logger)
     let help = HelpDirectory(store: store)
     try await help.reload()
     let services = ChorusServices(
@@ -104,7 +104,7 @@ struct StoreService: Service {
 public func runWorker(_ config: AppConfig) async throws {
     var logger = Logger(label: "chorus.worker")
     logger.logLevel = config.logLevel
-    let store = try await ChorusStore.open(config.engine, logger: logger)
+    let store = try await ChorusStore.open(try config.engine, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
             services: [JobWorker(store: store, logger: logger), StoreService(store: store)], gracefulShutdownSignals: [.sigterm, .sigint],

@@ -111,7 +111,6 @@ struct MastodonStatusesController {
         case .replayed(nil):
             throw Refusal(
                 .unprocessable, "This Idempotency-Key was used for a post that has since been deleted. To post again, send it with a new key.")
-        case .inProgress: throw Refusal(.conflict, "A request with this Idempotency-Key is still being handled. Please wait a moment.")
         }
         // A voice in crisis links its writer to the help of the country in their settings, not to a guess from the
         // app's browser.

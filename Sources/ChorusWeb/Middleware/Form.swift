@@ -16,8 +16,8 @@ public struct Form: Sendable {
 
     public init(values: [String: [String]]) { self.values = values }
 
-    /// `+` is a space and `%XX` a byte. A value with a broken escape, or whose bytes are not UTF-8, keeps its escapes
-    /// as they came (with its spaces), as Foundation's `removingPercentEncoding` would leave it.
+    /// `+` is a space and `%XX` a byte. A `%` that starts no escape is kept as it is ("100%" from a hand-written
+    /// request), and bytes that are not UTF-8 read as U+FFFD: a "%23MeToo … 100%" stays a me too, not a note.
     static func decode(_ raw: Substring) -> String {
         let plus = UInt8(ascii: "+")
         guard raw.utf8.contains(where: { $0 == plus || $0 == UInt8(ascii: "%") }) else { return String(raw) }
@@ -25,13 +25,10 @@ public struct Form: Sendable {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = 0
-        var escapesHold = true
-        while index < bytes.count, escapesHold {
-            if bytes[index] == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
-                    escapesHold = false
-                    continue
-                }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                let low = hexValue(bytes[index + 2])
+            {
                 decoded.append(high << 4 | low)
                 index += 3
             } else {
@@ -39,8 +36,7 @@ public struct Form: Sendable {
                 index += 1
             }
         }
-        if escapesHold, let text = String(validating: decoded, as: UTF8.self) { return text }
-        return String(decoding: bytes.map { $0 == plus ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return String(decoding: decoded, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

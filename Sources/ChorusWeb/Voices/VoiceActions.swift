@@ -7,8 +7,9 @@ struct VoiceActions: Sendable {
     let services: ChorusServices
     var store: ChorusStore { services.store }
 
-    /// Screens, stores and announces a voice. A held reply is stored but announced to no one.
-    func publish(_ draft: VoiceDraft, by account: Account) async throws -> WrittenVoice {
+    /// Screens, stores and announces a voice. A held reply is stored but announced to no one. `keeping`: an
+    /// idempotency key, kept with the voice.
+    func publish(_ draft: VoiceDraft, by account: Account, keeping key: String? = nil) async throws -> WrittenVoice {
         var limits = [(limit: Limit.posting.allowing(services.config.postingLimit), key: String(account.id))]
         var screening = services.screening.screen(draft)
         if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
@@ -17,7 +18,7 @@ struct VoiceActions: Sendable {
                 limits.append((.newAccountRepliesToOneVoice, String(parent.threadRoot)))
             }
         }
-        let written = try await store.say(draft, by: account.id, screening: screening, limits: limits)
+        let written = try await store.say(draft, by: account.id, screening: screening, limits: limits, idempotencyKey: key)
         let voice = written.voice
         if voice.state == .visible {
             services.live.publish(LiveEvent(kind: .voice, voiceID: voice.id, tags: voice.hashtags, isListed: voice.visibility.isListed))
@@ -35,28 +36,19 @@ struct VoiceActions: Sendable {
         case written(WrittenVoice)
         /// An earlier request with the same key wrote it: this voice, or nil when it has since been deleted.
         case replayed(Voice?)
-        /// An earlier request with the same key is still being written.
-        case inProgress
     }
 
     /// Publishes once per key: a request sent again (an app's retry with its `Idempotency-Key`, a form sent twice or
-    /// reloaded) finds the first one's voice instead of writing another. Without a key, every request publishes.
+    /// reloaded) finds the first one's voice instead of writing another. The key is kept in the voice's own
+    /// transaction, so a request that died leaves the key free. Without a key, every request publishes.
     func publish(_ draft: VoiceDraft, by account: Account, idempotencyKey key: String?) async throws -> Publication {
         guard let key else { return .written(try await publish(draft, by: account)) }
-        switch try await store.reserveIdempotencyKey(key, accountID: account.id) {
-        case .reserved: break
-        case .used(let voiceID?): return .replayed(try await store.voice(id: voiceID, viewer: account.id))
-        case .used(nil): return .inProgress
-        }
-        let written: WrittenVoice
         do {
-            written = try await publish(draft, by: account)
-        } catch {
-            try? await store.releaseIdempotencyKey(key, accountID: account.id)
-            throw error
+            if let earlier = try await store.voiceKept(underIdempotencyKey: key, accountID: account.id) { throw earlier }
+            return .written(try await publish(draft, by: account, keeping: key))
+        } catch let replay as IdempotentReplay {
+            return .replayed(try await replay.voiceID.asyncFlatMap { try await store.voice(id: $0, viewer: account.id) })
         }
-        try await store.completeIdempotencyKey(key, accountID: account.id, voiceID: written.voice.id)
-        return .written(written)
     }
 
     /// A held reply rewritten by its writer, screened as a new reply would be: now supportive, it is shown, announced
@@ -118,5 +110,12 @@ struct VoiceActions: Sendable {
             try await store.notifyFollow(followedID, by: account.id)
             services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: followedID))
         }
+    }
+}
+
+extension Optional where Wrapped == Int64 {
+    fileprivate func asyncFlatMap<T>(_ transform: (Int64) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -82,7 +82,7 @@ struct VoicesController {
             switch try await VoiceActions(services: services).publish(draft, by: account, idempotencyKey: submission) {
             case .written(let written): voice = written.voice
             case .replayed(let said?): voice = said
-            case .replayed(nil), .inProgress: throw Refusal(.conflict, "This form was already sent. To share again, write it anew here.")
+            case .replayed(nil): throw Refusal(.conflict, "This form was already sent. To share again, write it anew here.")
             }
             // "You are one of N people": the totals are read after the commit (they include this voice), not in the write.
             let count = try await store.magnitude().meTooPeople
