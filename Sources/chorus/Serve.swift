@@ -89,7 +89,9 @@ struct Serve: AsyncParsableCommand {
         config.idleTimeout = .seconds(idleTimeout)
         config.maxConnections = maxConnections
         config.metricsToken = metricsToken
+        config.stopsWhenWritesStop = true
         try await StartupProblems.explained(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory, port: port) {
+            if case .sqlite(let path) = try config.engine { try DataDirectoryLock.take(for: path) }
             let app = try await buildApplication(config)
             try await app.runService()
         }

@@ -1,4 +1,7 @@
+import ChorusTestSupport
+import Foundation
 import Hummingbird
+import HummingbirdTesting
 import Testing
 
 @testable import ChorusStore
@@ -25,5 +28,29 @@ import Testing
         let (status, message) = ErrorMiddleware.describe(Unforeseen())
         #expect(status == .internalServerError)
         #expect(message.contains("Nothing you did caused this"))
+    }
+}
+
+/// Once SQLite's log can't be synced to the disk, writes stop until a restart: the health check says so, so that a
+/// supervisor or a load balancer sees what people meet (it answered OK while every write was refused).
+@Suite(.enabled(if: !TestDatabase.isPostgres, "the WAL is SQLite's")) struct StoppedWritesTests {
+    @Test func theHealthCheckFailsOnceWritesHaveStopped() async throws {
+        // setup
+        var path = ""
+        let app = try await makeApp { config in path = String((config.databaseURL ?? "").dropFirst("sqlite://".count)) }
+        let wal = path + "-wal"
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let healthyBefore = try await client.execute(uri: "/health", method: .get)
+            // act: the log goes missing under the writer, as on a failing disk
+            try FileManager.default.removeItem(atPath: wal)
+            let refused = try await ana.post("/say", [("text", "me too"), ("visibility", "public"), ("reply_policy", "everyone")])
+            let health = try await client.execute(uri: "/health", method: .get)
+            // check
+            #expect(healthyBefore.status == .ok)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(health.status == .serviceUnavailable)
+        }
     }
 }

@@ -24,6 +24,24 @@ import Testing
         }
     }
 
+    /// HEAD answers as GET does, without a body: uptime monitors and `curl -I` found every page missing.
+    @Test func headAnswersAsGetWithoutABody() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            // act
+            let home = try await client.execute(uri: "/", method: .head)
+            let api = try await client.execute(uri: "/api/v1/instance", method: .head)
+            let missing = try await client.execute(uri: "/no-such-page", method: .head)
+            // check
+            #expect(home.status == .ok)
+            #expect(home.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(home.body.readableBytes == 0)
+            #expect(api.status == .ok)
+            #expect(missing.status == .notFound)
+        }
+    }
+
     @Test func signUpNeedsOnlyAHandleAndPasswordAndGivesRecoveryCodes() async throws {
         // setup
         let app = try await makeApp()

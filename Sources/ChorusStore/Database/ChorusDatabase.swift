@@ -101,7 +101,8 @@ public final class ChorusDatabase: Sendable {
             sqliteCheckpointer = nil
             walSync = nil
             let postgresPool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: Self.postgresConnectionsPerLoop(loops: eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }),
                 requestTimeout: .seconds(5), logger: logger, on: eventLoopGroup
             )
             let statements = PostgresStatements()
@@ -128,6 +129,15 @@ public final class ChorusDatabase: Sendable {
                 }
             }
         }
+    }
+
+    /// The PostgreSQL connections one instance opens at most for requests and jobs (plus one for live updates), however
+    /// many cores it has: sized by cores, a 16-core host took 129 and PostgreSQL's default `max_connections` is 100.
+    public static let postgresConnections = 16
+
+    /// `postgresConnections` shared among the event loops (each loop has its own pool), at least 2 each.
+    static func postgresConnectionsPerLoop(loops: Int) -> Int {
+        max(2, postgresConnections / max(loops, 1))
     }
 
     /// Runs `body` on a pooled PostgreSQL connection, or gives up on it after `limit`.
@@ -159,6 +169,15 @@ public final class ChorusDatabase: Sendable {
             defer { release() }
             return try await body(PostgresStatementDatabase(connection: connection, statements: statements))
         }
+    }
+
+    /// Whether writes have stopped for good: on SQLite, once its log could not be synced to the disk (a failing disk).
+    /// Only a restart brings them back.
+    public var writesStopped: Bool { walSync?.hasFailed ?? false }
+
+    /// What to do when writes stop for good (see `writesStopped`); `chorus serve` stops, for its supervisor to restart it.
+    public func whenWritesStop(_ action: @escaping @Sendable () -> Void) {
+        walSync?.onFailure(action)
     }
 
     /// After a deletion has committed: the deleted words leave every file the database keeps. SQLite overwrites deleted

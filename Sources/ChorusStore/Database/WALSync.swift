@@ -70,6 +70,17 @@ final class WALSync: Sendable {
         if file >= 0 { close(file) }
     }
 
+    /// Whether a sync has failed: no write is taken any more.
+    var hasFailed: Bool { state.withLock { $0.failure != nil } }
+
+    /// What to do once a sync has failed, e.g. stop, so that a supervisor starts Chorus again (SQLite then recovers
+    /// from what is on the disk). Called once, after the writes waiting on that sync were answered.
+    private let whenFailed = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func onFailure(_ action: @escaping @Sendable () -> Void) {
+        whenFailed.withLock { $0 = action }
+    }
+
     /// Throws once a sync has failed: what the disk may have dropped can't be told apart from what it kept, so no
     /// more writes are taken until Chorus restarts (and SQLite recovers from what is on the disk).
     func check() throws {
@@ -114,6 +125,13 @@ final class WALSync: Sendable {
                 logger.critical("SQLite's WAL could not be synced to the disk (\(failed)); Chorus takes no more writes until it restarts.")
             }
             for answer in answers { answer(outcome) }
+            if failed != nil,
+                let action = whenFailed.withLock({ action in
+                    defer { action = nil }; return action
+                })
+            {
+                action()
+            }
             if work == .active { checkpointIfDue() }
             guard more else { return }
         }

@@ -39,6 +39,9 @@ public struct AppConfig: Sendable {
     public var maxConnections: Int?
     /// The bearer token a Prometheus scraper sends for `/metrics`; nil for no metrics at all (none are kept either).
     public var metricsToken: String?
+    /// Whether to stop (for a supervisor to start Chorus again) once writes have stopped for good: SQLite's log could
+    /// not be synced to the disk. `chorus serve` sets it; tests don't.
+    public var stopsWhenWritesStop = false
     /// Where logs go; nil for the process's default (standard error). Tests capture logs here.
     public var logger: Logger?
 

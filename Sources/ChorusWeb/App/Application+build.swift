@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusStore
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -12,6 +13,13 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
     // The metrics backend starts before the store, whose write metrics are bound to it when they are made.
     if config.metricsToken != nil { _ = InstanceMetrics.registry }
     let store = try await ChorusStore.open(try config.engine, logger: logger)
+    if config.stopsWhenWritesStop {
+        // Staying up would answer "try again in a minute" for ever, while looking healthy to the supervisor.
+        store.database.whenWritesStop { [logger] in
+            logger.critical("Chorus stops now, so that its supervisor starts it again and SQLite recovers from the disk.")
+            kill(getpid(), SIGTERM)
+        }
+    }
     let help = HelpDirectory(store: store)
     try await help.reload()
     let services = ChorusServices(
@@ -42,7 +50,8 @@ public func buildApplication(_ config: AppConfig) async throws -> some Applicati
 
 /// The middleware stack, in order, then every area's routes.
 func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
-    let router = Router(context: ChorusContext.self)
+    // HEAD answers as GET does, without the body (RFC 9110): uptime monitors and `curl -I` found every page missing.
+    let router = Router(context: ChorusContext.self, options: .autoGenerateHeadEndpoints)
     if services.config.metricsToken != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: BrowserAppsMiddleware())
@@ -85,7 +94,14 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     NotificationsController(services: services).addRoutes(to: router)
     try StaticController().addRoutes(to: router)
     try OpenAPIController().addRoutes(to: router)
-    router.get("/health") { _, _ in "OK" }  // as Mastodon answers it (Mastodon.py checks the word)
+    // "OK", as Mastodon answers it (Mastodon.py checks the word); a 503 once writes have stopped for good, so that a
+    // health check sees what people meet.
+    router.get("/health") { _, _ -> Response in
+        guard !services.store.database.writesStopped else {
+            return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "Writes have stopped: restart Chorus.")))
+        }
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "OK")))
+    }
     if let token = services.config.metricsToken { MetricsController(token: token, live: services.live).addRoutes(to: router) }
     return router
 }
