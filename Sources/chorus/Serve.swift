@@ -67,10 +67,25 @@ struct Serve: AsyncParsableCommand {
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        // The quick exit must lead away: a typo ("www.bbc.com/weather") sent it to Chorus's own "not found" page.
+        guard Self.isFullAddress(exitUrl) else {
+            throw ValidationError("--exit-url must be a full address such as https://www.bbc.com/weather.")
+        }
+        if let publicUrl, !Self.isFullAddress(publicUrl) {
+            throw ValidationError("--public-url must be a full address such as https://chorus.example.")
+        }
         guard (4...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
+    }
+
+    /// An absolute http(s) address with a host.
+    static func isFullAddress(_ text: String) -> Bool {
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
+            return false
+        }
+        return parts.host?.isEmpty == false
     }
 
     func run() async throws {

@@ -49,6 +49,32 @@ import Testing
         await store.shutdown()
     }
 
+    /// One account's belief given and taken back at the same moment, over and over (a double tap, two apps): the
+    /// count always equals the beliefs there are.
+    @Test func aBeliefGivenAndTakenBackAtOnceKeepsTheCountRight() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await ModerationStoreTests.people(store, "ana", "bea")
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "me too"), by: people[0].id).voice
+        // act
+        for _ in 0..<15 {
+            _ = await Self.atOnce(2) { index in
+                if index == 0 {
+                    _ = try await store.believe(voiceID: voice.id, by: people[1].id)
+                } else {
+                    _ = try await store.unbelieve(voiceID: voice.id, by: people[1].id)
+                }
+            }
+        }
+        // check
+        let rows = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM beliefs WHERE voice_id = \(bind: voice.id)").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == rows)
+        #expect(try await store.magnitude().beliefs == rows)
+        await store.shutdown()
+    }
+
     actor Counter {
         var value = 0
         func add() { value += 1 }

@@ -117,6 +117,33 @@ import Testing
         }
     }
 
+    /// A suspension never takes away a person's own data: they can still download it and delete their account.
+    @Test func aSuspendedPersonCanStillExportTheirDataAndDeleteTheirAccount() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            var scene = try await Self.scene(client, chorus)
+            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: try await scene.mod.get("/moderation").body))
+            try await scene.mod.decide("/moderation/reports/\(reportID)", action: "suspend", rule: "3", reason: "Advertising.")
+            // act
+            let page = try await scene.ana.get("/account/moderation")
+            let export = try await scene.ana.get("/account/export")
+            let wrongPassword = try await scene.ana.post("/account/delete", [("voices", "erase"), ("password", "not it")])
+            let deleted = try await scene.ana.post("/account/delete", [("voices", "erase"), ("password", "correct horse battery")])
+            var again = Browser(client)
+            let signIn = try await again.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            // check
+            #expect(page.body.contains("href=\"/account/export\""))
+            #expect(page.body.contains("action=\"/account/delete\""))
+            #expect(export.status == .ok)
+            #expect(export.body.contains("a voice someone reported"))
+            #expect(wrongPassword.status == .unauthorized)
+            #expect(wrongPassword.body.contains("href=\"/account/moderation\""))
+            #expect(deleted.status == .ok)
+            #expect(signIn.status != .seeOther)
+        }
+    }
+
     @Test func aRuleNumberThatIsNoRulesIsRefusedAndTheAPIListsTheRulesOfThePage() async throws {
         // setup
         let (app, chorus) = try await ModeratedChorus.make()

@@ -104,7 +104,9 @@ final class DirectSQLiteConnection: SQLDatabase {
                 "PRAGMA secure_delete = ON",
             ]
             : ["PRAGMA query_only = 1", "PRAGMA synchronous = FULL"]
-        for pragma in own + ["PRAGMA busy_timeout = \(Self.patience)", "PRAGMA temp_store = MEMORY"] {
+        // The wait for another process's lock comes first: switching to WAL takes a lock too, and several processes
+        // opening a new database at once (`chorus migrate` from each instance) failed with "database is locked".
+        for pragma in ["PRAGMA busy_timeout = \(Self.patience)"] + own + ["PRAGMA temp_store = MEMORY"] {
             try run(pragma, binds: []) { _ in }
         }
     }

@@ -44,10 +44,11 @@ extension ChorusStore {
     public func unbelieve(voiceID: Int64, by accountID: Int64) async throws -> Voice {
         try await database.write { db in
             guard try await Self.voice(db, id: voiceID, viewer: accountID) != nil else { throw Refusal.voiceNotFound() }
+            // One statement deletes the belief, silent or counted, and says which it was: two statements saw two moments
+            // on PostgreSQL, and a belief given between them was deleted without being uncounted.
             let removed = try await db.raw(
-                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) AND silent = 0 RETURNING created_at"
-            ).all()
-            try await db.raw("DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID)").run()
+                "DELETE FROM beliefs WHERE voice_id = \(bind: voiceID) AND account_id = \(bind: accountID) RETURNING created_at, silent"
+            ).all().filter { try !$0.bool("silent") }
             if !removed.isEmpty {
                 try await db.raw("UPDATE voices SET believe_count = believe_count - 1 WHERE id = \(bind: voiceID)").run()
                 try await Self.add(-1, to: .beliefs, db)

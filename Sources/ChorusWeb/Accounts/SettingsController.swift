@@ -113,8 +113,15 @@ struct SettingsController {
         return pages.render("recovery_codes", ["codes": codes, "handle": account.handle], request: request, context: context)
     }
 
+    /// The signed-in person, suspended or not: a suspension never takes away a person's own data (they may still
+    /// download it, and delete their account).
+    func owner(_ request: Request, _ context: ChorusContext) throws -> Account {
+        if let suspended = context.suspendedAccount { return suspended }
+        return try context.requireAccount(request)
+    }
+
     @Sendable func export(_ request: Request, context: ChorusContext) async throws -> Response {
-        let account = try context.requireAccount(request)
+        let account = try owner(request, context)
         let data = try await store.exportData(accountID: account.id).encoded()
         return Response(
             status: .ok,
@@ -158,15 +165,22 @@ struct SettingsController {
     }
 
     @Sendable func deleteAccount(_ request: Request, context: ChorusContext) async throws -> Response {
-        let account = try context.requireAccount(request)
+        let account = try owner(request, context)
         let form = context.submitted
         let words = pages.words(context, request)
+        // A suspended person's form is on the page of the decisions about them, the one page they can open.
+        func refused(_ error: String, _ status: HTTPResponse.Status) async throws -> Response {
+            guard context.suspendedAccount == nil else {
+                return pages.message(words["error_title"], error, request: request, context: context, status: status, back: "/account/moderation")
+            }
+            return try await settingsPage(request, context, error: error, status: status)
+        }
         guard try await services.verifyPassword(try form.value("password") ?? "", hash: try await store.passwordHash(accountID: account.id) ?? "")
         else {
-            return try await settingsPage(request, context, error: words["password_wrong"], status: .unauthorized)
+            return try await refused(words["password_wrong"], .unauthorized)
         }
         guard let choice = VoicesOnDeletion(rawValue: try form.value("voices") ?? "") else {
-            return try await settingsPage(request, context, error: words["delete_choose"], status: .unprocessableContent)
+            return try await refused(words["delete_choose"], .unprocessableContent)
         }
         // Apps' streams are told the erased public voices are gone, as for one deleted voice (kept ones stay, as
         // someone's).
@@ -176,6 +190,7 @@ struct SettingsController {
         services.live.publish(LiveEvent(kind: .magnitude))
         var signedOut = context
         signedOut.account = nil
+        signedOut.suspendedAccount = nil
         var response = pages.message(words["deleted_title"], words["deleted_text"], request: request, context: signedOut, status: .ok)
         response.setCookie(AccountsController.sessionCookie("", secure: services.config.secureCookies, maxAge: 0))
         return response

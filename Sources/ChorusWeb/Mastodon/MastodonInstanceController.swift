@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusStore
+import Foundation
 import Hummingbird
 
 /// The instance, search, hashtags, trends, and the harmless empty lists apps ask for (filters, lists, mutes…).
@@ -212,6 +213,31 @@ struct MastodonInstanceController {
         return APIResponse.json(.array(tags.map { entities.tag($0.name, history: $0.history) }))
     }
 
+    /// A profile or voice address of this instance (`https://host/@ana`, `https://host/voices/1`), or a handle with
+    /// this instance's host (`ana@host`, `@ana@host`): what it names, or nil when the text is none of these.
+    func local(_ text: String, viewer: Account?) async throws -> (accounts: [JSON], statuses: [JSON])? {
+        let host = MastodonAccountsController.host(baseURL)
+        if text.hasPrefix("http://") || text.hasPrefix("https://") {
+            guard let parts = URLComponents(string: text), MastodonAccountsController.host(text) == host else { return nil }
+            let segments = parts.path.split(separator: "/")
+            if segments.count == 1, segments[0].hasPrefix("@") {
+                guard let account = try await store.account(handle: String(segments[0].dropFirst())), !account.isHiddenBySuspension else {
+                    return ([], [])
+                }
+                return (try await entities.accounts([account]), [])
+            }
+            if segments.count == 2, segments[0] == "voices", let id = Int64(segments[1]) {
+                guard let voice = try await store.voice(id: id, viewer: viewer?.id) else { return ([], []) }
+                return ([], [try await entities.status(voice)])
+            }
+            return ([], [])
+        }
+        let handle = text.hasPrefix("@") ? String(text.dropFirst()) : text
+        guard let at = handle.firstIndex(of: "@"), handle[handle.index(after: at)...].lowercased() == host.lowercased() else { return nil }
+        guard let account = try await store.account(handle: String(handle[..<at])), !account.isHiddenBySuspension else { return ([], []) }
+        return (try await entities.accounts([account]), [])
+    }
+
     func search(_ request: Request, _ context: ChorusContext) async throws -> Response {
         let viewer = try context.optionalUser("read:search")
         let params = try await APIParams.read(request, context: context)
@@ -225,6 +251,13 @@ struct MastodonInstanceController {
         let limit = min(max(try params.int("limit") ?? 20, 1), 40)
         let offset = try params.offset()
         let text = query.trimmingWhitespace
+        // This instance's own addresses (a tapped link, a full handle) are found, as Mastodon resolves local ones.
+        if let found = try await local(text, viewer: viewer) {
+            return APIResponse.json([
+                "accounts": .array(type == nil || type == "accounts" ? found.accounts : []),
+                "statuses": .array(type == nil || type == "statuses" ? found.statuses : []), "hashtags": [],
+            ])
+        }
         var accounts: [JSON] = []
         var hashtags: [JSON] = []
         var statuses: [JSON] = []

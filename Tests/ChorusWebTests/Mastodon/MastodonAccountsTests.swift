@@ -145,7 +145,18 @@ import Testing
             let all = try await MastodonClient(client).get("/api/v2/search?q=metoo")
             let empty = try await bea.get("/api/v2/search?q=")
             let badType = try await bea.get("/api/v2/search?q=x&type=people")
+            // this instance's own addresses, as apps send a tapped link or a full handle
+            let host = try await bea.get("/api/v1/instance")["uri"] as? String ?? ""
+            let statusID = status["id"] as? String ?? ""
+            let fullHandle = try await bea.get("/api/v2/search?q=%40ana_m%40\(host)&resolve=true")
+            let profileLink = try await bea.get("/api/v2/search?q=http%3A%2F%2F\(host)%2F%40ana_m&resolve=true")
+            let voiceLink = try await bea.get("/api/v2/search?q=http%3A%2F%2F\(host)%2Fvoices%2F\(statusID)&resolve=true")
+            let elsewhere = try await bea.get("/api/v2/search?q=ana_m%40elsewhere.example")
             // check
+            #expect((fullHandle["accounts"] as? [[String: Any]])?.compactMap { $0["username"] as? String } == ["ana_m"])
+            #expect((profileLink["accounts"] as? [[String: Any]])?.compactMap { $0["username"] as? String } == ["ana_m"])
+            #expect((voiceLink["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [statusID])
+            #expect((elsewhere["accounts"] as? [Any])?.isEmpty == true)
             #expect(accounts.status == .ok)
             #expect((accounts["accounts"] as? [[String: Any]])?.first?["username"] as? String == "ana_m")
             #expect((hashtags["hashtags"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.contains("ichauch") == true)
