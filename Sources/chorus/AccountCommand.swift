@@ -31,7 +31,7 @@ struct AccountCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError(error.message)
             }
-            let store = try await ChorusStore.open(try database.config().engine, logger: Logger(label: "chorus.account"))
+            let store = try await ChorusStore.open(try database.existingEngine(), logger: Logger(label: "chorus.account"))
             do {
                 let codes = RecoveryCodes.generate()
                 let account = try await store.createAccount(

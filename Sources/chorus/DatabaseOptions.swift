@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChorusStore
 import ChorusWeb
 import Foundation
 
@@ -21,6 +22,17 @@ struct DatabaseOptions: ParsableArguments {
         } catch {
             throw ValidationError(String(describing: error))
         }
+    }
+
+    /// The engine of an instance that already exists: a command that manages one (an account, the help directory)
+    /// must not make a new, empty SQLite database where none is (the account would never reach the instance).
+    func existingEngine() throws -> DatabaseEngine {
+        let engine = try config().engine
+        if case .sqlite(let path) = engine, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError(
+                "There is no Chorus database at \(path). Give the instance's --data-dir (or --database-url, or CHORUS_DATABASE_URL).")
+        }
+        return engine
     }
 
     func config() -> AppConfig {

@@ -33,7 +33,7 @@ struct ResourcesCommand: AsyncParsableCommand {
             } catch let error as ResourceDirectory.DirectoryError {
                 throw Self.failure("\(file) was not imported; nothing changed.\n\(error.description)")
             }
-            let store = try await ChorusStore.open(try database.config().engine, logger: Logger(label: "chorus.resources"))
+            let store = try await ChorusStore.open(try database.existingEngine(), logger: Logger(label: "chorus.resources"))
             do {
                 try await store.replaceHelpDirectory(directory)
             } catch {

@@ -17,6 +17,11 @@ struct Seed: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        guard voices >= 1, people >= 1, days >= 1 else { throw ValidationError("--voices, --people and --days must each be at least 1.") }
+        guard people <= voices else { throw ValidationError("--people can be at most --voices: each synthetic account writes a voice.") }
+    }
+
     func run() async throws {
         let store = try await ChorusStore.open(try database.config().engine, logger: Logger(label: "chorus.seed"))
         do {

@@ -181,6 +181,21 @@ import Testing
         await setup.store.shutdown()
     }
 
+    /// A command that manages an instance, pointed at a folder with no database, says so instead of making a new,
+    /// empty one (the account or the hotlines never reached the instance).
+    @Test func commandsForAnInstanceRefuseAFolderWithoutOne() throws {
+        // setup
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-none-\(UUID().uuidString)")
+        let good = empty.appendingPathExtension("json")
+        try Data(ChorusCommand.smallDirectory.utf8).write(to: good)
+        // act
+        let imported = try ChorusCommand.run(["resources", "import", good.path, "--data-dir", empty.path])
+        // check
+        #expect(imported.status != 0)
+        #expect(imported.output.contains("There is no Chorus database at"))
+        #expect(!FileManager.default.fileExists(atPath: empty.appendingPathComponent("chorus.sqlite").path))
+    }
+
     @Test func importCommandValidatesThenReplacesTheDirectory() async throws {
         // setup
         let engine = try await TestDatabase.freshEngine()
