@@ -26,7 +26,7 @@ struct Classify: ParsableCommand {
                 print(ReplyEvaluation(examples: try ReplyEvaluation.load(jsonLinesAt: evaluate), guard: replyGuard).report)
                 return
             }
-            try eachLine { try ReplyLabelling.label(jsonLine: $0, with: replyGuard) }
+            try eachLine(field: "reply") { try ReplyLabelling.label(jsonLine: $0, with: replyGuard) }
         }
     }
 
@@ -45,13 +45,14 @@ struct Classify: ParsableCommand {
                 print(CrisisEvaluation(examples: try CrisisEvaluation.loadWithLanguage(jsonLinesAt: evaluate), detector: detector).report)
                 return
             }
-            try eachLine { try CrisisLabelling.label(jsonLine: $0, with: detector) }
+            try eachLine(field: "text") { try CrisisLabelling.label(jsonLine: $0, with: detector) }
         }
     }
 }
 
-/// Reads stdin line by line; a line that is not a JSON object is reported with its number, and the rest go on.
-private func eachLine(_ transform: (String) throws -> String) throws {
+/// Reads stdin line by line; a line that is not a JSON object with a `field` string is reported with its number, and
+/// the rest go on.
+private func eachLine(field: String, _ transform: (String) throws -> String) throws {
     var number = 0
     var failures = 0
     while let line = readLine(strippingNewline: true) {
@@ -61,7 +62,7 @@ private func eachLine(_ transform: (String) throws -> String) throws {
             print(try transform(line))
         } catch {
             failures += 1
-            FileHandle.standardError.write(Data("line \(number): not a JSON object with the expected text field (\(error))\n".utf8))
+            FileHandle.standardError.write(Data("line \(number): not a JSON object with a \"\(field)\" string; it was left out.\n".utf8))
         }
     }
     if failures > 0 { throw ExitCode(1) }

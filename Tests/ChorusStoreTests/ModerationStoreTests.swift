@@ -137,6 +137,25 @@ import Testing
         await store.shutdown()
     }
 
+    /// Only a full suspension tells the streams which public voices went: a quiet one, even on an account suspended
+    /// fully before, announces nothing of the named account (that would tie the anonymous voice to it).
+    @Test func onlyAFullSuspensionAnnouncesTheAccountsPublicVoices() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "mod")
+        let (ana, moderator) = (people[0], people[1])
+        let named = try await store.say(VoiceDraft(kind: .meToo, text: "public"), by: ana.id).voice
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: ana.id).voice
+        let rule = try ModerationDecision(action: .suspend, rule: "2", reason: "A threat.")
+        // act
+        let full = try await store.act(rule, on: .voice(named.id), by: moderator.id)
+        let quiet = try await store.act(rule, on: .voice(anonymous.id), by: moderator.id)
+        // check
+        #expect(full.hiddenWithAccount == [named.id])
+        #expect(quiet.hiddenWithAccount.isEmpty)
+        await store.shutdown()
+    }
+
     /// A voice deleted before the moderator decides can't tell whether its author would be suspended quietly: nothing
     /// is done through it (a full suspension would name the author of an anonymous voice).
     @Test func aSuspensionThroughADeletedVoiceIsRefused() async throws {

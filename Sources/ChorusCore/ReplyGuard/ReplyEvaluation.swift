@@ -57,18 +57,26 @@ public struct ReplyEvaluation: Sendable {
         var examples: [(reply: String, disclosure: String?, label: ReplyLabel)] = []
         for (number, line) in content.split(whereSeparator: \.isNewline).enumerated() {
             guard !line.allSatisfy(\.isWhitespace) else { continue }
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             guard let reply = object?["reply"] as? String, let raw = object?["label"] as? String,
                 let label = ReplyLabel(rawValue: raw)
-            else { throw LoadError.badLine(number + 1) }
+            else { throw LoadError.badLine(number + 1, path: path) }
             examples.append((reply, object?["disclosure"] as? String, label))
         }
         return examples
     }
 
     /// A line of the evaluation file that lacks a reply or a known label.
-    public enum LoadError: Error, Equatable {
-        case badLine(Int)
+    public enum LoadError: Error, Equatable, CustomStringConvertible {
+        case badLine(Int, path: String)
+
+        public var description: String {
+            switch self {
+            case .badLine(let line, let path):
+                let labels = ReplyLabel.allCases.map(\.rawValue).joined(separator: "|")
+                return "\(path):\(line): expected {\"reply\": ..., \"label\": \"\(labels)\"}"
+            }
+        }
     }
 
     private static func share(_ part: Int, of whole: Int, empty: Double) -> Double {

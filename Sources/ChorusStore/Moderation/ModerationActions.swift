@@ -132,9 +132,9 @@ extension ChorusStore {
             }
             let shown = try await voiceID.asyncFlatMap { try await Self.voice(db, id: $0, viewer: nil) }
             var result = ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
-            if decision.action == .suspend, let accountID,
-                try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND suspended_quietly = 0").first() != nil
-            {
+            // Only a full suspension announces the account's voices: a quiet one made on an account suspended fully
+            // before would announce them in the same moment as the anonymous voice, and tie the two together.
+            if decision.action == .suspend, !quiet, let accountID {
                 result.hiddenWithAccount = try await Self.publicVoicesGoingWith(accountID: accountID, db)
             }
             return result

@@ -24,7 +24,11 @@ struct OAuthController {
         router.post("/oauth/authorize") { request, context in try await authorize(request, context) }
         router.post("/oauth/token", use: token)
         router.post("/oauth/revoke", use: revoke)
-        router.get("/.well-known/oauth-authorization-server") { _, _ in APIResponse.json(serverMetadata) }
+        // Only over https: clients that read it (Mastodon.py) then insist its endpoints be https, and an instance
+        // served over plain http (a test, a laptop) would lock them out.
+        if services.config.baseURL.hasPrefix("https://") {
+            router.get("/.well-known/oauth-authorization-server") { _, _ in APIResponse.json(serverMetadata) }
+        }
     }
 
     func appFor(id: Int64, _ context: ChorusContext) async throws -> OAuthApp? {

@@ -180,7 +180,7 @@ import Testing
             let withoutVerifier = try await redeem(try await code(), verifier: nil)
             let wrongVerifier = try await redeem(try await code(), verifier: "not-the-verifier-that-made-the-challenge-at-all")
             let rightVerifier = try await redeem(try await code(), verifier: verifier)
-            let metadata = try await api.get("/.well-known/oauth-authorization-server")
+            let noMetadataOverHTTP = try await api.get("/.well-known/oauth-authorization-server")
             // check
             #expect(page.body.contains("name=\"code_challenge\" value=\"\(challenge)\""))
             #expect(plain.status == .unprocessableContent)
@@ -188,8 +188,20 @@ import Testing
             #expect(wrongVerifier.status == .badRequest)
             #expect(rightVerifier.status == .ok)
             #expect(rightVerifier["access_token"] is String)
+            #expect(noMetadataOverHTTP.status == .notFound)
+        }
+    }
+
+    /// An instance served over https describes its OAuth server (RFC 8414), PKCE's method included.
+    @Test func anHTTPSInstanceDescribesItsOAuthServer() async throws {
+        // setup
+        let app = try await makeApp { $0.publicURL = "https://chorus.example" }
+        try await app.test(.live) { client in
+            // act
+            let metadata = try await MastodonClient(client).get("/.well-known/oauth-authorization-server")
+            // check
             #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
-            #expect((metadata["token_endpoint"] as? String)?.hasSuffix("/oauth/token") == true)
+            #expect(metadata["token_endpoint"] as? String == "https://chorus.example/oauth/token")
         }
     }
 
