@@ -280,6 +280,22 @@ extension ChorusStore {
         throw Refusal(.conflict, suspending ? "This account is suspended already." : "This account is not suspended.")
     }
 
+    /// Of these hidden voices, those a moderator's decision hid (hidden, rejected, or the voice a quiet suspension was
+    /// made through), as opposed to replies kept apart by a block.
+    public func voicesHiddenByModerators(ids: [Int64]) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            var query: SQLQueryString =
+                "SELECT DISTINCT voice_id FROM moderation_actions WHERE action IN ('hide', 'reject', 'suspend') AND voice_id IN ("
+            for (index, id) in ids.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: id)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            return Set(try await db.raw(query).all().map { try $0.int64("voice_id") })
+        }
+    }
+
     /// Actions taken on what a person wrote, or on their account, newest first: what, under which rule, why, and any appeal.
     public func actions(concerning accountID: Int64) async throws -> [ActionOnYou] {
         try await database.read { db in

@@ -90,7 +90,18 @@ struct MastodonEntities: Sendable {
         for voice in voices { if case .account(let id, _, _) = voice.author { authorIDs.append(id) } }
         let summaries = try await store.accountSummaries(ids: authorIDs)
         let parents = try await store.publicAuthors(ofVoices: voices.compactMap(\.inReplyTo))
-        return voices.map { status($0, summaries: summaries, parentAuthors: parents, includeText: includeText) }
+        let moderated = try await store.voicesHiddenByModerators(ids: voices.filter { $0.isMine && $0.state == .hidden }.map(\.id))
+        return voices.map { voice in
+            var json = status(voice, summaries: summaries, parentAuthors: parents, includeText: includeText)
+            // Its writer's app is told that a moderator hid it, and where to read why and appeal (as the website's
+            // notice does). A reply kept apart by a block is hidden too, and says nothing: that would tell its writer.
+            if moderated.contains(voice.id), case .object(var chorus)? = json["chorus"] {
+                chorus.append(("hidden_by_moderators", true))
+                chorus.append(("moderation_url", .string(baseURL + "/account/moderation")))
+                json = json.with("chorus", .object(chorus))
+            }
+            return json
+        }
     }
 
     func status(_ voice: Voice, includeText: Bool = false) async throws -> JSON {

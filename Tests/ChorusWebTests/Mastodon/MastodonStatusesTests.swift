@@ -260,6 +260,39 @@ import Testing
         }
     }
 
+    /// An author's app is told a moderator hid their voice, and where to read why; a reply kept apart by a block looks
+    /// like any reply to its writer (anything else would tell them they were blocked).
+    @Test func anAuthorsAppIsToldAModeratorHidTheirVoiceButNotOfABlock() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let bob = try await MastodonClient.signedUp(client, "bob")
+            let voice = try await ana.say("#MeToo buy cheap watches")["id"] as? String ?? ""
+            let beasVoice = try await bea.say("#MeToo it happened")["id"] as? String ?? ""
+            let cal = try await MastodonClient.signedUp(client, "cal")
+            let calsReply = try await cal.say("I believe you, Bea.", [("in_reply_to_id", beasVoice)])["id"] as? String ?? ""
+            _ = try await bea.post("/api/v1/accounts/\(bob.accountID)/block")
+            let keptApart = try await bob.say("I believe you too.", [("in_reply_to_id", calsReply)])["id"] as? String ?? ""
+            _ = try await bea.post("/api/v1/reports", form: [("status_ids[]", voice), ("category", "spam")])
+            var mod = Browser(client)
+            try await mod.signUp("mod")
+            try await chorus.makeModerator("mod")
+            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: try await mod.get("/moderation").body))
+            // act
+            try await mod.decide("/moderation/reports/\(reportID)", action: "hide", rule: "3", reason: "Advertising.")
+            let hidden = try await ana.get("/api/v1/statuses/\(voice)")
+            let reply = try await bob.get("/api/v1/statuses/\(keptApart)")
+            // check
+            #expect((hidden["chorus"] as? [String: Any])?["hidden_by_moderators"] as? Bool == true)
+            #expect(((hidden["chorus"] as? [String: Any])?["moderation_url"] as? String)?.hasSuffix("/account/moderation") == true)
+            #expect(reply.status == .ok)
+            #expect((reply["chorus"] as? [String: Any])?["hidden_by_moderators"] == nil)
+            #expect(try await MastodonClient(client).get("/api/v1/statuses/\(keptApart)").status == .notFound)
+        }
+    }
+
     @Test func badStatusesGetClearErrors() async throws {
         // setup
         let app = try await makeApp()
