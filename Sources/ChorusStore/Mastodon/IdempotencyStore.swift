@@ -29,32 +29,12 @@ extension ChorusStore {
             """
         ).all()
         guard inserted.isEmpty else { return }
-        let row = try await db.raw("SELECT voice_id FROM idempotency_keys WHERE account_id = \(bind: accountID) AND key_hash = \(bind: hash)").first()
-        let earlier = try row?.optionalInt64("voice_id")
-        let stillThere = try await earlier.asyncExists { try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: $0)").first() != nil }
-        throw IdempotentReplay(voiceID: stillThere ? earlier : nil)
-    }
-
-    /// The voice an earlier request with this key wrote, if any: a replay is answered without a write.
-    public func voiceKept(underIdempotencyKey key: String, accountID: Int64) async throws -> IdempotentReplay? {
-        try await database.read { db in
-            guard
-                let row = try await db.raw(
-                    """
-                    SELECT k.voice_id, v.id AS still_there FROM idempotency_keys k LEFT JOIN voices v ON v.id = k.voice_id
-                    WHERE k.account_id = \(bind: accountID) AND k.key_hash = \(bind: Self.digest(key)) AND k.voice_id IS NOT NULL
-                        AND k.created_at >= \(bind: ChorusDatabase.now() - Self.idempotencyLifetime)
-                    """
-                ).first()
-            else { return nil }
-            return IdempotentReplay(voiceID: try row.optionalInt64("still_there"))
-        }
-    }
-}
-
-extension Optional where Wrapped == Int64 {
-    fileprivate func asyncExists(_ check: (Int64) async throws -> Bool) async rethrows -> Bool {
-        guard let self else { return false }
-        return try await check(self)
+        let earlier = try await db.raw(
+            """
+            SELECT v.id FROM idempotency_keys k LEFT JOIN voices v ON v.id = k.voice_id
+            WHERE k.account_id = \(bind: accountID) AND k.key_hash = \(bind: hash)
+            """
+        ).first()
+        throw IdempotentReplay(voiceID: try earlier?.optionalInt64("id"))
     }
 }

@@ -209,14 +209,15 @@ extension ChorusStore {
     /// the moderator can tie the anonymous voice to its author. Through a public voice it is a full suspension. A voice
     /// deleted meanwhile can't tell which it would be, so nothing is done through it.
     private static func suspend(_ accountID: Int64, through voiceID: Int64, _ db: any SQLDatabase) async throws -> Bool {
-        guard try await db.raw("SELECT id FROM voices WHERE id = \(bind: voiceID)").first() != nil else {
-            throw Refusal(.gone, "This voice has been deleted by its writer, so nothing can be done through it any more.")
-        }
-        let quietly =
-            try await db.raw(
-                "SELECT 1 AS one FROM voices v WHERE v.id = \(bind: voiceID) AND \(unsafeRaw: isAnonymousAuthor(account: "v.account_id", ofVoice: "v.id"))"
-            ).first() != nil
-        guard quietly else {
+        guard
+            let voice = try await db.raw(
+                """
+                SELECT v.state, CASE WHEN \(unsafeRaw: isAnonymousAuthor(account: "v.account_id", ofVoice: "v.id")) THEN 1 ELSE 0 END AS quietly
+                FROM voices v WHERE v.id = \(bind: voiceID)
+                """
+            ).first()
+        else { throw Refusal(.gone, "This voice has been deleted by its writer, so nothing can be done through it any more.") }
+        guard try voice.bool("quietly") else {
             try await setSuspended(accountID, db)
             return false
         }
@@ -229,9 +230,7 @@ extension ChorusStore {
             """
         ).all()
         guard !updated.isEmpty else { throw Refusal(.notFound, "This account is not here.") }
-        if try await db.raw("SELECT 1 AS one FROM voices WHERE id = \(bind: voiceID) AND state <> 'hidden'").first() != nil {
-            try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db)
-        }
+        if try voice.string("state") != VoiceState.hidden.rawValue { try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db) }
         return true
     }
 

@@ -92,15 +92,11 @@ struct MastodonEntities: Sendable {
         let parents = try await store.publicAuthors(ofVoices: voices.compactMap(\.inReplyTo))
         let moderated = try await store.voicesHiddenByModerators(ids: voices.filter { $0.isMine && $0.state == .hidden }.map(\.id))
         return voices.map { voice in
-            var json = status(voice, summaries: summaries, parentAuthors: parents, includeText: includeText)
+            let json = status(voice, summaries: summaries, parentAuthors: parents, includeText: includeText)
             // Its writer's app is told that a moderator hid it, and where to read why and appeal (as the website's
             // notice does). A reply kept apart by a block is hidden too, and says nothing: that would tell its writer.
-            if moderated.contains(voice.id), case .object(var chorus)? = json["chorus"] {
-                chorus.append(("hidden_by_moderators", true))
-                chorus.append(("moderation_url", .string(baseURL + "/account/moderation")))
-                json = json.with("chorus", .object(chorus))
-            }
-            return json
+            guard moderated.contains(voice.id) else { return json }
+            return json.withChorus([("hidden_by_moderators", true), ("moderation_url", .string(baseURL + "/account/moderation"))])
         }
     }
 
@@ -139,11 +135,11 @@ struct MastodonEntities: Sendable {
                 "reply_policy": .string(voice.replyPolicy.rawValue),
             ],
         ]
-        if voice.isMine, voice.crisis, case .object(var chorus)? = status["chorus"] {
+        if voice.isMine, voice.crisis {
             // The writer's own app can offer help at once, as the web does; nobody else is told.
-            chorus.append(("crisis", true))
-            chorus.append(("help_url", .string(baseURL + "/help" + (helpCountry.map { "?country=" + $0 } ?? ""))))
-            status = status.with("chorus", .object(chorus))
+            status = status.withChorus([
+                ("crisis", true), ("help_url", .string(baseURL + "/help" + (helpCountry.map { "?country=" + $0 } ?? ""))),
+            ])
         }
         if voice.isMine, voice.state == .held { status = heldForItsWriter(status, voice) }
         if includeText { status = status.with("text", .string(voice.text)) }
@@ -161,14 +157,10 @@ struct MastodonEntities: Sendable {
             + VoiceHTML.escape(ReplyGuidance.rewriteInvitation(language: language)) + " <a href=\"" + VoiceHTML.escape(rewrite) + "\">"
             + VoiceHTML.escape(rewrite) + "</a></p>"
         let warning = ReplyGuidance.waitingNotice(language: language) + (voice.contentWarning.map { " · " + $0 } ?? "")
-        var held = status.with("spoiler_text", .string(warning)).with("sensitive", true)
-        held = held.with("content", .string(guidance + VoiceHTML.render(voice.text, tagBase: baseURL + "/tags/")))
-        if case .object(var chorus)? = held["chorus"] {
-            chorus.append(("guard_label", .string(label.rawValue)))
-            chorus.append(("rewrite_url", .string(rewrite)))
-            held = held.with("chorus", .object(chorus))
-        }
-        return held
+        // The words as `status` already rendered them, below the guidance.
+        guard case .string(let content)? = status["content"] else { return status }
+        return status.with("spoiler_text", .string(warning)).with("sensitive", true).with("content", .string(guidance + content))
+            .withChorus([("guard_label", .string(label.rawValue)), ("rewrite_url", .string(rewrite))])
     }
 
     /// The hashtags of a text as written (first spelling of each), for `tags`.

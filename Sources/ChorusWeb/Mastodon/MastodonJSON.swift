@@ -114,6 +114,13 @@ indirect enum JSON: Sendable, Equatable {
         return .object(pairs)
     }
 
+    /// Adds fields to a status's `chorus` object (what its writer alone is told: help, a hold, a moderator's decision).
+    func withChorus(_ fields: [(String, JSON)]) -> JSON {
+        guard case .object(var chorus)? = self["chorus"] else { return self }
+        chorus.append(contentsOf: fields)
+        return with("chorus", .object(chorus))
+    }
+
     subscript(key: String) -> JSON? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1

@@ -11,12 +11,10 @@ struct VoiceActions: Sendable {
     /// idempotency key, kept with the voice.
     func publish(_ draft: VoiceDraft, by account: Account, keeping key: String? = nil) async throws -> WrittenVoice {
         var limits = [(limit: Limit.posting.allowing(services.config.postingLimit), key: String(account.id))]
-        var screening = services.screening.screen(draft)
-        if draft.kind == .reply, let parentID = draft.inReplyTo, let parent = try await store.voice(id: parentID, viewer: account.id) {
-            screening = services.screening.screen(draft, answering: parent.text, answersOwnThread: parent.isMine)
-            if !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
-                limits.append((.newAccountRepliesToOneVoice, String(parent.threadRoot)))
-            }
+        let parent = try await answered(by: draft, as: account)
+        let screening = screen(draft, answering: parent)
+        if let parent, !parent.isMine, ChorusDatabase.now() - account.createdAt < Limit.newAccountAge {
+            limits.append((.newAccountRepliesToOneVoice, String(parent.threadRoot)))
         }
         let written = try await store.say(draft, by: account.id, screening: screening, limits: limits, idempotencyKey: key)
         let voice = written.voice
@@ -30,6 +28,18 @@ struct VoiceActions: Sendable {
         return written
     }
 
+    /// The voice a reply answers, as its writer sees it; nil for other drafts, or when it is gone.
+    private func answered(by draft: VoiceDraft, as account: Account) async throws -> Voice? {
+        guard draft.kind == .reply, let parentID = draft.inReplyTo else { return nil }
+        return try await store.voice(id: parentID, viewer: account.id)
+    }
+
+    /// Screens a draft once: a reply with the voice it answers (the guard reads the disclosure, and leaves replies in
+    /// one's own thread alone).
+    private func screen(_ draft: VoiceDraft, answering parent: Voice?) -> VoiceScreening {
+        services.screening.screen(draft, answering: parent?.text, answersOwnThread: parent?.isMine ?? false)
+    }
+
     /// What a publish under an idempotency key did.
     enum Publication {
         /// The voice was written now.
@@ -40,11 +50,10 @@ struct VoiceActions: Sendable {
 
     /// Publishes once per key: a request sent again (an app's retry with its `Idempotency-Key`, a form sent twice or
     /// reloaded) finds the first one's voice instead of writing another. The key is kept in the voice's own
-    /// transaction, so a request that died leaves the key free. Without a key, every request publishes.
+    /// transaction, which is also where a replay is found, so a request that died leaves the key free. Without a key,
+    /// every request publishes.
     func publish(_ draft: VoiceDraft, by account: Account, idempotencyKey key: String?) async throws -> Publication {
-        guard let key else { return .written(try await publish(draft, by: account)) }
         do {
-            if let earlier = try await store.voiceKept(underIdempotencyKey: key, accountID: account.id) { throw earlier }
             return .written(try await publish(draft, by: account, keeping: key))
         } catch let replay as IdempotentReplay {
             return .replayed(try await replay.voiceID.asyncFlatMap { try await store.voice(id: $0, viewer: account.id) })
@@ -55,9 +64,7 @@ struct VoiceActions: Sendable {
     /// and its survivor told; otherwise it keeps waiting, with its new label.
     func rewriteHeld(_ voice: Voice, text: String, by account: Account) async throws -> Voice {
         let draft = try VoiceDraft(kind: .reply, text: text, visibility: voice.visibility, inReplyTo: voice.inReplyTo).validated()
-        var parent: Voice?
-        if let parentID = voice.inReplyTo { parent = try await store.voice(id: parentID, viewer: account.id) }
-        let screening = services.screening.screen(draft, answering: parent?.text, answersOwnThread: parent?.isMine ?? false)
+        let screening = screen(draft, answering: try await answered(by: draft, as: account))
         let rewritten = try await store.rewriteHeldReply(id: voice.id, text: text, screening: screening, by: account.id)
         if rewritten.state == .visible { try await announceShownReply(rewritten) }
         return rewritten
@@ -110,12 +117,5 @@ struct VoiceActions: Sendable {
             try await store.notifyFollow(followedID, by: account.id)
             services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: followedID))
         }
-    }
-}
-
-extension Optional where Wrapped == Int64 {
-    fileprivate func asyncFlatMap<T>(_ transform: (Int64) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
