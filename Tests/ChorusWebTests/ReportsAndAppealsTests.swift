@@ -92,6 +92,7 @@ import Testing
             try await mod.decide("/moderation/reports/\(reportID)", action: "hide", rule: "3", reason: "Looked like spam.")
             // act
             let notice = try await ana.get("/")
+            let notifications = try await ana.get("/notifications")
             let decisions = try await ana.get("/account/moderation")
             let actionID = try #require(Browser.id(after: "/account/moderation/", in: decisions.body))
             let appealed = try await ana.post("/account/moderation/\(actionID)/appeal", [("text", "This is my own story, not an advert.")])
@@ -105,6 +106,7 @@ import Testing
             let reporter = try await bea.get("/account/reports")
             // check
             #expect(notice.body.contains("A moderator made a decision about something you wrote."))
+            #expect(notifications.body.contains("<a href=\"/account/moderation\">A moderator made a decision about something you wrote.</a>"))
             #expect(decisions.body.contains("A moderator hid one of your voices."))
             #expect(decisions.body.contains("3. No spam or advertising."))
             #expect(decisions.body.contains("Looked like spam."))

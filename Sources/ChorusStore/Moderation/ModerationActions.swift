@@ -38,6 +38,8 @@ public struct ModerationResult: Sendable, Equatable {
     public let shownVoice: Voice?
     /// The public voices a full suspension took from everyone's view (see `publicVoicesGoingWith`), for the streams.
     public var hiddenWithAccount: [Int64] = []
+    /// The person told of the action in their notifications, if any.
+    public var warnedAccountID: Int64?
 }
 
 extension Optional where Wrapped: Sendable {
@@ -132,6 +134,14 @@ extension ChorusStore {
             }
             let shown = try await voiceID.asyncFlatMap { try await Self.voice(db, id: $0, viewer: nil) }
             var result = ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
+            // The person acted on is told among their notifications too, as their apps expect (`moderation_warning`);
+            // the notification is theirs alone, so it names nothing they did not write.
+            if [.hide, .reject, .suspend].contains(decision.action), let accountID {
+                _ = try await Self.insertNotification(
+                    db, kind: .moderationWarning, to: accountID, from: accountID, voiceID: nil,
+                    groupKey: ChorusNotification.moderationGroupKey(actionID: actionID))
+                result.warnedAccountID = accountID
+            }
             // Only a full suspension announces the account's voices: a quiet one made on an account suspended fully
             // before would announce them in the same moment as the anonymous voice, and tie the two together.
             if decision.action == .suspend, !quiet, let accountID {

@@ -1,7 +1,7 @@
 import ChorusCore
 import SQLKit
 
-/// Something that happened to a person's voices or account: a belief, a reply, a new follower.
+/// Something that happened to a person's voices or account: a belief, a reply, a new follower, a moderator's decision.
 public struct ChorusNotification: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// Someone said *I believe you* (a favourite, to Mastodon apps).
@@ -9,6 +9,8 @@ public struct ChorusNotification: Sendable, Equatable {
         /// Someone replied (a mention, to Mastodon apps).
         case mention
         case follow
+        /// A moderator acted on something the person wrote, or on their account (Mastodon's `moderation_warning`).
+        case moderationWarning = "moderation_warning"
     }
 
     public var id: Int64
@@ -27,6 +29,14 @@ public struct ChorusNotification: Sendable, Equatable {
         self.voiceID = voiceID
         self.createdAt = createdAt
         self.groupKey = groupKey ?? "ungrouped-\(id)"
+    }
+
+    static func moderationGroupKey(actionID: Int64) -> String { "moderation-\(actionID)" }
+
+    /// The moderation action a `moderation_warning` is about.
+    public var moderationActionID: Int64? {
+        guard kind == .moderationWarning, groupKey.hasPrefix("moderation-") else { return nil }
+        return Int64(groupKey.dropFirst("moderation-".count))
     }
 }
 

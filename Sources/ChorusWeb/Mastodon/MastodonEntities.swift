@@ -199,11 +199,16 @@ struct MastodonEntities: Sendable {
         var byID: [Int64: JSON] = [:]
         for (voice, json) in zip(voices, statuses) { byID[voice.id] = json }
         let summaries = try await store.accountSummaries(ids: list.compactMap { $0.from?.id })
+        let warnings = try await moderationWarnings(list, recipient: recipient)
         return list.compactMap { notification -> JSON? in
             var status: JSON = nil
             if let voiceID = notification.voiceID {
                 guard let found = byID[voiceID] else { return nil }
                 status = found
+            }
+            if notification.kind == .moderationWarning {
+                guard let warning = warnings[notification.id] else { return nil }
+                status = warning
             }
             let from = notification.from.flatMap { summaries[$0.id] }.map(account) ?? someone
             var json: JSON = [
@@ -212,7 +217,35 @@ struct MastodonEntities: Sendable {
                 "account": from,
             ]
             if notification.voiceID != nil { json = json.with("status", status) }
+            if notification.kind == .moderationWarning { json = json.with("moderation_warning", status) }
             return json
         }
+    }
+
+    /// Mastodon's `AccountWarning` for each `moderation_warning` in `list`, by notification id: what was decided, under
+    /// which rule and why, and the appeal, with where to read it and ask again on the web.
+    func moderationWarnings(_ list: [ChorusNotification], recipient: Int64) async throws -> [Int64: JSON] {
+        guard list.contains(where: { $0.kind == .moderationWarning }), let target = try await account(id: recipient) else { return [:] }
+        let actions = Dictionary(try await store.actions(concerning: recipient).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var warnings: [Int64: JSON] = [:]
+        for notification in list {
+            guard let action = notification.moderationActionID.flatMap({ actions[$0] }) else { continue }
+            var appeal: JSON = nil
+            if let state = action.appealState, let text = action.appealText {
+                let shown = state == .open ? "pending" : state == .granted ? "approved" : "rejected"
+                appeal = ["text": .string(text), "state": .string(shown)]
+            }
+            let statusIDs: [JSON] = action.action == .suspend ? [] : action.voiceID.map { [.id($0)] } ?? []
+            warnings[notification.id] = [
+                "id": .id(action.id), "action": .string(action.action == .suspend ? "suspend" : "delete_statuses"),
+                "text": .string("Rule \(action.rule.number): \(action.rule.text)\n\n\(action.reason)"), "status_ids": .array(statusIDs),
+                "target_account": target, "appeal": appeal, "created_at": .string(Self.iso(action.createdAt)),
+                "chorus": [
+                    "in_effect": .bool(action.inEffect), "can_appeal": .bool(action.canAppeal),
+                    "moderation_url": .string(baseURL + "/account/moderation"),
+                ],
+            ]
+        }
+        return warnings
     }
 }

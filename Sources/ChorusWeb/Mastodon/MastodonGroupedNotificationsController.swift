@@ -71,6 +71,7 @@ struct MastodonGroupedNotificationsController {
         var accountIDs: [Int64] = []
         for group in groups { for person in group.sample where !accountIDs.contains(person.id) { accountIDs.append(person.id) } }
         let summaries = try await store.accountSummaries(ids: accountIDs)
+        let warnings = try await entities.moderationWarnings(groups.map(\.newest), recipient: recipient)
         var usedAccounts: [JSON] = []
         var usedAccountIDs: Set<Int64> = []
         var usedStatuses: [JSON] = []
@@ -88,6 +89,10 @@ struct MastodonGroupedNotificationsController {
                 guard let status = statusByID[voiceID] else { continue }
                 json = json.with("status_id", .id(voiceID))
                 if usedStatusIDs.insert(voiceID).inserted { usedStatuses.append(status) }
+            }
+            if group.kind == .moderationWarning {
+                guard let warning = warnings[group.newest.id] else { continue }
+                json = json.with("moderation_warning", warning)
             }
             var sampleIDs: [JSON] = []
             for person in group.sample.prefix(8) {

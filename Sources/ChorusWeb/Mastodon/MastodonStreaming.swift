@@ -123,7 +123,9 @@ final class StreamDispatcher: Sendable {
             notificationCursor.withLock { $0 = max($0, newest) }
             let oldestFirst = Array(fresh.reversed())
             let entities = try await MastodonEntities(services: services).notifications(oldestFirst, recipient: account.id)
-            let keyed = zip(oldestFirst, entities).map { (key: $0.groupKey, payload: $1.serialized()) }
+            // Some notifications have no entity (their voice has gone): each entity is matched to its own by id.
+            let groupKeys = oldestFirst.map { (key: JSON.id($0.id), value: $0.groupKey) }
+            let keyed = entities.map { entity in (key: groupKeys.first { $0.key == entity["id"] }?.value ?? "", payload: entity.serialized()) }
             for payload in pushes.admit(keyed, now: ChorusDatabase.now()) {
                 for subscription in targets {
                     out.append(StreamMessage(subscription: subscription, event: "notification", payload: payload))

@@ -115,6 +115,9 @@ struct ModerationController {
 
     /// Live pages add a voice a moderator showed, and drop one they hid.
     private func publish(_ result: ModerationResult, action: ModerationActionKind) async throws {
+        if let warned = result.warnedAccountID {
+            services.live.publish(LiveEvent(kind: .notification, isListed: false, accountID: warned))
+        }
         // A full suspension takes the account's public voices (and the replies in its threads) from every stream.
         for hidden in result.hiddenWithAccount where hidden != result.voiceID {
             services.live.publish(LiveEvent(kind: .deleted, voiceID: hidden))

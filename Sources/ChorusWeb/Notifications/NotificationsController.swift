@@ -38,6 +38,7 @@ struct NotificationsController {
             text = group.count == 1 ? words["notifications_reply_someone"] : words.format("notifications_reply_many", ["n": String(group.count)])
         case (.follow, let name?): text = words.format("notifications_follow_one", ["name": name])
         case (.follow, nil): text = words.format("notifications_follow_many", ["n": String(group.count)])
+        case (.moderationWarning, _): text = words["mod_notice_actions"]
         }
         var entry: [String: Any] = [
             "text": text, "kind": group.kind.rawValue, "count": group.count,
@@ -48,6 +49,8 @@ struct NotificationsController {
             // A voice behind a content warning is named by its warning, never by what it holds.
             let excerpt = voice.contentWarning.flatMap { $0.isEmpty ? nil : $0 } ?? String(voice.text.prefix(140))
             if !excerpt.trimmingWhitespace.isEmpty { entry["excerpt"] = excerpt }
+        } else if group.kind == .moderationWarning {
+            entry["link"] = "/account/moderation"
         } else if group.kind == .follow, single != nil, let handle = group.sample.first?.handle {
             entry["link"] = "/@\(handle)"
         }

@@ -293,6 +293,48 @@ import Testing
         }
     }
 
+    /// The person a moderator acted on is told among their app's notifications (`moderation_warning`): what was decided,
+    /// under which rule and why, and where to ask again. The person who reported it is not sent one.
+    @Test func aPersonsAppIsToldOfAModerationDecisionAmongTheirNotifications() async throws {
+        // setup
+        let (app, chorus) = try await ModeratedChorus.make()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let voice = try await ana.say("#MeToo buy cheap watches")["id"] as? String ?? ""
+            _ = try await bea.post("/api/v1/reports", form: [("status_ids[]", voice), ("category", "spam")])
+            var mod = Browser(client)
+            try await mod.signUp("mod")
+            try await chorus.makeModerator("mod")
+            let reportID = try #require(Browser.id(after: "/moderation/reports/", in: try await mod.get("/moderation").body))
+            // act
+            try await mod.decide("/moderation/reports/\(reportID)", action: "hide", rule: "3", reason: "Advertising.")
+            let told = try await ana.get("/api/v1/notifications")
+            let grouped = try await ana.get("/api/v2/notifications")
+            let reporter = try await bea.get("/api/v1/notifications")
+            let onlyWarnings = try await ana.get("/api/v1/notifications?types[]=moderation_warning")
+            let withoutWarnings = try await ana.get("/api/v1/notifications?exclude_types[]=moderation_warning")
+            // check
+            let notification = try #require(told.list.first)
+            let warning = try #require(notification["moderation_warning"] as? [String: Any])
+            #expect(told.list.count == 1)
+            #expect(notification["type"] as? String == "moderation_warning")
+            #expect((notification["account"] as? [String: Any])?["id"] as? String == ana.accountID)
+            #expect(warning["action"] as? String == "delete_statuses")
+            #expect(warning["status_ids"] as? [String] == [voice])
+            #expect((warning["text"] as? String)?.contains("Advertising.") == true)
+            #expect((warning["target_account"] as? [String: Any])?["id"] as? String == ana.accountID)
+            #expect(((warning["chorus"] as? [String: Any])?["moderation_url"] as? String)?.hasSuffix("/account/moderation") == true)
+            #expect((warning["chorus"] as? [String: Any])?["can_appeal"] as? Bool == true)
+            let group = try #require((grouped["notification_groups"] as? [[String: Any]])?.first)
+            #expect(group["type"] as? String == "moderation_warning")
+            #expect((group["moderation_warning"] as? [String: Any])?["action"] as? String == "delete_statuses")
+            #expect(reporter.list.isEmpty)
+            #expect(onlyWarnings.list.count == 1)
+            #expect(withoutWarnings.list.isEmpty)
+        }
+    }
+
     @Test func badStatusesGetClearErrors() async throws {
         // setup
         let app = try await makeApp()
