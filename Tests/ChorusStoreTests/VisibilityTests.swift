@@ -24,6 +24,33 @@ import Testing
         await store.shutdown()
     }
 
+    /// An account's id tells only the day it signed up, as its `created_at` does: an exact sign-up time would point at
+    /// the account made just before an anonymous voice. An anonymous voice takes no reply policy from the account either.
+    @Test func anAccountsIdTellsOnlyItsDayAndAnAnonymousVoiceTakesNoDefaultsFromIt() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let today = ChorusDatabase.now() / 86_400_000
+        var moments: Set<Int64> = []
+        // act
+        for index in 0..<8 {
+            let account = try await store.createAccount(handle: try Handle("p\(index)"), passwordHash: "x", recoveryCodes: [])
+            moments.insert(VoiceID.milliseconds(of: account.id))
+        }
+        let ana = try await store.createAccount(handle: try Handle("ana"), passwordHash: "x", recoveryCodes: [])
+        try await store.updateSettings(accountID: ana.id, displayName: nil, country: nil, language: nil, defaultReplyPolicy: .following)
+        let named = try await store.say(VoiceDraft(kind: .meToo, text: "named"), by: ana.id).voice
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: ana.id).voice
+        let chosen = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous, replyPolicy: .nobody), by: ana.id).voice
+        // check
+        #expect(moments.allSatisfy { $0 / 86_400_000 == today })
+        #expect(moments.count == 8)
+        #expect(moments.contains { abs($0 - ChorusDatabase.now()) > 60_000 })
+        #expect(named.replyPolicy == .following)
+        #expect(anonymous.replyPolicy == .everyone)
+        #expect(chosen.replyPolicy == .nobody)
+        await store.shutdown()
+    }
+
     @Test func onlyMeVoiceIsSeenByItsAuthorAlone() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

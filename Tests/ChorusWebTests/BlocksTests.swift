@@ -108,9 +108,10 @@ import Testing
             let list = try await ana.get("/account/blocks")
             let export = try await ana.get("/account/export")
             let home = try await ana.get("/")
-            let gone = try await ana.get("/voices/\(another)")
+            let gone = try await ana.get("/voices/\(anonymous)")
+            let otherVoice = try await ana.get("/voices/\(another)")
             let removed = try await ana.post("/account/blocks/remove", [("kind", "block"), ("voice", anonymous)])
-            let back = try await ana.get("/voices/\(another)")
+            let back = try await ana.get("/voices/\(anonymous)")
             // check
             #expect(thread.body.contains("Block this voice&#39;s author (you won&#39;t learn who it is)"))
             #expect(!thread.body.contains("bob"))
@@ -121,7 +122,9 @@ import Testing
             #expect(!export.body.contains("bob"))
             #expect(!home.body.contains("an anonymous voice"))
             #expect(home.body.contains("bob in public"))
+            #expect(home.body.contains("another anonymous voice"))
             #expect(gone.status == .notFound)
+            #expect(otherVoice.status == .ok)
             #expect(removed.status == .seeOther)
             #expect(back.status == .ok)
         }

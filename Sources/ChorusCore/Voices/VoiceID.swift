@@ -15,6 +15,16 @@ public enum VoiceID {
         }
     }
 
+    /// An id that tells only the UTC day it was made: a random moment of that day in the high bits, 16 random bits
+    /// below. For accounts, whose exact sign-up time would point at the account that signed up just before the first
+    /// anonymous voice of the day. Unlike `make`, it is not ordered within the day; the caller checks it is free.
+    public static func makeTellingOnlyTheDay(at milliseconds: Int64) -> Int64 {
+        var generator = SystemRandomNumberGenerator()
+        let day = milliseconds - milliseconds % 86_400_000
+        let moment = day + Int64(generator.next(upperBound: UInt64(86_400_000)))
+        return (moment << 16) | Int64(generator.next(upperBound: UInt64(1 << 16)))
+    }
+
     /// The smallest id made at `milliseconds`, for time-based cursors.
     public static func floor(at milliseconds: Int64) -> Int64 { milliseconds << 16 }
 

@@ -38,8 +38,12 @@ extension ChorusStore {
     /// A new account with its one-time recovery codes (stored hashed).
     public func createAccount(handle: Handle, passwordHash: String, recoveryCodes: [String], isModerator: Bool = false) async throws -> Account {
         let now = ChorusDatabase.now()
-        let id = VoiceID.make(at: now)
         return try await database.write { db in
+            // The id tells only the day (see `VoiceID.makeTellingOnlyTheDay`); one already taken is drawn again.
+            var id = VoiceID.makeTellingOnlyTheDay(at: now)
+            while try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: id)").first() != nil {
+                id = VoiceID.makeTellingOnlyTheDay(at: now)
+            }
             // A handle taken already, or at the same moment on another instance (PostgreSQL): told, not failed.
             let inserted = try await db.raw(
                 """

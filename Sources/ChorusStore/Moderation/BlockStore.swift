@@ -19,8 +19,8 @@ public struct BoundaryEntry: Sendable, Equatable {
 /// Blocks and mutes. A block keeps two people apart; a mute only quiets someone for the person who muted them.
 ///
 /// Anonymity holds both ways: a block or mute made on a profile never hides that person's anonymous voices (doing so would
-/// show which ones are theirs), and one made from an anonymous voice hides that author's anonymous voices only, never
-/// their public ones. A person blocked on their profile stops seeing the blocker's public voices, and a reply or belief
+/// show which ones are theirs), and one made from an anonymous voice hides that voice alone, never the author's other
+/// voices, public or anonymous (hiding those would show which voices share an author). A person blocked on their profile stops seeing the blocker's public voices, and a reply or belief
 /// they leave on one of them (or a reply anywhere in the blocker's public thread) is kept for its writer alone. One
 /// blocked from an anonymous voice sees and acts as before: anything they met differently would tell the blocker which
 /// account wrote that voice. The blocker's anonymous voices stay readable, and a reply
@@ -33,12 +33,19 @@ extension ChorusStore {
         return """
              AND (v.account_id = \(bind: viewer) OR (
                 NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocker_id = \(bind: viewer) AND k.blocked_id = v.account_id
-                    AND ((k.via_voice_id = 0) = (v.visibility = 'public')))
+                    AND \(unsafeRaw: boundaryCovers("k")))
                 AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocked_id = \(bind: viewer) AND k.blocker_id = v.account_id
                     AND k.via_voice_id = 0 AND v.visibility = 'public')
                 AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = \(bind: viewer) AND m.muted_id = v.account_id
-                    AND ((m.via_voice_id = 0) = (v.visibility = 'public')))))
+                    AND \(unsafeRaw: boundaryCovers("m")))))
             """
+    }
+
+    /// Whether a block or mute (`alias`) covers the voice `v` of the account it names: one made on a profile covers the
+    /// account's public voices; one made from an anonymous voice covers that voice alone. (Covering the author's other
+    /// anonymous voices too would tell the blocker which ones share an author.)
+    private static func boundaryCovers(_ alias: String) -> String {
+        "((v.visibility = 'public' AND \(alias).via_voice_id = 0) OR (v.visibility <> 'public' AND \(alias).via_voice_id = v.id))"
     }
 
     /// Whether `blocker` has blocked `blocked`: in any way, or `onProfileOnly` on the profile (not from an anonymous voice).

@@ -37,7 +37,8 @@ extension ChorusStore {
                 if place.keptApart { screening.state = .hidden }
             }
             let (country, inTrends) = Self.magnitudeFields(of: draft, state: screening.state)
-            // Without a choice for this voice, the author's default reply policy applies (read in the same statement).
+            // Without a choice for this voice, the author's default reply policy applies (read in the same statement),
+            // except on an anonymous voice: a default shared with their named voices would tie the two together.
             let inserted = try await db.raw(
                 """
                 INSERT INTO voices (id, account_id, kind, visibility, state, text, content_warning, language, in_reply_to_id,
@@ -45,7 +46,8 @@ extension ChorusStore {
                 VALUES (\(bind: id), \(bind: accountID), \(bind: draft.kind.rawValue), \(bind: visibility.rawValue),
                         \(bind: screening.state.rawValue), \(bind: draft.text), \(bind: draft.contentWarning), \(bind: draft.language),
                         \(bind: draft.inReplyTo), \(bind: threadRoot),
-                        COALESCE(\(bind: draft.replyPolicy?.rawValue), (SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)), 'everyone'),
+                        COALESCE(\(bind: draft.replyPolicy?.rawValue), (SELECT default_reply_policy FROM accounts WHERE id = \(bind: accountID)
+                            AND \(bind: visibility.rawValue) <> 'anonymous'), 'everyone'),
                         \(bind: screening.guardLabel), \(bind: screening.crisis.sqlValue), \(bind: country), \(bind: inTrends.sqlValue), \(bind: now))
                 RETURNING reply_policy
                 """

@@ -154,7 +154,9 @@ struct MastodonStatusesController {
         }
         let spoiler = try params.string("spoiler_text")
         return VoiceDraft(
-            kind: kind, text: text, contentWarning: spoiler, visibility: visibility, language: language ?? account.language,
+            kind: kind, text: text, contentWarning: spoiler, visibility: visibility,
+            // An anonymous voice takes no language from the account: a rare one would tie it to the named voices.
+            language: language ?? (visibility == .anonymous ? nil : account.language),
             inReplyTo: inReplyTo, replyPolicy: try ReplyPolicy.parse(try params.string("chorus_reply_policy"))
         )
     }
