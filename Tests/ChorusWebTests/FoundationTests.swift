@@ -147,6 +147,29 @@ import Testing
         }
     }
 
+    /// After signing in, or choosing a language, a person goes back to a page of this site: never to another one,
+    /// whatever `next` holds (browsers drop tabs and line breaks from addresses, so `/<tab>/host` is `//host`).
+    @Test func signingInNeverSendsSomeoneToAnotherSite() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var visitor = Browser(client)
+            try await visitor.signUp("ana_next")
+            try await visitor.post("/signout", [])
+            var places: [String?] = []
+            // act
+            for next in ["/\t/evil.example", "//evil.example", "/\\evil.example", "/\n/evil.example", "https://evil.example"] {
+                let signIn = try await visitor.post("/signin", [("handle", "ana_next"), ("password", "correct horse battery"), ("next", next)])
+                places.append(signIn.location)
+                try await visitor.post("/signout", [])
+            }
+            let language = try await visitor.post("/language", [("lang", "es"), ("back", "/\t/evil.example")])
+            // check
+            #expect(places == Array(repeating: "/", count: 5))
+            #expect(language.location == "/")
+        }
+    }
+
     @Test func signOutSignInAndChangePassword() async throws {
         // setup
         let app = try await makeApp()

@@ -16,7 +16,7 @@ struct AccountsController {
         router.post("/signup", use: signUp)
         router.get("/signin") { request, context in
             pages.render(
-                "signin", ["next": Self.safeReturn(request.uri.queryParameters["next"].map(String.init))], request: request, context: context)
+                "signin", ["next": LocalPath.from(request.uri.queryParameters["next"].map(String.init))], request: request, context: context)
         }
         router.post("/signin", use: signIn)
         router.post("/signout", use: signOut)
@@ -64,7 +64,7 @@ struct AccountsController {
         let form = context.submitted
         let handle = try form.value("handle") ?? ""
         let password = try form.value("password") ?? ""
-        let next = Self.safeReturn(try form.value("next"))
+        let next = LocalPath.from(try form.value("next"))
         guard let account = try await services.signIn(handle: handle, password: password) else {
             let words = pages.words(context, request)
             return pages.render(
@@ -134,8 +134,4 @@ struct AccountsController {
     }
 
     /// Only paths on this site, so a link can't send someone elsewhere after signing in.
-    static func safeReturn(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/" }
-        return path
-    }
 }

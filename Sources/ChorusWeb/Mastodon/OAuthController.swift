@@ -88,8 +88,24 @@ struct OAuthController {
         guard let components = URLComponents(string: uri), let scheme = components.scheme, !scheme.isEmpty, components.fragment == nil else {
             return false
         }
-        if scheme == "http" || scheme == "https" { return components.host?.isEmpty == false }
-        return !scheme.contains("javascript") && !scheme.contains("data")
+        let lowered = scheme.lowercased()
+        if lowered == "http" || lowered == "https" { return components.percentEncodedHost.map(isPlainHost) == true }
+        // An app's own scheme (`toot://`), never one a browser would run or read locally.
+        return !["javascript", "data", "vbscript", "file", "about", "blob", "filesystem"].contains(lowered)
+    }
+
+    /// A host name, an IPv4 address or a bracketed IPv6 one: nothing that could end a header's value early (`;`, `,`,
+    /// quotes or spaces), since the host goes into the consent page's Content-Security-Policy.
+    static func isPlainHost(_ host: String) -> Bool {
+        guard !host.isEmpty else { return false }
+        if host.hasPrefix("[") {
+            return host.hasSuffix("]") && host.dropFirst().dropLast().utf8.allSatisfy { $0 == 0x3A || $0 == 0x2E || isAlphanumeric($0) }
+        }
+        return host.utf8.allSatisfy { $0 == 0x2D || $0 == 0x2E || isAlphanumeric($0) }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
     /// Checks what an authorization request asks for. Problems are shown on a page, never sent to an unchecked address.
@@ -154,10 +170,14 @@ struct OAuthController {
     static func policy(allowingFormRedirectTo redirect: String) -> String {
         var target = ""
         if redirect != outOfBand, let components = URLComponents(string: redirect), let scheme = components.scheme {
-            if let host = components.host, scheme == "http" || scheme == "https" {
-                target = " \(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+            let lowered = scheme.lowercased()
+            if lowered == "http" || lowered == "https" {
+                // An app registered before hosts were checked: its odd host gets no place in the policy.
+                if let host = components.percentEncodedHost, isPlainHost(host) {
+                    target = " \(lowered)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+                }
             } else {
-                target = " \(scheme):"
+                target = " \(lowered):"
             }
         }
         return SecurityHeadersMiddleware<ChorusContext>.contentSecurityPolicy.replacingOccurrences(

@@ -30,7 +30,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 // Outside the session (see `buildRouter`) this context has no CSRF token: the browser's own CSRF cookie
                 // keeps the page's forms (language, sign out) working.
                 var context = context
-                if context.csrfToken.isEmpty, let token = request.cookies[SessionMiddleware.csrfCookie]?.value, token.count == 43 {
+                if context.csrfToken.isEmpty, let token = request.cookies[SessionMiddleware.csrfCookie]?.value, Secrets.isToken(token) {
                     context.csrfToken = token
                 }
                 let words = pages.words(context, request)

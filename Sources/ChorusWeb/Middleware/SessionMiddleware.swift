@@ -23,7 +23,7 @@ struct SessionMiddleware: RouterMiddleware {
             }
         }
         let existing = request.cookies[Self.csrfCookie]?.value ?? ""
-        context.csrfToken = existing.count == 43 ? existing : Secrets.token()
+        context.csrfToken = Secrets.isToken(existing) ? existing : Secrets.token()
         var response = try await next(request, context)
         if existing != context.csrfToken {
             response.setCookie(
@@ -36,6 +36,14 @@ struct SessionMiddleware: RouterMiddleware {
 
 /// Random secrets for tokens and cookies.
 enum Secrets {
+    /// Whether `text` could be one of `token()`'s: anything else a browser sends (quotes, pieces of a page) is replaced.
+    static func isToken(_ text: String) -> Bool {
+        text.utf8.count == 43
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+            }
+    }
+
     /// 32 random bytes, base64url without padding (43 characters).
     static func token() -> String {
         var generator = SystemRandomNumberGenerator()

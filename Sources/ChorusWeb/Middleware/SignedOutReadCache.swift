@@ -45,7 +45,7 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
             var body = ByteBuffer()
             body.reserveCapacity(pieces.reduce(0) { $0 + $1.readableBytes } + (pieces.count - 1) * csrfToken.utf8.count)
             for (index, piece) in pieces.enumerated() {
-                if index > 0 { body.writeString(csrfToken) }
+                if index > 0 { body.writeString(SignedOutReadCache.field(csrfToken)) }
                 body.writeImmutableBuffer(piece)
             }
             return body
@@ -89,8 +89,8 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
         try await response.body.write(sink)
         let body = sink.collected
         response.body = .init(byteBuffer: body)
-        let entry = Entry(
-            changeCount: changeCount, storedAt: now, headers: response.headers, pieces: Self.pieces(of: body, around: context.csrfToken))
+        guard let pieces = Self.pieces(of: body, around: context.csrfToken) else { return response }
+        let entry = Entry(changeCount: changeCount, storedAt: now, headers: response.headers, pieces: pieces)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
@@ -114,13 +114,19 @@ final class SignedOutReadCache: RouterMiddleware, Sendable {
             .joined(separator: "\n")
     }
 
-    /// The body split wherever `token` occurs (a page's forms carry the visitor's CSRF token).
-    static func pieces(of body: ByteBuffer, around token: String) -> [ByteBuffer] {
-        guard !token.isEmpty else { return [body] }  // API answers carry no token: nothing to look through
+    /// The body split wherever a form carries the visitor's CSRF token (`field`), or nil when the page can't be shared:
+    /// some form's token was not found where it belongs, so a visitor would get someone else's.
+    static func pieces(of body: ByteBuffer, around token: String) -> [ByteBuffer]? {
         let text = String(buffer: body)
-        guard text.contains(token) else { return [body] }
-        return text.split(separator: token, omittingEmptySubsequences: false).map { ByteBuffer(string: String($0)) }
+        let forms = text.split(separator: "name=\"_csrf\"", omittingEmptySubsequences: false).count - 1
+        guard !token.isEmpty else { return forms == 0 ? [body] : nil }  // API answers carry no token
+        let pieces = text.split(separator: field(token), omittingEmptySubsequences: false)
+        guard pieces.count - 1 == forms else { return nil }
+        return pieces.map { ByteBuffer(string: String($0)) }
     }
+
+    /// How a form carries the token: the only place it is cut out and put back, never another run of the page's text.
+    static func field(_ token: String) -> String { "name=\"_csrf\" value=\"\(token)\"" }
 }
 
 /// Collects a response body that is already in memory, so it can be kept and sent again.

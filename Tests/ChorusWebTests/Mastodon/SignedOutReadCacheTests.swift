@@ -55,4 +55,31 @@ import Testing
             #expect(afterUnfavouring["favourites_count"] as? Int == 0)
         }
     }
+
+    /// A CSRF cookie that is not one of Chorus's tokens (quotes, or a piece of the page) is replaced, so a signed-out
+    /// page kept for others never carries it: every visitor's forms hold their own token, and the quick exit stays.
+    @Test func aCraftedCSRFCookieNeverReachesAnotherVisitorsPage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let visitorToken = String(repeating: "A", count: 43)
+            let crafted = [String(repeating: "'", count: 43), "script src=\"/static/exit.js\" defer></script"]
+            var pages: [String] = []
+            var cookies: [String?] = []
+            // act
+            for cookie in crafted {
+                let attacker = try await client.execute(uri: "/signin", method: .get, headers: [.cookie: "chorus_csrf=\(cookie)"])
+                cookies.append(attacker.headers[.setCookie])
+                let visitor = try await client.execute(uri: "/signin", method: .get, headers: [.cookie: "chorus_csrf=\(visitorToken)"])
+                pages.append(String(buffer: visitor.body))
+            }
+            // check
+            #expect(cookies.allSatisfy { $0?.hasPrefix("chorus_csrf=") == true })
+            for page in pages {
+                #expect(page.contains("name=\"_csrf\" value=\"\(visitorToken)\""))
+                #expect(!page.contains("&#39;&#39;&#39;"))
+                #expect(page.contains("<script src=\"/static/exit.js\" defer></script>"))
+            }
+        }
+    }
 }
