@@ -310,6 +310,34 @@ import Testing
         await store.shutdown()
     }
 
+    /// The live totals move for every anonymous *me too*, whether or not its author spoke before: a total that stayed
+    /// still would tell that the author had said it already (perhaps by name, today). A journal entry counts with its
+    /// author's named voices, once.
+    @Test func anAnonymousMeTooCountsAsItsOwnPersonSoTheTotalsNameNoOpenPoster() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 2)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "openly"), by: group[0].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "in my journal", visibility: .onlyMe), by: group[0].id)
+        let before = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        // act
+        let byTheOpenPoster = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: .anonymous), by: group[0].id).voice
+        let afterOpenPoster = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "quietly too", visibility: .anonymous), by: group[1].id)
+        let afterNewcomer = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        _ = try await store.deleteVoice(id: byTheOpenPoster.id, by: group[0].id)
+        let afterDeletion = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        try await store.rebuildMagnitude()
+        let recounted = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        // check
+        #expect(before == (1, 1))
+        #expect(afterOpenPoster == (2, 2))
+        #expect(afterNewcomer == (3, 3))
+        #expect(afterDeletion == (2, 2))
+        #expect(recounted == afterDeletion)
+        await store.shutdown()
+    }
+
     @Test func dayBucketsFollowTheTimeEachVoiceWasWritten() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

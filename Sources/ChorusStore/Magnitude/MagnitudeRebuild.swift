@@ -19,8 +19,11 @@ extension ChorusStore {
         try await db.raw(
             "UPDATE voices SET in_trends = 0 WHERE in_trends = 1 AND NOT (visibility IN ('public', 'anonymous') AND state = 'visible')"
         ).run()
-        // Migration 3's cells; its hashtag days as migration 15 counts them (each anonymous voice as itself).
-        for statement in Migration.m0003Backfill where !statement.contains("INSERT INTO tag_day") {
+        // Migration 3's cells, with each *me too* counted as `meTooKey` says; its hashtag days as migration 15 counts
+        // them (each anonymous voice as itself).
+        for statement in Self.meTooPeopleRecount { try await db.raw(SQLQueryString(statement)).run() }
+        let meTooPeopleByAccount = { (statement: String) in statement.contains("INSERT INTO magnitude_people") && statement.contains("'metoo'") }
+        for statement in Migration.m0003Backfill where !statement.contains("INSERT INTO tag_day") && !meTooPeopleByAccount(statement) {
             let statement = (statement.hasPrefix("UPDATE voices SET in_trends = 1") ? statement + " AND in_trends = 0" : statement)
                 // Since migration 11 the cells are a view over their parts: a recount fills part 0.
                 .replacingOccurrences(of: "INSERT INTO magnitude_cells (", with: "INSERT INTO magnitude_cell_parts (")
@@ -38,7 +41,7 @@ extension ChorusStore {
         ).run()
         for statement in Migration.m0012Recount { try await db.raw(SQLQueryString(statement)).run() }
         let counts: [(Counter, String)] = [
-            (.meTooPeople, "SELECT COUNT(*) AS n FROM accounts WHERE metoo_voices > 0"),
+            (.meTooPeople, "SELECT people AS n FROM magnitude_cells WHERE kind = 'metoo' AND period = 'all' AND country = '' AND start_at = 0"),
             (.beliefs, "SELECT COUNT(*) AS n FROM beliefs"),
             (.pledges, "SELECT COUNT(*) AS n FROM voices WHERE kind = 'pledge'"),
         ]
@@ -48,6 +51,43 @@ extension ChorusStore {
             try await db.raw("INSERT INTO counter_parts (name, part, value) VALUES (\(bind: counter.rawValue), 0, \(bind: value))").run()
         }
     }
+
+    /// Who said *me too* in each cell (hour, day, all time; every country and each one), each voice counted as
+    /// `meTooKey` says: by account when public, as itself when anonymous, as its author's private self when only-me.
+    static let meTooPeopleRecount: [String] = {
+        let who = meTooKeySQL
+        var statements: [String] = []
+        for (period, millis, seconds) in [("hour", 3_600_000, 3600), ("day", 86_400_000, 86_400)] {
+            statements.append(
+                """
+                INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
+                SELECT 'metoo', '\(period)', '', start_at, who, COUNT(*) FROM (
+                    SELECT \(who) AS who, (v.created_at / \(millis)) * \(seconds) AS start_at FROM voices v WHERE v.kind = 'metoo'
+                ) s GROUP BY start_at, who
+                """
+            )
+        }
+        statements += [
+            """
+            INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
+            SELECT 'metoo', 'all', '', 0, who, COUNT(*) FROM (SELECT \(who) AS who FROM voices v WHERE v.kind = 'metoo') s GROUP BY who
+            """,
+            """
+            INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
+            SELECT 'metoo', 'day', country, start_at, who, COUNT(*) FROM (
+                SELECT v.country, \(who) AS who, (v.created_at / 86400000) * 86400 AS start_at FROM voices v
+                WHERE v.kind = 'metoo' AND v.country IS NOT NULL
+            ) s GROUP BY country, start_at, who
+            """,
+            """
+            INSERT INTO magnitude_people (kind, period, country, start_at, account_id, amount)
+            SELECT 'metoo', 'all', country, 0, who, COUNT(*) FROM (
+                SELECT v.country, \(who) AS who FROM voices v WHERE v.kind = 'metoo' AND v.country IS NOT NULL
+            ) s GROUP BY country, who
+            """,
+        ]
+        return statements
+    }()
 
     /// Fills an empty database with synthetic people and voices for benchmarks: `voices` voices (60 % *me too*, 20 %
     /// pledges, 20 % replies) by `people` accounts over the last `days` days, and a belief for every other *me too*.

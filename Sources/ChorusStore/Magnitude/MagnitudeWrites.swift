@@ -42,13 +42,17 @@ extension ChorusStore {
     }
 
     /// Counts a voice just written with these `magnitudeFields`, in the same transaction: its magnitude cells, and its
-    /// hashtags in the trends.
+    /// hashtags in the trends. Returns 1 when the voice adds a person to the all-time *me too* people, else 0.
+    @discardableResult
     static func recordMagnitude(
         of draft: VoiceDraft, id voiceID: Int64, visibility: Visibility, country: String?, inTrends: Bool, by accountID: Int64, at now: Int64,
         _ db: any SQLDatabase
-    ) async throws {
+    ) async throws -> Int64 {
+        var newPeople: Int64 = 0
         switch draft.kind {
-        case .meToo: try await count(.meToo, by: accountID, at: now, country: country, change: 1, db)
+        case .meToo:
+            let who = meTooKey(account: accountID, voice: voiceID, visibility: visibility)
+            newPeople = try await count(.meToo, by: who, at: now, country: country, change: 1, db)
         case .pledge: try await count(.pledge, by: accountID, at: now, country: nil, change: 1, db)
         case .reply, .note: break
         }
@@ -57,7 +61,19 @@ extension ChorusStore {
             let who = trendsKey(account: accountID, voice: voiceID, visibility: visibility)
             for tag in draft.hashtags.sorted() { try await countTag(tag, by: who, at: now, change: 1, db) }
         }
+        return newPeople
     }
+
+    /// Who a *me too* counts as among the people who said it: its author's account, so that a person counts once
+    /// however many times they speak, by name or in their journal; but an anonymous voice counts as itself (a negative
+    /// number, never an account id), as in the trends. Counted under its author, a figure that did not move would tell
+    /// that they had spoken before, perhaps by name that same day. `meTooKeySQL` is the same in SQL.
+    static func meTooKey(account: Int64, voice: Int64, visibility: Visibility) -> Int64 {
+        visibility == .anonymous ? -voice : account
+    }
+
+    /// `meTooKey` of the voice aliased `v`, in SQL.
+    static let meTooKeySQL = "CASE WHEN v.visibility = 'anonymous' THEN -v.id ELSE v.account_id END"
 
     /// Who a voice counts as in a hashtag's "accounts": its author's account for a public voice, and the voice itself
     /// (as a negative number, never an account id) for an anonymous one. Counted under its author's account, an anonymous
@@ -92,11 +108,15 @@ extension ChorusStore {
         let voices = try await db.raw(
             "SELECT id, account_id, visibility, kind, country, in_trends, created_at FROM voices WHERE \(unsafeRaw: condition)"
         ).all()
+        var peopleGone: Int64 = 0
         for row in voices {
             let account = try row.int64("account_id")
             let at = try row.int64("created_at")
             switch VoiceKind(rawValue: try row.string("kind")) {
-            case .meToo: try await count(.meToo, by: account, at: at, country: try row.optionalString("country"), change: -1, db)
+            case .meToo:
+                let visibility = Visibility(rawValue: try row.string("visibility")) ?? .anonymous
+                let who = meTooKey(account: account, voice: try row.int64("id"), visibility: visibility)
+                peopleGone -= try await count(.meToo, by: who, at: at, country: try row.optionalString("country"), change: -1, db)
             case .pledge: try await count(.pledge, by: account, at: at, country: nil, change: -1, db)
             default: break
             }
@@ -113,13 +133,16 @@ extension ChorusStore {
         for row in beliefs {
             try await recordBeliefTakenBack(by: try row.int64("account_id"), givenAt: try row.int64("created_at"), db)
         }
+        if peopleGone > 0 { try await add(-Int(peopleGone), to: .meTooPeople, db) }
     }
 
     /// Adds `change` (±1) to every cell the event belongs to; a cell's people change only when a person enters or leaves it.
+    /// Returns how the all-time people (every country) changed: 1, -1 or 0.
+    @discardableResult
     private static func count(
         _ kind: MagnitudeKind, by accountID: Int64, at milliseconds: Int64, country: String?, change: Int64, _ db: any SQLDatabase
     )
-        async throws
+        async throws -> Int64
     {
         if let country, !country.isEmpty { try await keepCountriesAsTheDayBegan(db) }
         let cells = MagnitudeCell.cells(kind, at: milliseconds, country: country)
@@ -162,12 +185,14 @@ extension ChorusStore {
             }
         }
         let counted = cells.filter { people[$0] != nil }
-        guard !counted.isEmpty else { return }
+        let allTime = people[MagnitudeCell(kind: kind, period: "all", country: "", start: 0)] ?? 0
+        guard !counted.isEmpty else { return allTime }
         if let batched = db.batchedCounts {
             for cell in counted { batched.add(people: people[cell] ?? 0, amount: change, to: cell) }
         } else {
             try await addToCells(counted.map { ($0, people[$0] ?? 0, change) }, db)
         }
+        return allTime
     }
 
     /// Before the day's first change to a country's count (a *me too* with a country, written or deleted), keeps every

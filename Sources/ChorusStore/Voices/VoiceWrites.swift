@@ -70,7 +70,6 @@ extension ChorusStore {
                     """
                 ).first()
             else { throw Refusal.voiceNotFound() }
-            let firstMeToo = try meToo == 1 && author.int("metoo_voices") == 1
             let voice = Voice(
                 id: id, kind: draft.kind, text: draft.text, contentWarning: draft.contentWarning, visibility: visibility,
                 language: draft.language, inReplyTo: draft.inReplyTo, threadRoot: threadRoot,
@@ -82,10 +81,11 @@ extension ChorusStore {
                 state: screening.state, guardLabel: screening.guardLabel, crisis: screening.crisis, isMine: true, readerBelieves: false
             )
             // The counts every write adds to come last: on PostgreSQL a row written is locked until the commit.
-            if firstMeToo { try await Self.add(1, to: .meTooPeople, db) }
             if draft.kind == .pledge { try await Self.add(1, to: .pledges, db) }
-            try await Self.recordMagnitude(
+            // The people who said *me too* grow as the all-time cell does (see `meTooKey` for who counts as whom).
+            let newPeople = try await Self.recordMagnitude(
                 of: draft, id: id, visibility: visibility, country: country, inTrends: inTrends, by: accountID, at: now, db)
+            if newPeople > 0 { try await Self.add(Int(newPeople), to: .meTooPeople, db) }
             return WrittenVoice(voice: voice, answeredAccountID: answered)
         }
     }
@@ -252,10 +252,8 @@ extension ChorusStore {
             try await add(-pledges, to: .pledges, db)
         }
         for (account, count) in meTooByAccount {
+            // (The people who said *me too* are taken off with the magnitude's cells, in `recordVoicesDeleted`.)
             try await db.raw("UPDATE accounts SET metoo_voices = metoo_voices - \(bind: Int64(count)) WHERE id = \(bind: account)").run()
-            if !keepingTotals, try await db.raw("SELECT metoo_voices FROM accounts WHERE id = \(bind: account)").first()?.int("metoo_voices") == 0 {
-                try await add(-1, to: .meTooPeople, db)
-            }
         }
         for (parent, count) in repliesByParent {
             try await db.raw("UPDATE voices SET reply_count = reply_count - \(bind: Int64(count)) WHERE id = \(bind: parent)").run()
