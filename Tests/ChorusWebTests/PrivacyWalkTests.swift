@@ -134,20 +134,38 @@ import Testing
         }
     }
 
+    /// A hashtag's history counts each anonymous voice as a person of its own, hides days used by fewer than 10 people,
+    /// and, like the instance's count of voices, stays as it was when an account that spoke anonymously is erased.
     @Test func hashtagHistoryCountsAnAnonymousVoiceAsItsOwnPerson() async throws {
         // setup
-        let app = try await makeApp()
-        try await app.test(.live) { client in
+        let setup = try await makeAppWithStore { config in config.runsJobs = false }
+        try await setup.app.test(.live) { client in
             let author = try await MastodonClient.signedUp(client, "june_ashgrove")
             let reader = try await MastodonClient.signedUp(client, "reader_lu")
-            // act
+            var browser = Browser(client)
+            try await browser.signUp("leaving_iris")
             _ = try await author.say("#MeToo #LanternWalk in my own name")
+            let few = try await reader.get("/api/v1/tags/LanternWalk")
+            for index in 0..<8 { _ = try await MastodonClient.signedUp(client, "walker_\(index)").say("#LanternWalk with you") }
+            // act
             _ = try await author.say("#MeToo #LanternWalk and this one anonymously", [("chorus_anonymous", "true")])
+            let statsBefore = try await reader.get("/api/v1/instance")
+            _ = try await browser.sayMeToo("#LanternWalk quietly, from someone about to leave", visibility: "anonymous")
             let tag = try await reader.get("/api/v1/tags/LanternWalk")
+            let statsAfterSaying = try await reader.get("/api/v1/instance")
+            _ = try await browser.post("/account/delete", [("voices", "erase"), ("password", "correct horse battery")])
+            try await setup.store.runPendingJobs()
+            let afterErasure = try await reader.get("/api/v1/tags/LanternWalk")
+            let statsAfterErasure = try await reader.get("/api/v1/instance")
             // check
             let today = (tag["history"] as? [[String: Any]])?.first
-            #expect(today?["uses"] as? String == "2")
-            #expect(today?["accounts"] as? String == "2", "one person in their own name and one anonymous voice read as two people")
+            #expect((few["history"] as? [[String: Any]])?.first?["accounts"] as? String == "0", "fewer than 10 people: not shown")
+            #expect(today?["uses"] as? String == "11")
+            #expect(today?["accounts"] as? String == "11", "one person in their own name and one anonymous voice read as two people")
+            #expect((afterErasure["history"] as? [[String: Any]])?.first?["uses"] as? String == "11")
+            let count = { (instance: APIReply) in "\((instance["stats"] as? [String: Any])?["status_count"] ?? "")" }
+            #expect(count(statsBefore) == count(statsAfterSaying))
+            #expect(count(statsBefore) == count(statsAfterErasure))
         }
     }
 

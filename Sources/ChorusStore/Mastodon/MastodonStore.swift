@@ -163,33 +163,35 @@ extension ChorusStore {
     /// A hashtag's last 7 days (uses and people), newest first. Each anonymous voice counts as a person of its own: counted
     /// with its author's public voices, "2 uses, 1 person" would say who wrote it.
     public func tagHistory(_ tag: String) async throws -> [TagDay] {
-        let dayLength: Int64 = 86_400
-        let today = (ChorusDatabase.now() / 1000) / dayLength * dayLength
-        let since = (today - 6 * dayLength) * 1000
-        let rows: [(Int64, Int64)] = try await database.read { db in
+        let today = MagnitudePeriod.day.start(ofMilliseconds: ChorusDatabase.now())
+        // The trends' own day counts, with their rule: a day used by fewer than `Magnitude.minimumCell` accounts shows
+        // as 0 and 0, and an erased account leaves them as they are (a count read from the voices dropped as a named
+        // account vanished, and told which tags its anonymous voices had used, and when).
+        let days = try await database.read { db in
             try await db.raw(
-                """
-                SELECT v.created_at, CASE WHEN v.visibility = 'public' THEN v.account_id ELSE -v.id END AS who
-                FROM voice_tags t JOIN voices v ON v.id = t.voice_id
-                WHERE t.tag = \(bind: Hashtags.normalise(tag)) AND v.visibility <> 'only_me' AND v.state = 'visible' AND v.created_at >= \(bind: since)
-                """
-            ).all().map { ((try $0.int64("created_at") / 1000) / dayLength * dayLength, try $0.int64("who")) }
+                "SELECT day, uses, accounts FROM tag_days WHERE tag = \(bind: Hashtags.normalise(tag)) AND day > \(bind: today - 7 * 86_400)"
+            ).all().reduce(into: [Int64: (uses: Int, accounts: Int)]()) { days, row in
+                days[try row.int64("day")] = (try row.int("uses"), try row.int("accounts"))
+            }
         }
-        return (0..<7).map { offset in
-            let day = today - Int64(offset) * dayLength
-            let matching = rows.filter { $0.0 == day }
-            return TagDay(day: day, uses: matching.count, accounts: Set(matching.map(\.1)).count)
+        return (0..<7).map { back in
+            let day = today - Int64(back) * 86_400
+            let use = days[day] ?? (0, 0)
+            let shown = use.accounts >= Magnitude.minimumCell
+            return TagDay(day: day, uses: shown ? use.uses : 0, accounts: shown ? use.accounts : 0)
         }
     }
 }
 
 extension ChorusStore {
-    /// How many accounts there are, and how many voices everyone may read.
+    /// How many accounts there are, and how many public voices everyone may read.
     public func instanceStats() async throws -> (users: Int, statuses: Int) {
         try await database.read(mayScan: true) { db in
             let users = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE deleted_at IS NULL").first()?.int("n") ?? 0
+            // Public voices only: a count with anonymous ones dropped by more than the named voices as an account was
+            // erased, and so told that it had spoken anonymously.
             let statuses =
-                try await db.raw("SELECT COUNT(*) AS n FROM voices WHERE visibility <> 'only_me' AND state = 'visible'").first()?.int("n") ?? 0
+                try await db.raw("SELECT COUNT(*) AS n FROM voices WHERE visibility = 'public' AND state = 'visible'").first()?.int("n") ?? 0
             return (users, statuses)
         }
     }
