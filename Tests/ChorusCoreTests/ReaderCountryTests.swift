@@ -36,6 +36,16 @@ struct ReaderCountryTests {
         #expect(country == "AT")
     }
 
+    /// Spanish of Latin America ("es-419") is not Spain: no country is guessed, and the international help applies.
+    @Test func aLanguageOfAWiderAreaGuessesNoCountry() {
+        // act
+        let latinAmerica = ReaderCountry.from(acceptLanguage: "es-419,es;q=0.9")
+        let mexicoFirst = ReaderCountry.from(acceptLanguage: "es-MX,es-419;q=0.9")
+        // check
+        #expect(latinAmerica == nil)
+        #expect(mexicoFirst == "MX")
+    }
+
     @Test func languageRefusedWithZeroQualityIsSkipped() {
         // act
         let country = ReaderCountry.from(acceptLanguage: "fr-BE;q=0, es")
@@ -59,13 +69,6 @@ struct ReaderCountryTests {
         let country = ReaderCountry.from(acceptLanguage: header)
         // check
         #expect(country == nil)
-    }
-
-    @Test func latinAmericanSpanishWithNumericRegionMeansSpain() {
-        // act
-        let country = ReaderCountry.from(acceptLanguage: "es-419")
-        // check
-        #expect(country == "ES")
     }
 
     @Test func knownCountriesAreThoseWithTheirOwnEntry() {

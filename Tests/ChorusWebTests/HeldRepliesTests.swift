@@ -53,7 +53,7 @@ import Testing
             #expect(rewriteForm.status == .ok)
             #expect(rewriteForm.body.contains(escapedHTML(text)))
             #expect(rewritten.status == .seeOther)
-            #expect(rewritten.location == "/voices/\(rootID)#v\(heldID)")
+            #expect(rewritten.location == "/voices/\(rootID)?said=\(heldID)#v\(heldID)")
             #expect(after.body.contains("It&#39;s not your fault."))
             #expect(after.body.contains("Open (1)"))
         }
@@ -117,6 +117,33 @@ import Testing
             #expect(rewritten.body.contains("data-guard-label=\"why_question\""))
             #expect(empty.status == .unprocessableContent)
             #expect(byOther.status == .notFound)
+        }
+    }
+
+    /// A rewrite that says its writer is in danger now brings them help at once, shown or still held, as a new reply does.
+    @Test func aRewriteThatSaysTheWriterIsInDangerBringsHelp() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var ana = Browser(client)
+            try await ana.signUp("ana")
+            let rootID = try #require(try await ana.sayMeToo("me too").1)
+            var bea = Browser(client)
+            try await bea.signUp("bea")
+            let first = try #require(try await bea.reply(to: rootID, "Pics or it didn't happen.").1)
+            let second = try #require(try await bea.reply(to: rootID, "Why didn't you report it to the police?").1)
+            // act
+            let shown = try await bea.post("/voices/\(first)/rewrite", [("text", "I believe you. Reading this, I don't want to be alive anymore.")])
+            let thread = try await bea.get(shown.location ?? "/")
+            let stillHeld = try await bea.post(
+                "/voices/\(second)/rewrite", [("text", "Why didn't you report him? Anyway I can't go on, I have the pills here.")])
+            let calm = try await bea.get("/voices/\(rootID)")
+            // check
+            #expect(shown.location == "/voices/\(rootID)?said=\(first)#v\(first)")
+            #expect(thread.body.contains("You deserve to be safe right now"))
+            #expect(stillHeld.status == .accepted)
+            #expect(stillHeld.body.contains("You deserve to be safe right now"))
+            #expect(!calm.body.contains("You deserve to be safe right now"))
         }
     }
 

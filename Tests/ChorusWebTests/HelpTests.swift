@@ -175,6 +175,9 @@ import Testing
             #expect(said.body.contains("href=\"tel:190\""))
             #expect(!said.body.contains("href=\"tel:911\""))
             #expect(said.body.contains("href=\"/help?country=BR\""))
+            // One country's numbers on the page: the support line follows the country given, not the browser's guess.
+            #expect(said.body.contains("<a href=\"/help?country=BR\">Ligue 180"))
+            #expect(!said.body.contains("tel:8006564673"))
             #expect(help.body.contains("href=\"tel:190\""))
             #expect(unknown.body.contains("href=\"tel:911\""))
         }

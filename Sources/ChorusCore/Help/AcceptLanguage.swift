@@ -8,6 +8,9 @@ struct AcceptLanguage: Equatable {
     let region: String?
     /// The `q` weight, 0...1 (1 when absent).
     let quality: Double
+    /// Whether the tag names a wider area by number ("es-419", Latin America): the language's home country is then
+    /// the wrong guess.
+    var namesAnArea = false
 
     /// Entries by descending weight; ties keep header order. Wildcards, `q=0` and malformed entries are dropped.
     static func parse(_ header: String?) -> [AcceptLanguage] {
@@ -33,6 +36,8 @@ struct AcceptLanguage: Equatable {
         guard let primary = subtags.first, (2...3).contains(primary.count), primary.allSatisfy(\.isLetter) else { return nil }
         // The region is the first two-letter subtag after the language ("zh-Hant-TW" → TW); numeric regions like 419 are skipped.
         let region = subtags.dropFirst().first { $0.count == 2 && $0.allSatisfy(\.isLetter) }
-        return AcceptLanguage(language: primary.lowercased(), region: region?.uppercased(), quality: quality)
+        var entry = AcceptLanguage(language: primary.lowercased(), region: region?.uppercased(), quality: quality)
+        entry.namesAnArea = region == nil && subtags.dropFirst().contains { $0.count == 3 && $0.allSatisfy(\.isNumber) }
+        return entry
     }
 }

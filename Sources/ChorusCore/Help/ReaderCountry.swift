@@ -15,6 +15,8 @@ public enum ReaderCountry {
     public static func from(acceptLanguage: String?) -> String? {
         for entry in AcceptLanguage.parse(acceptLanguage) {
             if let region = entry.region { return region }
+            // "es-419" is Spanish of Latin America: not Spain, and no one country (the international entry applies).
+            if entry.namesAnArea { return nil }
             if let country = defaultRegion[entry.language] { return country }
         }
         return nil

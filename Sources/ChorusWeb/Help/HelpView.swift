@@ -48,9 +48,10 @@ enum HelpView {
     }
 
     /// The compact "Support: NAME PHONE" line under me-too voices.
-    static func support(_ help: CountryHelp) -> [String: Any]? {
+    /// The support line: `link` is the help page, naming the country when it was given for this page only.
+    static func support(_ help: CountryHelp, link: String = "/help") -> [String: Any]? {
         guard let line = hotline(in: help) else { return nil }
-        var values: [String: Any] = ["name": line.name]
+        var values: [String: Any] = ["name": line.name, "link": link]
         if let phone = line.phone, let dialable = line.dialable, !dialable.isEmpty {
             values["phone"] = phone
             values["tel"] = dialable

@@ -45,6 +45,8 @@ struct HeldRepliesController {
         if let parent = voice.inReplyTo { values["parent_id"] = String(parent) }
         values["limit"] = VoiceDraft.storyLimit
         if let error { values["error"] = error }
+        // Words that say the writer is in danger now bring help at once, as after any reply.
+        if given?.crisis == true || text.map({ Screening.shared.crisisDetector.isCrisis($0) }) == true { values["writer_in_crisis"] = true }
         return pages.render("moderation_rewrite", values, request: request, context: context, status: status)
     }
 
@@ -54,7 +56,7 @@ struct HeldRepliesController {
         let text = try context.submitted.value("text") ?? ""
         do {
             let rewritten = try await VoiceActions(services: services).rewriteHeld(voice, text: text, by: account)
-            if rewritten.state == .visible { return redirect(to: "/voices/\(rewritten.threadRoot)#v\(rewritten.id)") }
+            if rewritten.state == .visible { return redirect(to: "/voices/\(rewritten.threadRoot)?said=\(rewritten.id)#v\(rewritten.id)") }
             return try await rewritePage(request, context, voice: rewritten, status: .accepted)
         } catch let error as InputError {
             return try await rewritePage(request, context, text: text, error: error.message, status: .unprocessableContent)

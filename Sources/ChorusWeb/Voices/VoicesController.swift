@@ -91,7 +91,8 @@ struct VoicesController {
                 "not_alone": MagnitudeController.notAlone(count, words),
                 "crisis": voice.crisis,
             ]
-            if voice.crisis { values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new } }
+            // The country just given, if any, for every number on the page: the crisis panel's and the support line's.
+            values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new }
             return pages.render("said", values, request: request, context: context, status: .created)
         } catch {
             // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
@@ -132,7 +133,11 @@ struct VoicesController {
     func crisisHelp(given: String?, words: Words) -> [String: Any] {
         guard let given, let directory = pages.help?.current, ReaderHelp.isChoosable(given, in: directory) else { return [:] }
         let code = ReaderHelp.normalised(given)
-        return ["reader_help": HelpView.values(directory.help(for: code), words: words), "help_country": code]
+        let help = directory.help(for: code)
+        // One country's numbers on the page: the support line follows the country just given, as the panel does.
+        var values: [String: Any] = ["reader_help": HelpView.values(help, words: words), "help_country": code]
+        if let support = HelpView.support(help, link: "/help?country=\(code)") { values["support"] = support }
+        return values
     }
 
     /// Screens, stores and announces a voice: the one write path, shared with the Mastodon API.
