@@ -115,6 +115,40 @@ struct CrisisDetectorTests {
     }
 
     @Test(
+        "A story of recovery is not danger now, whatever its \"today\"",
+        arguments: [
+            "Years ago I wanted to die, but I got help and I'm doing better now.",
+            "me too. still thinking about it sometimes at night but I'm ok",
+            "Moi aussi. Pendant longtemps je ne voulais plus vivre. Aujourd'hui ça va mieux.",
+            "Ich auch. Lange wollte ich nicht mehr leben. Heute geht es mir besser.",
+            "Eu também. Por muito tempo não quis mais viver. Hoje estou melhor.",
+            "Hace años quise morir, pero hoy estoy mejor.",
+        ]
+    )
+    func recoveryIsNotCrisis(text: String) {
+        // act
+        let crisis = detector.isCrisis(text)
+        // check
+        #expect(!crisis)
+    }
+
+    @Test(
+        "Danger now stays danger, even beside words of being better",
+        arguments: [
+            "I'm better off dead. I want to die tonight.",
+            "He is outside my door right now and I am terrified",
+            "no estoy bien, quiero morir esta noche",
+            "não estou bem, ele está na minha porta agora mesmo",
+        ]
+    )
+    func dangerBesideRecoveryWordsIsCrisis(text: String) {
+        // act
+        let crisis = detector.isCrisis(text)
+        // check
+        #expect(crisis)
+    }
+
+    @Test(
         "A laugh does not hide two signals of danger: people in danger deflect with one too",
         arguments: [
             "#MeToo I have the pills in my hand haha. goodbye everyone",
@@ -153,7 +187,8 @@ struct CrisisDetectorTests {
     @Test func everyCuePatternCompilesOnItsOwn() throws {
         // setup
         let lexicon = CrisisLexicon.all
-        let sources = lexicon.strong + lexicon.weak + lexicon.past + lexicon.reported + lexicon.now + lexicon.distance + lexicon.joke
+        let sources =
+            lexicon.strong + lexicon.weak + lexicon.past + lexicon.reported + lexicon.now + lexicon.distance + lexicon.joke + lexicon.recovered
         // act
         let failures = sources.filter { (try? NSRegularExpression(pattern: $0)) == nil }
         // check

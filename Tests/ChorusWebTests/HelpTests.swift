@@ -29,6 +29,33 @@ import Testing
         }
     }
 
+    /// In the reader's language: the name of their country, the instance's default rules, and a line's hours; and a
+    /// line that is not open day and night is not called one you can reach "any time".
+    @Test func countriesRulesAndHoursAreInTheReadersLanguage() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            var browser = Browser(client)
+            try await browser.signUp("ana_pt")
+            // act
+            let help = try await browser.get("/help", headers: [.acceptLanguage: "de"])
+            let rules = try await browser.get("/rules", headers: [.acceptLanguage: "es"])
+            browser.extraHeaders = [.acceptLanguage: "pt"]
+            let said = try await browser.post(
+                "/say",
+                [("text", "quero acabar com a minha vida hoje à noite"), ("visibility", "only_me"), ("reply_policy", "everyone"), ("country", "PT")])
+            // check
+            #expect(help.body.contains("Deutschland"))
+            #expect(!help.body.contains("Germany"))
+            #expect(rules.body.contains("Nada de spam ni publicidad."))
+            #expect(!rules.body.contains("No spam or advertising."))
+            #expect(said.body.contains("class=\"crisis-panel\""))
+            #expect(said.body.contains("Veja o site"))
+            #expect(!said.body.contains("See website"))
+            #expect(!said.body.contains("a qualquer hora:</p>") && !said.body.contains("a qualquer hora: <strong>APAV"))
+        }
+    }
+
     @Test func everyResourceShowsItsWaysToReachHoursLanguagesAndSource() async throws {
         // setup
         let app = try await makeApp()

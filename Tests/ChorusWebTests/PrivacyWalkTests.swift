@@ -167,6 +167,7 @@ import Testing
             #expect(count(statsBefore) == count(statsAfterSaying))
             #expect(count(statsBefore) == count(statsAfterErasure))
         }
+        await setup.store.shutdown()
     }
 
     // MARK: - Boundaries, believers and notifications

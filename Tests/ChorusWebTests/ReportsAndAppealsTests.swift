@@ -93,6 +93,7 @@ import Testing
             // act
             let notice = try await ana.get("/")
             let notifications = try await ana.get("/notifications")
+            let ownHidden = try await ana.get("/voices/\(voiceID)")
             let decisions = try await ana.get("/account/moderation")
             let actionID = try #require(Browser.id(after: "/account/moderation/", in: decisions.body))
             let appealed = try await ana.post("/account/moderation/\(actionID)/appeal", [("text", "This is my own story, not an advert.")])
@@ -106,6 +107,7 @@ import Testing
             let reporter = try await bea.get("/account/reports")
             // check
             #expect(notice.body.contains("A moderator made a decision about something you wrote."))
+            #expect(ownHidden.body.contains("Only you can see this: a moderator decided to keep it hidden."))
             #expect(notifications.body.contains("<a href=\"/account/moderation\">A moderator made a decision about something you wrote.</a>"))
             #expect(decisions.body.contains("A moderator hid one of your voices."))
             #expect(decisions.body.contains("3. No spam or advertising."))

@@ -23,13 +23,17 @@ import Testing
             let page = try await ana.get("/voices/\(voiceID)")
             try await bea.post("/voices/\(voiceID)/unbelieve", [])
             let after = try await ana.get("/voices/\(voiceID)")
+            let seenByBea = try await bea.get("/voices/\(voiceID)")
             // check
             #expect(first.status == .seeOther)
             #expect(second.status == .conflict)
             #expect(second.body.contains("already said"))
             #expect(page.body.contains("1 person believes you"))
             #expect(!page.body.contains("action=\"/voices/\(voiceID)/believe\""), "the survivor is not offered to believe herself")
-            #expect(after.body.contains("Be the first to say I believe you"))
+            // The invitation is for supporters: at zero the survivor is not told that nobody has believed her yet.
+            #expect(!after.body.contains("Be the first to say I believe you"))
+            #expect(!after.body.contains("believe-count"))
+            #expect(seenByBea.body.contains("Be the first to say I believe you"))
         }
     }
 

@@ -58,6 +58,8 @@ public struct CrisisDetector: Sendable {
         // The cue lists' cancellations hold for the model too: a story told in the past without a "now", or a text
         // addressed to someone else, hypothetical or reported ("if you're in danger…", news, films), is not a crisis.
         if reading.mentionsPast && !reading.mentionsNow { return false }
+        // "… but today I'm better": a story of recovery, whatever its "now" (only a cue, checked above, outweighs it).
+        if reading.mentionsRecovery { return false }
         return !reading.mentionsDistance
     }
 
@@ -89,6 +91,7 @@ final class CompiledCues: Sendable {
     let now: CueSet
     let distance: CueSet
     let joke: CueSet
+    let recovered: CueSet
     let negations: Set<String>
     /// Words a text's next word is paired with, for the cues indexed by two words.
     let pairedFirstWords: Set<String>
@@ -101,7 +104,8 @@ final class CompiledCues: Sendable {
         now = CueSet(sources: lexicon.now)
         distance = CueSet(sources: lexicon.distance)
         joke = CueSet(sources: lexicon.joke)
+        recovered = CueSet(sources: lexicon.recovered)
         negations = lexicon.negations
-        pairedFirstWords = [strong, weak, past, reported, now, distance, joke].reduce(into: []) { $0.formUnion($1.pairedFirstWords) }
+        pairedFirstWords = [strong, weak, past, reported, now, distance, joke, recovered].reduce(into: []) { $0.formUnion($1.pairedFirstWords) }
     }
 }

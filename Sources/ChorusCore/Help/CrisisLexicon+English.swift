@@ -122,6 +122,10 @@ extension CrisisLexicon {
             #"\b(movie|film|novel|series|episode|villain|character)\b"#,
         ],
         joke: [#"\b(lol|lmao|haha+|hehe)\b"#, "😂", "🤣"],
-        negations: ["not", "never", "no", "don", "won", "isn", "aren", "didn", "doesn", "wouldn", "dont", "wont", "nor"]
+        negations: ["not", "never", "no", "don", "won", "isn", "aren", "didn", "doesn", "wouldn", "dont", "wont", "nor"],
+        recovered: [
+            #"\b(i'm|im|i am) (doing )?(much |a lot |so much )?better(?! off)( now| today)?\b"#, #"\bdoing (much |a lot |so much )?better\b"#,
+            #"\b(i'm|im|i am) (ok|okay|safe|healing|recovering|in therapy)( now)?\b(?! with)"#, #"\bi got (help|out)\b"#,
+        ]
     )
 }

@@ -84,6 +84,10 @@ extension CrisisLexicon {
             #"\b(article|etude|rapport|interpelle|arrete|condamne|selon)\b"#, #"\b(film|serie|roman|mechant)\b"#,
         ],
         joke: [#"\b(mdr|ptdr|lol)\b"#],
-        negations: ["ne", "n", "pas", "jamais"]
+        negations: ["ne", "n", "pas", "jamais"],
+        recovered: [
+            #"\b(ca|tout) va mieux\b"#, #"\bje vais (mieux|bien)\b"#, #"\bje suis en (securite|therapie)\b"#, #"\bje me soigne\b"#,
+            #"\bj'ai (ete aidee?|trouve de l'aide|eu de l'aide)\b"#,
+        ]
     )
 }

@@ -86,6 +86,11 @@ extension CrisisLexicon {
             #"\b(artikel|studie|bericht|festgenommen|verurteilt|laut)\b"#, #"\b(film|serie|roman|bosewicht)\b"#,
         ],
         joke: [#"\b(haha+|hihi|lol)\b"#],
-        negations: ["nicht", "nie", "niemals", "kein", "keine", "nichts"]
+        negations: ["nicht", "nie", "niemals", "kein", "keine", "nichts"],
+        recovered: [
+            #"\b(geht es|geht's|gehts) mir (jetzt |heute )?(besser|gut)\b"#, #"\b(es|mir) geht (es )?mir (jetzt |heute )?(besser|gut)\b"#,
+            #"\bmir geht (es|'s) (jetzt |heute )?(besser|gut)\b"#, #"\bich bin (jetzt )?in (sicherheit|therapie)\b"#,
+            #"\bich habe hilfe (bekommen|gefunden)\b"#,
+        ]
     )
 }

@@ -84,6 +84,9 @@ extension CrisisLexicon {
             #"\b(reportagem|noticia|estudo|preso|segundo|condenado)\b"#, #"\b(filme|serie|novela|vilao)\b"#,
         ],
         joke: [#"\b(kkk+|rsrs+|hahaha+)\b"#],
-        negations: ["nao", "nunca", "jamais"]
+        negations: ["nao", "nunca", "jamais"],
+        recovered: [
+            #"(?<!nao )\b(estou|to|ja estou) (melhor|bem|em seguranca|em terapia)\b"#, #"\bme sinto melhor\b"#, #"\bconsegui ajuda\b"#,
+        ]
     )
 }

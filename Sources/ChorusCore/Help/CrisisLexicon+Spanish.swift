@@ -91,6 +91,9 @@ extension CrisisLexicon {
             #"\b(noticia|estudio|informe|detienen|detenido|segun|condenado)\b"#, #"\b(pelicula|serie|novela|villano)\b"#,
         ],
         joke: [#"\b(jaja|jajaja+|jsjs+|xd)\b"#],
-        negations: ["no", "nunca", "jamas", "tampoco"]
+        negations: ["no", "nunca", "jamas", "tampoco"],
+        recovered: [
+            #"(?<!no )\bestoy (mejor|bien|a salvo|en terapia)\b"#, #"\bme siento mejor\b"#, #"\bconsegui ayuda\b"#,
+        ]
     )
 }

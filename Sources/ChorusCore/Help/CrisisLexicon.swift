@@ -17,6 +17,9 @@ struct CrisisLexicon: Sendable {
     var joke: [String]
     /// Words that negate a signal when they come just before it ("I'm not going to hurt myself").
     var negations: Set<String>
+    /// Words of being better now ("today I'm better", "je vais mieux"): the "now" of a story of recovery is not a
+    /// "danger now", so a past cue holds, and the model's guess alone is not enough.
+    var recovered: [String] = []
 
     /// All languages' cues together: a post's language is not known, and the cues rarely collide.
     static let all: CrisisLexicon = [english, spanish, french, german, portuguese].reduce(.empty) { $0.merged(with: $1) }
@@ -32,7 +35,8 @@ struct CrisisLexicon: Sendable {
             now: now + other.now,
             distance: distance + other.distance,
             joke: joke + other.joke,
-            negations: negations.union(other.negations)
+            negations: negations.union(other.negations),
+            recovered: recovered + other.recovered
         )
     }
 }

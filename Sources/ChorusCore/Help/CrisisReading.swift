@@ -124,6 +124,9 @@ struct CrisisReading {
     /// Past-time framing ("back then", "when I was 16", "in 2015") somewhere in the text.
     var mentionsPast: Bool { matches(cues.past, in: whole) }
 
+    /// Words of being better now: a story of recovery ("years ago I wanted to die; today I'm better").
+    var mentionsRecovery: Bool { matches(cues.recovered, in: whole) }
+
     /// Framing that puts the text at a distance from its writer (addressed to someone else, hypothetical, news, film).
     var mentionsDistance: Bool { matches(cues.distance, in: whole) }
 
@@ -137,7 +140,7 @@ struct CrisisReading {
         let sentence = enclosing(signal, in: sentences)
         let clause = enclosing(signal, in: clauses)
         if matches(cues.distance, in: sentence) { return true }
-        if matches(cues.past, in: sentence) && !matches(cues.now, in: clause) { return true }
+        if matches(cues.past, in: sentence) && (!matches(cues.now, in: clause) || mentionsRecovery) { return true }
         if matches(cues.reported, in: sentence) && !mentionsNow && matches(cues.past, in: whole) { return true }
         return isNegated(signal, within: clause)
     }

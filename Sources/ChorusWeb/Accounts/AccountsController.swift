@@ -51,7 +51,7 @@ struct AccountsController {
             // The same form sent twice (a double click, or back and send again): the first made the account and signed in.
             if let account = context.account, let typed = try? Handle(typedHandle), typed.normalised == (try? Handle(account.handle))?.normalised {
                 return pages.message(
-                    "You are signed in",
+                    pages.words(context, request)["signup_already_title"],
                     "Your account @\(account.handle) was made the first time you sent the form, and you are signed in. If you did not "
                         + "see your recovery codes, you can make new ones in your account settings.",
                     request: request, context: context, status: .ok, back: "/account")

@@ -1,10 +1,12 @@
 import ChorusCore
+import Foundation
 
 /// The country setting on `/account`: which hotlines a signed-in person sees, on any device.
 enum HelpSettings {
     static func countryOptions(_ directory: ResourceDirectory, selected: String?, words: Words) -> [[String: Any]] {
         var options: [[String: Any]] = directory.countries.filter { $0.code != ResourceDirectory.internationalCode }
-            .sorted { $0.name < $1.name }
+            .map { (code: $0.code, name: words.countryName($0.code, fallback: $0.name)) }
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
             .map { ["value": $0.code, "label": $0.name, "selected": $0.code == selected] }
         options.append(
             [

@@ -5,7 +5,8 @@ enum HelpView {
     static func values(_ help: CountryHelp, words: Words) -> [String: Any] {
         var values: [String: Any] = [
             "code": help.code,
-            "country_name": help.code == ResourceDirectory.internationalCode ? words["help_international"] : help.name,
+            "country_name": help.code == ResourceDirectory.internationalCode
+                ? words["help_international"] : words.countryName(help.code, fallback: help.name),
             "emergency": help.emergency,
             "resources": help.resources.map { resource(values: $0, words: words) },
             "is_international": help.code == ResourceDirectory.internationalCode,
@@ -18,7 +19,9 @@ enum HelpView {
     static func resource(values resource: HelpResource, words: Words) -> [String: Any] {
         var values: [String: Any] = [
             "name": resource.name,
-            "hours": resource.hours,
+            // Hours as the directory gives them ("24/7", "See website"), in the reader's language where known.
+            "hours": words.message(resource.hours),
+            "any_time": resource.hours == "24/7",
             "source": resource.source,
             "kind": words["help_kind_\(resource.kind.rawValue)"],
             "languages": resource.languages.map { words["language_\($0)"] == "language_\($0)" ? $0 : words["language_\($0)"] }

@@ -37,7 +37,8 @@ struct AppealsController {
             "suspended": account.isSuspended,
             "actions": actions.map { action -> [String: Any] in
                 var values: [String: Any] = [
-                    "id": String(action.id), "what": words["mod_you_\(action.action.rawValue)"], "rule": "\(action.rule.number). \(action.rule.text)",
+                    "id": String(action.id), "what": words["mod_you_\(action.action.rawValue)"],
+                    "rule": "\(action.rule.number). \(words.rule(action.rule))",
                     "reason": action.reason, "when": VoiceView.dateText(action.createdAt), "can_appeal": action.canAppeal, "undone": !action.inEffect,
                     "appeal_limit": ChorusStore.appealLimit,
                 ]

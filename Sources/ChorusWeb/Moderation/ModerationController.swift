@@ -27,7 +27,7 @@ struct ModerationController {
         let account = try moderator(request, context)
         let words = pages.words(context, request)
         let queue = try await store.moderationQueue(moderatorID: account.id)
-        let rules = try await store.rules().map { ["number": $0.number, "text": $0.text] as [String: Any] }
+        let rules = try await store.rules().map { ["number": $0.number, "text": words.rule($0)] as [String: Any] }
         func choices(_ kinds: [(ModerationActionKind, String)]) -> [[String: Any]] {
             kinds.map { ["value": $0.0.rawValue, "label": words[$0.1]] }
         }
@@ -70,7 +70,7 @@ struct ModerationController {
             "appeals": queue.appeals.map { appeal -> [String: Any] in
                 var values: [String: Any] = [
                     "id": String(appeal.actionID), "action": words["mod_did_\(appeal.action.rawValue)"],
-                    "rule": "\(appeal.rule.number). \(appeal.rule.text)", "reason": appeal.reason, "appeal_text": appeal.appealText,
+                    "rule": "\(appeal.rule.number). \(words.rule(appeal.rule))", "reason": appeal.reason, "appeal_text": appeal.appealText,
                 ]
                 if let voice = appeal.voice { values["voice"] = VoiceView.values(voice, words: words) }
                 if let handle = appeal.accountHandle { values["account"] = handle }

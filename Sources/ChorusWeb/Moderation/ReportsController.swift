@@ -85,7 +85,7 @@ struct ReportsController {
                 if let action = report.action {
                     values["outcome"] = words["mod_outcome_\(action.rawValue)_\(report.target == .account ? "account" : "voice")"]
                     // A dismissal enforced no rule: it names none.
-                    if let rule = report.rule, action != .dismiss { values["rule"] = "\(rule.number). \(rule.text)" }
+                    if let rule = report.rule, action != .dismiss { values["rule"] = "\(rule.number). \(words.rule(rule))" }
                     if report.reversed {
                         values["reversed"] = words["mod_outcome_reversed"]
                     } else if report.restoredLater {

@@ -15,8 +15,10 @@ struct RulesController {
     }
 
     func rules(_ request: Request, _ context: ChorusContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let words = pages.words(context, request)
+        // A moderator edits the rule as stored (a default rule is shown to readers in their language).
         var values: [String: Any] = [
-            "rules": try await store.rules().map { ["number": $0.number, "text": $0.text] as [String: Any] },
+            "rules": try await store.rules().map { ["number": $0.number, "text": words.rule($0), "stored_text": $0.text] as [String: Any] },
             "can_edit": context.account?.isModerator == true,
             "rule_limit": Rule.textLimit,
         ]
@@ -53,7 +55,7 @@ struct RulesController {
         }
         let values: [String: Any] = [
             "months": months.map { ["month": $0.0, "rows": $0.1] as [String: Any] },
-            "rules": try await store.rules().map { ["number": $0.number, "text": $0.text] as [String: Any] },
+            "rules": try await store.rules().map { ["number": $0.number, "text": words.rule($0)] as [String: Any] },
         ]
         return pages.render("moderation_transparency", values, request: request, context: context)
     }

@@ -5,6 +5,8 @@ import Hummingbird
 /// The words of one language, with English behind any that are missing.
 struct Words: Sendable {
     let table: [String: String]
+    /// The language's code ("en", "es", …).
+    var language = "en"
     /// The domain's English sentences (refusals, input to correct) in this language.
     var sentences = Sentences(translations: [:])
 
@@ -13,6 +15,15 @@ struct Words: Sendable {
     /// A message the domain wrote in English (an `InputError`'s or a `Refusal`'s), in this language when its sentence
     /// is translated, else as it is.
     func message(_ english: String) -> String { sentences.translate(english) }
+
+    /// A country's name in this language, or `fallback` (the directory's own name) when the language has none.
+    func countryName(_ code: String, fallback: String) -> String {
+        let name = CountryChoice.name(of: code, language: language)
+        return name == code ? fallback : name
+    }
+
+    /// A rule as the instance wrote it: the default rules in this language, a moderator's own words as they are.
+    func rule(_ rule: Rule) -> String { message(rule.text) }
 
     /// A sentence with `{name}` placeholders filled in.
     func format(_ key: String, _ values: [String: String]) -> String {
@@ -50,6 +61,7 @@ struct Localization: Sendable {
         var languages: [String: Words] = [:]
         for (code, table) in tables {
             var words = Words(table: english.merging(table) { _, own in own })
+            words.language = code
             if code != "en" { words.sentences = Sentences(translations: sentences[code] ?? [:]) }
             languages[code] = words
         }

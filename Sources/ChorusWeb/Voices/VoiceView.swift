@@ -4,6 +4,7 @@ import Foundation
 /// A voice as a template sees it: every text escaped, every count in words.
 struct VoiceView {
     static func values(_ voice: Voice, words: Words) -> [String: Any] {
+        let believeText = believeText(voice, words: words)
         var values: [String: Any] = [
             "id": String(voice.id),
             "html": VoiceHTML.render(voice.text),
@@ -16,7 +17,8 @@ struct VoiceView {
             "visibility_label": words["visibility_\(voice.visibility.rawValue)"],
             "is_only_me": voice.visibility == .onlyMe,
             "believe_count": voice.believeCount,
-            "believe_text": believeText(voice.believeCount, words: words),
+            "believe_text": believeText,
+            "shows_believe_text": !believeText.isEmpty,
             "reply_count": voice.replyCount,
             "is_mine": voice.isMine,
             "believes": voice.readerBelieves,
@@ -40,11 +42,15 @@ struct VoiceView {
         return values
     }
 
-    static func believeText(_ count: Int, words: Words) -> String {
-        switch count {
-        case 0: return words["believe_none"]
+    /// The count of *I believe you* under a voice. At zero it is an invitation, for a reader who may give one to a
+    /// *me too*: never to its author (it would only say that nobody has yet), and never under a journal entry or a reply.
+    static func believeText(_ voice: Voice, words: Words) -> String {
+        switch voice.believeCount {
+        case 0:
+            let invites = !voice.isMine && voice.kind == .meToo && voice.visibility != .onlyMe && voice.replyPolicy.allowsBelief
+            return invites ? words["believe_none"] : ""
         case 1: return words["believe_one"]
-        default: return words.format("believe_many", ["n": count.groupedText])
+        default: return words.format("believe_many", ["n": voice.believeCount.groupedText])
         }
     }
 
