@@ -592,6 +592,7 @@ struct PrivacyWalk {
             case "/moderation/reports/": return "report"
             case "/moderation/actions/", "/moderation/appeals/", "/account/moderation/": return "action"
             case "/account/exports/": return "archive"
+            case "/account/apps/": return "app"
             default: return nil
             }
         default: return nil
@@ -615,7 +616,7 @@ struct PrivacyWalk {
         case "report": return world.reportIDs.map { ($0, nil) } + [("1", nil)]
         case "action": return world.actionIDs.map { ($0, nil) } + [("1", nil)]
         case "notification group": return world.notificationGroupKeys.map { ($0, nil) } + [("favourite-1", nil)]
-        case "archive": return [("1", nil), ("2", nil)]
+        case "archive", "app": return [("1", nil), ("2", nil)]
         default: return []
         }
     }

@@ -104,19 +104,28 @@ import Testing
         let tls = try await makeAppWithStore { $0.publicURL = "https://chorus.example" }
         let plain = try await makeAppWithStore()
         // act
-        let secureCookies = try await tls.app.test(.live) { client in
+        let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
+        let (secureCookies, strictTransport, sharedFile) = try await tls.app.test(.live) { client -> ([String], String?, String?) in
             var ana = Browser(client)
-            var cookies = try await ana.get("/").headers[values: .setCookie]
+            let home = try await ana.get("/")
+            var cookies = home.headers[values: .setCookie]
+            let exitScript = try await client.execute(uri: "/static/exit.js", method: .get)
             cookies += try await ana.post("/help/country", [("country", "GB")]).headers[values: .setCookie]
             cookies += try await ana.signUp("ana").headers[values: .setCookie]
             cookies += try await ana.post("/language", [("lang", "es"), ("back", "/")]).headers[values: .setCookie]
-            return cookies
+            return (cookies, home.headers[strictTransportSecurity], exitScript.headers[.setCookie])
         }
-        let plainCookies = try await plain.app.test(.live) { client in
+        let (plainCookies, plainTransport) = try await plain.app.test(.live) { client -> ([String], String?) in
             var ana = Browser(client)
-            return try await ana.get("/").headers[values: .setCookie] + ana.signUp("ana").headers[values: .setCookie]
+            let home = try await ana.get("/")
+            let signedUp = try await ana.signUp("ana")
+            return (home.headers[values: .setCookie] + signedUp.headers[values: .setCookie], home.headers[strictTransportSecurity])
         }
         // check
+        // Over https, browsers are told to use nothing else; a file any cache may share sets nobody's token.
+        #expect(strictTransport == "max-age=31536000")
+        #expect(plainTransport == nil)
+        #expect(sharedFile == nil)
         #expect(secureCookies.count >= 4)
         for cookie in secureCookies {
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"), "\(cookie)")

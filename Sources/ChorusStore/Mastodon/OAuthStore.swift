@@ -188,4 +188,36 @@ extension ChorusStore {
             try await db.raw("DELETE FROM oauth_tokens WHERE token_hash = \(bind: Self.digest(token)) AND app_id = \(bind: appID)").run()
         }
     }
+
+    /// The apps that hold access to a person's account, newest first, for their settings page.
+    public func connectedApps(accountID: Int64) async throws -> [ConnectedApp] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT t.id, a.name, a.website, t.scopes, t.created_at FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id
+                WHERE t.account_id = \(bind: accountID) ORDER BY t.id DESC
+                """
+            ).all().map {
+                ConnectedApp(
+                    id: try $0.int64("id"), name: try $0.string("name"), website: try $0.optionalString("website"), scopes: try $0.string("scopes"),
+                    connectedAt: try $0.int64("created_at"))
+            }
+        }
+    }
+
+    /// Disconnects one app from a person's account (its token stops working at once); false when it was not theirs.
+    public func disconnectApp(id: Int64, accountID: Int64) async throws -> Bool {
+        try await database.write { db in
+            !(try await db.raw("DELETE FROM oauth_tokens WHERE id = \(bind: id) AND account_id = \(bind: accountID) RETURNING id").all()).isEmpty
+        }
+    }
+}
+
+/// An app connected to a person's account: what they agreed to, and when.
+public struct ConnectedApp: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let website: String?
+    public let scopes: String
+    public let connectedAt: Int64
 }

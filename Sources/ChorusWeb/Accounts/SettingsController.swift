@@ -18,6 +18,7 @@ struct SettingsController {
         router.post("/account/exports", use: requestArchive)
         router.get("/account/exports/{id}", use: downloadArchive)
         router.post("/account/delete", use: deleteAccount)
+        router.post("/account/apps/{id}/disconnect", use: disconnectApp)
     }
 
     /// What the settings form was sent with, shown again after an error instead of what is saved.
@@ -48,6 +49,12 @@ struct SettingsController {
             "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: country, words: words),
             "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
         ]
+        values["apps"] = try await store.connectedApps(accountID: account.id).map { app -> [String: Any] in
+            [
+                "id": String(app.id), "name": app.name, "access": app.scopes,
+                "since": words.format("settings_apps_since", ["date": VoiceView.dateText(app.connectedAt)]),
+            ]
+        }
         values["archives"] = try await store.exportArchives(accountID: account.id).map { archive -> [String: Any] in
             var entry: [String: Any] = ["preparing": archive.state == .preparing]
             if archive.state == .ready, let expiresAt = archive.expiresAt {
@@ -62,12 +69,20 @@ struct SettingsController {
         return pages.render("settings", values, request: request, context: context, status: status)
     }
 
+    /// Cuts one app off the account: its token stops working at once, and the others go on.
+    @Sendable func disconnectApp(_ request: Request, context: ChorusContext) async throws -> Response {
+        let account = try context.requireAccount(request)
+        guard let id = context.parameters.get("id", as: Int64.self), try await store.disconnectApp(id: id, accountID: account.id) else {
+            throw Refusal(.notFound, pages.words(context, request)["settings_apps_gone"])
+        }
+        return try await settingsPage(request, context, notice: pages.words(context, request)["settings_apps_disconnected"])
+    }
+
     @Sendable func saveSettings(_ request: Request, context: ChorusContext) async throws -> Response {
         let account = try context.requireAccount(request)
         let form = context.submitted
         do {
-            let name = try form.value("display_name").map(\.trimmingWhitespace)
-            if let name, name.count > 60 { throw InputError("A display name can be up to 60 characters.", field: "display_name") }
+            let name = try form.value("display_name").map { raw throws(InputError) in try DisplayName.validated(raw) }
             let language = try form.value("language")
             if let language, !language.isEmpty, !pages.localization.codes.contains(language) {
                 throw InputError("Choose one of the languages in the list.", field: "language")

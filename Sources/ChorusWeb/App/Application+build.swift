@@ -53,7 +53,7 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     // HEAD answers as GET does, without the body (RFC 9110): uptime monitors and `curl -I` found every page missing.
     let router = Router(context: ChorusContext.self, options: .autoGenerateHeadEndpoints)
     if services.config.metricsToken != nil { router.add(middleware: MetricsMiddleware()) }
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(overHTTPS: services.config.secureCookies))
     router.add(middleware: BrowserAppsMiddleware())
     // Twice: outside the session for what reading the session throws, and inside it, so that an error page shows the
     // person signed in and in the language they chose.

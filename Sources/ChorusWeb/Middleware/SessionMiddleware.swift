@@ -25,7 +25,9 @@ struct SessionMiddleware: RouterMiddleware {
         let existing = request.cookies[Self.csrfCookie]?.value ?? ""
         context.csrfToken = Secrets.isToken(existing) ? existing : Secrets.token()
         var response = try await next(request, context)
-        if existing != context.csrfToken {
+        // An answer any cache may keep and give to others (static files, the badge, open data) carries no one's token.
+        let shared = response.headers[.cacheControl]?.contains("public") == true
+        if existing != context.csrfToken, !shared {
             response.setCookie(
                 Cookie(name: Self.csrfCookie, value: context.csrfToken, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
             )

@@ -266,6 +266,42 @@ import Testing
         }
     }
 
+    /// A person sees the apps connected to their account in their settings and can disconnect one; the others go on.
+    @Test func aPersonDisconnectsOneAppFromTheirSettings() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let phone = try await MastodonClient.signedUp(client, "ana")
+            var laptop = MastodonClient(client)
+            try await laptop.registerApp()
+            let token = try await laptop.post(
+                "/oauth/token",
+                form: [
+                    ("grant_type", "password"), ("username", "ana"), ("password", "correct horse battery"), ("client_id", laptop.clientID),
+                    ("client_secret", laptop.clientSecret), ("scope", "read write follow push"),
+                ])
+            laptop.token = token["access_token"] as? String
+            var ana = Browser(client)
+            _ = try await ana.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
+            let settings = try await ana.get("/account")
+            let appID = try #require(Browser.id(after: "/account/apps/", in: settings.body))
+            // act
+            let disconnected = try await ana.post("/account/apps/\(appID)/disconnect", [])
+            let again = try await ana.post("/account/apps/\(appID)/disconnect", [])
+            let phoneReads = try await phone.get("/api/v1/accounts/verify_credentials")
+            let laptopReads = try await laptop.get("/api/v1/accounts/verify_credentials")
+            // check
+            #expect(settings.body.contains("Apps connected to your account"))
+            #expect(settings.body.components(separatedBy: "/disconnect\"").count - 1 == 2)
+            #expect(disconnected.status == .ok)
+            #expect(disconnected.body.contains("The app was disconnected."))
+            #expect(again.status == .notFound)
+            // The newest connection is listed first: the laptop's.
+            #expect(laptopReads.status == .unauthorized)
+            #expect(phoneReads.status == .ok)
+        }
+    }
+
     @Test func theWebSessionCookieNeverAuthenticatesTheAPI() async throws {
         // setup
         let app = try await makeApp()
