@@ -172,7 +172,9 @@ import Testing
             try await ana.post("/help/country", [("country", "ES")])
             // act
             let (said, id) = try await ana.sayMeToo("he is outside my door right now", visibility: "anonymous")
+            let (warned, _) = try await ana.sayMeToo("what happened, in my words", warning: "he is outside my door right now")
             // check: posted, and the panel with Spain's emergency number, first hotline and suicide line
+            #expect(warned.body.contains("class=\"crisis-panel\""), "danger written in the content warning is read too")
             #expect(said.status == .created)
             #expect(id != nil)
             #expect(said.body.contains("class=\"crisis-panel\""))

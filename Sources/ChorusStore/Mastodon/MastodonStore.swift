@@ -190,8 +190,15 @@ extension ChorusStore {
             let users = try await db.raw("SELECT COUNT(*) AS n FROM accounts WHERE deleted_at IS NULL").first()?.int("n") ?? 0
             // Public voices only: a count with anonymous ones dropped by more than the named voices as an account was
             // erased, and so told that it had spoken anonymously.
+            // Each account's count of its shown voices, for the accounts shown: a fully suspended account's voices
+            // are out of view, and so out of the count.
             let statuses =
-                try await db.raw("SELECT COUNT(*) AS n FROM voices WHERE visibility = 'public' AND state = 'visible'").first()?.int("n") ?? 0
+                try await db.raw(
+                    """
+                    SELECT COALESCE(SUM(shown_voices), 0) AS n FROM accounts
+                    WHERE deleted_at IS NULL AND erasing = 0 AND (suspended_at IS NULL OR suspended_quietly = 1)
+                    """
+                ).first()?.int("n") ?? 0
             return (users, statuses)
         }
     }

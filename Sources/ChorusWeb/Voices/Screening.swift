@@ -11,7 +11,12 @@ struct Screening: Sendable {
 
     /// `answersOwnThread`: a survivor adding to their own thread is not screened by the guard.
     func screen(_ draft: VoiceDraft, answering disclosure: String? = nil, answersOwnThread: Bool = false) -> VoiceScreening {
-        var screening = VoiceScreening(crisis: crisisDetector.isCrisis(draft.text, cuesOnly: draft.kind == .pledge))
+        // The content warning is read too: some write what is happening to them there, above the story.
+        let warning = draft.contentWarning.map { $0.trimmingWhitespace } ?? ""
+        let crisis =
+            crisisDetector.isCrisis(draft.text, cuesOnly: draft.kind == .pledge)
+            || (!warning.isEmpty && crisisDetector.isCrisis(warning, cuesOnly: draft.kind == .pledge))
+        var screening = VoiceScreening(crisis: crisis)
         if draft.kind == .reply, !answersOwnThread {
             let verdict = replyGuard.classify(draft.text, disclosure: disclosure)
             if verdict.isHarmful {
