@@ -60,6 +60,8 @@ import Testing
             let longNote = try await ana.post("/report", [("account", "bob"), ("category", "spam"), ("note", String(repeating: "a", count: 1_001))])
             let accountForm = try await ana.get("/report?account=bob")
             let list = try await ana.get("/account/reports")
+            try await bob.post("/@ana/follow", [])
+            let profile = try await ana.get("/@ana")
             // check
             #expect(noCategory.status == .unprocessableContent)
             #expect(noCategory.body.contains("Choose what this is about"))
@@ -71,6 +73,9 @@ import Testing
             #expect(accountForm.body.contains("You are reporting the account @bob"))
             #expect(list.body.contains("A reply · Impersonation"))
             #expect(list.body.contains("An account · Something else"))
+            // A report sent without a note shows no empty "Your note:" line; one follower is one.
+            #expect(list.body.components(separatedBy: "Your note:").count - 1 == 1)
+            #expect(profile.body.contains("1 follower ·"))
         }
     }
 

@@ -32,6 +32,7 @@ struct ProfilesController {
             "profile": ["handle": account.handle, "display_name": account.displayName, "joined": VoiceView.dateText(account.createdAt)],
             "voices": voices.map { VoiceView.values($0, words: words) },
             "followers": counts.followers, "following": counts.following,
+            "followers_label": counts.followers == 1 ? words["follower_one"] : words["followers"],
             "is_me": context.account?.id == account.id,
         ]
         if let viewer = context.account, viewer.id != account.id {

@@ -32,12 +32,16 @@ struct ResourcesModerationController {
         async throws -> Response
     {
         _ = try moderator(request, context)
+        let words = pages.words(context, request)
         let directory = try await pages.help?.reload() ?? .bundled
         let countries = directory.countries.map { country in
             [
                 "code": country.code, "name": country.name, "emergency": country.emergency,
                 "resources": country.resources.enumerated().map { index, resource in
-                    ["index": index, "name": resource.name, "phone": resource.phone ?? "", "kind": resource.kind.rawValue, "code": country.code]
+                    [
+                        "index": index, "name": resource.name, "phone": resource.phone ?? "", "kind": words["help_kind_\(resource.kind.rawValue)"],
+                        "code": country.code,
+                    ]
                 },
             ] as [String: Any]
         }
@@ -51,12 +55,15 @@ struct ResourcesModerationController {
         _ request: Request, _ context: ChorusContext, fields: ResourceFields, action: String, isNew: Bool, expectedName: String? = nil,
         error: String? = nil, status: HTTPResponse.Status = .ok
     ) -> Response {
+        let words = pages.words(context, request)
         var values = fields.values
         values["action"] = action
         values["is_new"] = isNew
         // The name of the resource as it was when the form was shown: a save is refused if another one is there now.
         if let expectedName { values["expected_name"] = expectedName }
-        values["kinds"] = HelpResource.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == fields.kind] as [String: Any] }
+        values["kinds"] = HelpResource.Kind.allCases.map {
+            ["value": $0.rawValue, "label": words["help_kind_\($0.rawValue)"], "selected": $0.rawValue == fields.kind] as [String: Any]
+        }
         if let error { values["error"] = error }
         return pages.render("moderation_resource", values, request: request, context: context, status: status)
     }

@@ -36,7 +36,8 @@ struct ModerationController {
             "reports": queue.reports.map { report -> [String: Any] in
                 var values: [String: Any] = [
                     "id": String(report.id), "what": words["mod_target_\(report.target.rawValue)"],
-                    "category": words["mod_category_\(report.category.rawValue)"], "note": report.note, "when": VoiceView.dateText(report.createdAt),
+                    "category": words["mod_category_\(report.category.rawValue)"], "note": report.note.isEmpty ? false : report.note,
+                    "when": VoiceView.dateText(report.createdAt),
                     "action_url": "/moderation/reports/\(report.id)",
                 ]
                 if let voice = report.voice {

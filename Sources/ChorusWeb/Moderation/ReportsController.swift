@@ -79,7 +79,7 @@ struct ReportsController {
                     "what": words["mod_target_\(report.target.rawValue)"],
                     "when": VoiceView.dateText(report.createdAt),
                     "is_new": report.isNew,
-                    "note": report.note,
+                    "note": report.note.isEmpty ? false : report.note,
                 ]
                 if let voice = report.voiceID { values["voice_id"] = String(voice) }
                 if let action = report.action {
