@@ -81,6 +81,41 @@ import Testing
         await store.shutdown()
     }
 
+    /// Erasing with the anonymous voices later: the named voices go at once, the anonymous ones (with their threads)
+    /// stay as anyone's until a random moment of the next days, so their going is not tied to the account's.
+    @Test func anonymousVoicesCanBeErasedAtALaterRandomMoment() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, ["ana", "bea"])
+        let (ana, bea) = (group[0], group[1])
+        let named = try await store.say(VoiceDraft(kind: .meToo, text: "by name"), by: ana.id).voice
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: .anonymous), by: ana.id).voice
+        let reply = try await store.say(VoiceDraft(kind: .reply, text: "I believe you.", inReplyTo: anonymous.id), by: bea.id).voice
+        // act
+        try await store.deleteAccount(id: ana.id, voices: .eraseAnonymousLater)
+        let namedAtOnce = try await store.voice(id: named.id, viewer: nil)
+        let anonymousAtOnce = try await store.voice(id: anonymous.id, viewer: nil)
+        let replyAtOnce = try await store.voice(id: reply.id, viewer: nil)
+        try await store.runPendingJobs()
+        let waiting = try await store.jobCounts(kind: ChorusStore.JobKind.eraseAccount)
+        let anonymousAfterFirstJob = try await store.voice(id: anonymous.id, viewer: nil)
+        let soonest = try await rows(store, "SELECT MIN(run_at) AS n FROM jobs WHERE state = 'queued'")
+        try await store.database.write { db in try await db.raw("UPDATE jobs SET run_at = 0 WHERE state = 'queued'").run() }
+        try await store.runPendingJobs()
+        // check
+        #expect(namedAtOnce == nil)
+        #expect(anonymousAtOnce?.author == .someone)
+        #expect(replyAtOnce != nil)
+        #expect(waiting[.queued] == 1)
+        #expect(anonymousAfterFirstJob != nil)
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE id = \(named.id)") == 0)
+        let earliest = ChorusDatabase.now() + VoicesOnDeletion.anonymousDelay / 6 - 60_000
+        #expect(soonest >= Int(earliest))
+        #expect(try await store.voice(id: anonymous.id, viewer: nil) == nil)
+        #expect(try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE account_id = \(ana.id) OR id = \(reply.id)") == 0)
+        await store.shutdown()
+    }
+
     @Test func keptVoicesBecomeSomeonesAtOnceAndOnlyMeVoicesGoWithTheJob() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

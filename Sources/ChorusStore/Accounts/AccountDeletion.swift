@@ -10,6 +10,21 @@ public enum VoicesOnDeletion: String, Sendable, CaseIterable {
     /// Voices and *I believe you* taps stay, shown as "someone"'s and still counted (a survivor's count does not drop
     /// because a supporter left); everything else is erased.
     case keepAnonymously = "keep_anonymously"
+    /// Everything is erased, as `erase`, but the anonymous voices (with their threads) at a random moment of the next
+    /// `anonymousDelay`: gone in the same moment as the named account, they would be tied to it by anyone watching.
+    case eraseAnonymousLater = "erase_anonymous_later"
+
+    /// How long anonymous voices may wait, at most, for `eraseAnonymousLater`; at least a sixth of it.
+    public static let anonymousDelay: Int64 = 72 * 3_600_000
+
+    /// What `accounts.erasing` holds while the account is erased: 1 hides every voice at once, 2 all but the anonymous ones.
+    var erasingMark: Int {
+        switch self {
+        case .erase: 1
+        case .keepAnonymously: 0
+        case .eraseAnonymousLater: 2
+        }
+    }
 }
 
 extension ChorusStore {
@@ -31,7 +46,7 @@ extension ChorusStore {
                 """
                 UPDATE accounts SET handle = \(bind: "deleted-\(id)"), display_handle = 'someone', display_name = '', password_hash = '',
                     country = NULL, language = NULL, deleted_at = \(bind: ChorusDatabase.now()),
-                    erasing = \(bind: voices == .erase ? 1 : 0) WHERE id = \(bind: id) AND deleted_at IS NULL
+                    erasing = \(bind: voices.erasingMark) WHERE id = \(bind: id) AND deleted_at IS NULL
                 """
             ).run()
             try await Self.enqueue(
@@ -90,6 +105,13 @@ extension ChorusStore {
             try await db.raw("UPDATE voices SET visibility = 'anonymous' WHERE account_id = \(bind: id) AND visibility = 'public'").run()
             try await recountShownVoices(of: id, db)
         }
+        if voices == .eraseAnonymousLater {
+            // The anonymous voices go later, at a moment nobody can tie to this account's.
+            let delay = Int64.random(in: VoicesOnDeletion.anonymousDelay / 6...VoicesOnDeletion.anonymousDelay)
+            try await Self.enqueue(
+                db, kind: JobKind.eraseAccount, payload: "\(id) \(VoicesOnDeletion.erase.rawValue)",
+                uniqueKey: "\(JobKind.eraseAccount):\(id):anonymous", runAt: ChorusDatabase.now() + delay, maxAttempts: 10)
+        }
     }
 
     /// Erases up to `limit` of what is left, in order: the account's beliefs, then the threads it started (with
@@ -101,8 +123,10 @@ extension ChorusStore {
             let found = try await db.raw(SQLQueryString(query)).all().map { String(try $0.int64("id")) }
             return found.isEmpty ? nil : found.joined(separator: ", ")
         }
+        // Erasing the anonymous voices later: now, every other one.
+        let named = voices == .eraseAnonymousLater ? " AND visibility <> 'anonymous'" : ""
         switch voices {
-        case .erase:
+        case .erase, .eraseAnonymousLater:
             let beliefs = try await db.raw(
                 "SELECT id, voice_id, silent, created_at FROM beliefs WHERE account_id = \(bind: id) ORDER BY id LIMIT \(unsafeRaw: limit)"
             ).all()
@@ -118,11 +142,12 @@ extension ChorusStore {
                 try await db.raw("DELETE FROM beliefs WHERE id IN (\(unsafeRaw: list))").run()
                 return beliefs.count
             }
-            if let roots = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id ORDER BY id LIMIT \(limit)") {
+            if let roots = try await ids("SELECT id FROM voices WHERE account_id = \(id) AND id = thread_root_id\(named) ORDER BY id LIMIT \(limit)")
+            {
                 try await deleteVoices(db, where: "thread_root_id IN (\(roots))", keepingTotals: true)
                 return roots.split(separator: ",").count
             }
-            if let own = try await ids("SELECT id FROM voices WHERE account_id = \(id) ORDER BY id LIMIT \(limit)") {
+            if let own = try await ids("SELECT id FROM voices WHERE account_id = \(id)\(named) ORDER BY id LIMIT \(limit)") {
                 try await deleteVoices(db, where: "id IN (\(own))", keepingTotals: true)
                 return own.split(separator: ",").count
             }

@@ -158,7 +158,8 @@ extension ChorusStore {
     /// Whether a notification (`n`) is still shown: its voice is there (and not being erased with its author's
     /// account), and whoever it is from has not deleted their account.
     static let notificationShown = """
-        (n.voice_id IS NULL OR EXISTS (SELECT 1 FROM voices v JOIN accounts va ON va.id = v.account_id WHERE v.id = n.voice_id AND va.erasing = 0))
+        (n.voice_id IS NULL OR EXISTS (
+            SELECT 1 FROM voices v JOIN accounts va ON va.id = v.account_id WHERE v.id = n.voice_id AND \(notErasing("va", "v"))))
         AND (n.from_account_id IS NULL OR EXISTS (SELECT 1 FROM accounts fa WHERE fa.id = n.from_account_id AND fa.deleted_at IS NULL))
         """
 

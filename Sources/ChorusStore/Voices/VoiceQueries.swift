@@ -39,14 +39,23 @@ extension ChorusStore {
                    CASE WHEN v.account_id = \(bind: reader) THEN 1 ELSE 0 END AS is_mine,
                    CASE WHEN EXISTS (SELECT 1 FROM beliefs b WHERE b.voice_id = v.id AND b.account_id = \(bind: reader)) THEN 1 ELSE 0 END
                        AS reader_believes
-            \(source)a.erasing = 0 AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND \(unsafeRaw: authorShown)) OR v.account_id = \(bind: reader)\(widened))
+            \(source)\(unsafeRaw: Self.notErasing("a", "v"))
+                AND ((v.visibility <> 'only_me' AND v.state = 'visible' AND \(unsafeRaw: authorShown)) OR v.account_id = \(bind: reader)\(widened))
             """ + notInAnErasedThread + blocksAndMutes(viewer: personalBoundaries ? viewer : nil)
+    }
+
+    /// Whether a voice (aliased `voice`) of an account (`account`) is shown as far as erasure goes: every voice of an
+    /// account not being erased, and the anonymous ones of an account whose anonymous voices go later (see
+    /// `VoicesOnDeletion.eraseAnonymousLater`).
+    static func notErasing(_ account: String, _ voice: String) -> String {
+        "(\(account).erasing = 0 OR (\(account).erasing = 2 AND \(voice).visibility = 'anonymous'))"
     }
 
     /// Replies in a thread started by an account being erased go with it: hidden at once, erased by the job.
     static let notInAnErasedThread: SQLQueryString = """
          AND (v.thread_root_id = v.id OR NOT EXISTS (
-            SELECT 1 FROM voices tr JOIN accounts ta ON ta.id = tr.account_id WHERE tr.id = v.thread_root_id AND ta.erasing = 1))
+            SELECT 1 FROM voices tr JOIN accounts ta ON ta.id = tr.account_id
+            WHERE tr.id = v.thread_root_id AND NOT \(unsafeRaw: Self.notErasing("ta", "tr"))))
         """
 
     static func voice(from row: any SQLRow) throws -> Voice {

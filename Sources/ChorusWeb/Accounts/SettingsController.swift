@@ -199,7 +199,7 @@ struct SettingsController {
         }
         // Apps' streams are told the erased public voices are gone, as for one deleted voice (kept ones stay, as
         // someone's).
-        let gone = choice == .erase ? try await store.publicVoicesGoingWith(accountID: account.id) : []
+        let gone = choice != .keepAnonymously ? try await store.publicVoicesGoingWith(accountID: account.id) : []
         try await store.deleteAccount(id: account.id, voices: choice)
         for voiceID in gone { services.live.publish(LiveEvent(kind: .deleted, voiceID: voiceID, isListed: true, accountID: account.id)) }
         services.live.publish(LiveEvent(kind: .magnitude))

@@ -292,6 +292,7 @@ import Testing
             let laptopReads = try await laptop.get("/api/v1/accounts/verify_credentials")
             // check
             #expect(settings.body.contains("Apps connected to your account"))
+            #expect(settings.body.contains("value=\"erase_anonymous_later\""), "the delete form offers to erase anonymous voices later")
             #expect(settings.body.components(separatedBy: "/disconnect\"").count - 1 == 2)
             #expect(disconnected.status == .ok)
             #expect(disconnected.body.contains("The app was disconnected."))
