@@ -2,7 +2,7 @@
 public struct Magnitude: Codable, Sendable, Equatable {
     /// The smallest number of distinct people any published count may stand for. A count of fewer people (a country,
     /// a day, a country-day, an hour, a total) is shown as "fewer than 10", never as its number, so that no published
-    /// figure can point to one person or to the moment one person spoke.
+    /// figure names a small group. (Differences between exact figures still can; see docs/open-data.md.)
     public static let minimumCell = 10
 
     /// Distinct people who said *me too*, however many stories each told.
