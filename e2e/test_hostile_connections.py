@@ -105,6 +105,27 @@ def test_a_head_trickled_a_byte_at_a_time_is_closed(server):
     assert closed and time.monotonic() - started < FIRST_REQUEST_TIMEOUT + 5
 
 
+def test_a_body_trickled_a_byte_at_a_time_is_closed(server):
+    head = b"POST /say HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n"
+    started = time.monotonic()
+    closed = False
+    with connect() as connection:
+        connection.sendall(head)
+        for _ in range(400):
+            try:
+                connection.sendall(b"a")
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            time.sleep(0.05)
+            if time.monotonic() - started > FIRST_REQUEST_TIMEOUT + 5:
+                break
+        if not closed:
+            _, closed_after = read_until_closed(connection, 1)
+            closed = closed_after is not None
+    assert closed and time.monotonic() - started < FIRST_REQUEST_TIMEOUT + 5
+
+
 def test_an_idle_connection_between_requests_is_closed(server):
     with connect() as connection:
         connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

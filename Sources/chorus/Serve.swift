@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         help: "Limits per client (api: per account): standard, off, or e.g. signin=10/300,signup=5/3600,posting=30/600,api=300/300 (count/seconds).")
     var rateLimits: String = ProcessInfo.processInfo.environment["CHORUS_RATE_LIMITS"] ?? "standard"
 
-    @Option(help: "Seconds a new connection has to send its first request head before it is closed.")
+    @Option(help: "Seconds a new connection has to send its first request head, and any request its body, before it is closed.")
     var firstRequestTimeout: Int = 30
 
     @Option(help: "Seconds a connection may stay open between requests (live streams are open requests).")

@@ -36,6 +36,8 @@ struct GuardedHTTP1WebSocketChannel: ServerChildChannel {
         return upgrading.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let refused = admission != .served
+            // In the pipeline: decoder, first-request guard, body guard, then Hummingbird's handlers.
+            try channel.pipeline.syncOperations.addHandler(RequestBodyGuard(timeout: firstRequestTimeout), position: .after(decoder.handler))
             try channel.pipeline.syncOperations.addHandler(
                 FirstRequestGuard(timeout: refused ? .seconds(5) : firstRequestTimeout, refuses: refused), position: .after(decoder.handler))
             return value
@@ -116,6 +118,46 @@ final class OpenConnections: Sendable {
         #else
             return 1_024
         #endif
+    }
+}
+
+/// Gives each request's body `timeout` to arrive, from its head to its end, and closes the connection otherwise.
+///
+/// A body sent a byte at a time held its connection for as long as the client liked: Hummingbird reads (or drains)
+/// the body, and every byte restarted the idle timeout. A request asking for a WebSocket upgrade has no body; the guard
+/// steps aside at its head, before the connection stops speaking HTTP.
+final class RequestBodyGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if head.headers.contains(name: "upgrade") {
+                context.fireChannelRead(data)
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                return
+            }
+            deadline?.cancel()
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            deadline = context.eventLoop.scheduleTask(in: timeout) { loopBound.value.close(promise: nil) }
+        case .body:
+            break
+        case .end:
+            deadline?.cancel()
+            deadline = nil
+        }
+        context.fireChannelRead(data)
     }
 }
 
