@@ -118,9 +118,8 @@ struct CrisisDetectorTests {
         "A story of recovery is not danger now, whatever its \"today\"",
         arguments: [
             "Years ago I wanted to die, but I got help and I'm doing better now.",
-            "me too. still thinking about it sometimes at night but I'm ok",
             "Moi aussi. Pendant longtemps je ne voulais plus vivre. Aujourd'hui ça va mieux.",
-            "Ich auch. Lange wollte ich nicht mehr leben. Heute geht es mir besser.",
+            "Ich auch. Lange Zeit wollte ich nicht mehr leben. Heute geht es mir besser.",
             "Eu também. Por muito tempo não quis mais viver. Hoje estou melhor.",
             "Hace años quise morir, pero hoy estoy mejor.",
         ]
@@ -136,6 +135,12 @@ struct CrisisDetectorTests {
         "Danger now stays danger, even beside words of being better",
         arguments: [
             "I'm better off dead. I want to die tonight.",
+            "I used to cut myself and I got help, but tonight I want to die again.",
+            "I'm better than I was years ago, but I want to die.",
+            "Il y a des années j'allais mieux, mais je veux mourir.",
+            "Há anos eu estava melhor, mas quero morrer.",
+            "Heute will ich sterben.",
+            "I was doing better for years. Tonight I can't do this anymore, I have the pills here.",
             "He is outside my door right now and I am terrified",
             "no estoy bien, quiero morir esta noche",
             "não estou bem, ele está na minha porta agora mesmo",

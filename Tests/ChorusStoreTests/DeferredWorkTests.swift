@@ -90,7 +90,9 @@ import Testing
         let (ana, bea) = (group[0], group[1])
         let named = try await store.say(VoiceDraft(kind: .meToo, text: "by name"), by: ana.id).voice
         let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: .anonymous), by: ana.id).voice
+        let another = try await store.say(VoiceDraft(kind: .meToo, text: "quietly again", visibility: .anonymous), by: ana.id).voice
         let reply = try await store.say(VoiceDraft(kind: .reply, text: "I believe you.", inReplyTo: anonymous.id), by: bea.id).voice
+        let namedThreadReply = try await store.say(VoiceDraft(kind: .reply, text: "I believe you.", inReplyTo: named.id), by: bea.id).voice
         // act
         try await store.deleteAccount(id: ana.id, voices: .eraseAnonymousLater)
         let namedAtOnce = try await store.voice(id: named.id, viewer: nil)
@@ -100,6 +102,10 @@ import Testing
         let waiting = try await store.jobCounts(kind: ChorusStore.JobKind.eraseAccount)
         let anonymousAfterFirstJob = try await store.voice(id: anonymous.id, viewer: nil)
         let soonest = try await rows(store, "SELECT MIN(run_at) AS n FROM jobs WHERE state = 'queued'")
+        // Each anonymous voice has its own moment: gone together, they would be tied to each other.
+        let moments = try await rows(
+            store, "SELECT COUNT(DISTINCT run_at) AS n FROM jobs WHERE kind = '\(ChorusStore.JobKind.eraseAnonymousVoice)' AND state = 'queued'")
+        let namedReplyAfterFirstJob = try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE id = \(namedThreadReply.id)")
         try await store.database.write { db in try await db.raw("UPDATE jobs SET run_at = 0 WHERE state = 'queued'").run() }
         try await store.runPendingJobs()
         // check
@@ -108,6 +114,9 @@ import Testing
         #expect(replyAtOnce != nil)
         #expect(waiting[.queued] == 1)
         #expect(anonymousAfterFirstJob != nil)
+        #expect(moments == 2)
+        #expect(namedReplyAfterFirstJob == 0)
+        #expect(try await store.voice(id: another.id, viewer: nil) == nil)
         #expect(try await rows(store, "SELECT COUNT(*) AS n FROM voices WHERE id = \(named.id)") == 0)
         let earliest = ChorusDatabase.now() + VoicesOnDeletion.anonymousDelay / 6 - 60_000
         #expect(soonest >= Int(earliest))

@@ -338,6 +338,30 @@ import Testing
         await store.shutdown()
     }
 
+    /// An anonymous *me too* written before such voices counted as themselves was counted under its author's account:
+    /// deleting it takes it back from there.
+    @Test func anOlderAnonymousMeTooIsTakenBackFromItsAuthorsCount() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let author = try await people(store, 1)[0]
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: .anonymous), by: author.id).voice
+        try await store.database.write { db in
+            try await db.raw("UPDATE magnitude_people SET account_id = \(bind: author.id) WHERE account_id = \(bind: -voice.id)").run()
+        }
+        let before = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
+        // act
+        _ = try await store.deleteVoice(id: voice.id, by: author.id)
+        // check
+        let left = try await store.database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM magnitude_people").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(before == (1, 1))
+        #expect(try await store.magnitude().meTooPeople == 0)
+        #expect(try await today(store).meTooPeople == 0)
+        #expect(left == 0)
+        await store.shutdown()
+    }
+
     @Test func dayBucketsFollowTheTimeEachVoiceWasWritten() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

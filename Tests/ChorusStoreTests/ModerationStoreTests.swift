@@ -181,6 +181,25 @@ import Testing
         await store.shutdown()
     }
 
+    /// An anonymous voice waiting to be erased after its author deleted their account is suspended through like any
+    /// other: a refusal would tell the moderator that its author had just left.
+    @Test func suspendingThroughTheAnonymousVoiceOfADeletedAccountHidesItLikeAnyOther() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await Self.people(store, "ana", "mod")
+        let (ana, moderator) = (people[0], people[1])
+        let anonymous = try await store.say(VoiceDraft(kind: .meToo, text: "anon", visibility: .anonymous), by: ana.id).voice
+        try await store.deleteAccount(id: ana.id, voices: .eraseAnonymousLater)
+        // act
+        let result = try await store.act(
+            try ModerationDecision(action: .suspend, rule: "2", reason: "A threat."), on: .voice(anonymous.id), by: moderator.id)
+        // check
+        #expect(result.shownVoice == nil)
+        #expect(result.warnedAccountID == nil)
+        #expect(try await store.voice(id: anonymous.id, viewer: nil) == nil)
+        await store.shutdown()
+    }
+
     /// Hiding the author's other anonymous voices too would tell the blocker which ones share an author.
     @Test func aBlockMadeFromAnAnonymousVoiceHidesThatVoiceAlone() async throws {
         // setup

@@ -105,6 +105,7 @@ import Testing
             // act
             let thread = try await ana.get("/voices/\(anonymous)")
             let blocked = try await ana.post("/voices/\(anonymous)/block-author", [])
+            let told = try await ana.get(blocked.location ?? "/account/blocks")
             let list = try await ana.get("/account/blocks")
             let export = try await ana.get("/account/export")
             let home = try await ana.get("/")
@@ -113,9 +114,10 @@ import Testing
             let removed = try await ana.post("/account/blocks/remove", [("kind", "block"), ("voice", anonymous)])
             let back = try await ana.get("/voices/\(anonymous)")
             // check
-            #expect(thread.body.contains("Block this voice&#39;s author (you won&#39;t learn who it is)"))
+            #expect(thread.body.contains("Block this voice&#39;s author: this voice is hidden from you (you won&#39;t learn who wrote it)"))
             #expect(!thread.body.contains("bob"))
             #expect(blocked.status == .seeOther)
+            #expect(told.body.contains("This voice is hidden from you. Its writer is not told."), "the notice promises what was done, no more")
             #expect(list.body.contains("The author of an anonymous voice"))
             #expect(!list.body.contains("bob"))
             #expect(export.body.contains("\"viaVoiceID\" : \"\(anonymous)\""))

@@ -146,7 +146,8 @@ import Testing
         let english = try LanguagesTests.table("en", "sentences")
         let forAppsOrOperators: Set = [
             "No worker knows how to run jobs of kind {0}.", "This database already has accounts; seeding is only for an empty benchmark database.",
-            "This erasure job's payload “{0}” is not “account-id erase|keep_anonymously”.", "This export job's payload “{0}” is not an archive id.",
+            "This erasure job's payload “{0}” is not “account-id erase|keep_anonymously|erase_anonymous_later”.",
+            "This erasure job's payload “{0}” is not a voice id.", "This export job's payload “{0}” is not an archive id.",
             "The scope “{0}” is not one Chorus knows. Use read, write, follow, push or a granular scope such as read:statuses.",
             "Choose period=hour or period=day.", "This voice is {0} already; nothing was changed. Reload the queue to see it as it is now.",
         ]

@@ -12,6 +12,13 @@ public enum DisplayName {
                 "Please use only letters, digits, spaces and punctuation in a display name: no invisible or control characters.",
                 field: "display_name")
         }
+        // Only joiners and spaces would be a name nobody can see.
+        let joiners: Set<UInt32> = [0x200C, 0x200D]
+        if !name.isEmpty, !name.unicodeScalars.contains(where: { !$0.properties.isWhitespace && !joiners.contains($0.value) }) {
+            throw InputError(
+                "Please use only letters, digits, spaces and punctuation in a display name: no invisible or control characters.",
+                field: "display_name")
+        }
         // A letter carrying a pile of accents ("Z̶̶̶…") spills over the names around it.
         var marks = 0
         for scalar in name.unicodeScalars {
@@ -26,6 +33,8 @@ public enum DisplayName {
     /// Control and format characters (bidi overrides and isolates, zero-width ones, tags) and the blank fillers that look
     /// like nothing at all.
     static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        // Joiners that shape what is seen: emoji sequences (🏳️‍🌈, 👩‍⚕️), Persian and Indic names.
+        if scalar.value == 0x200C || scalar.value == 0x200D { return false }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned: return true
         default: return [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800].contains(scalar.value)

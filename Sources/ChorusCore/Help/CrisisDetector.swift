@@ -57,9 +57,8 @@ public struct CrisisDetector: Sendable {
         guard model.probability(of: text) >= model.threshold else { return false }
         // The cue lists' cancellations hold for the model too: a story told in the past without a "now", or a text
         // addressed to someone else, hypothetical or reported ("if you're in danger…", news, films), is not a crisis.
-        if reading.mentionsPast && !reading.mentionsNow { return false }
-        // "… but today I'm better": a story of recovery, whatever its "now" (only a cue, checked above, outweighs it).
-        if reading.mentionsRecovery { return false }
+        // "… Today I'm better": the only "now" of a story told is the writer's recovery.
+        if reading.mentionsPast && !reading.mentionsNowOutsideRecovery { return false }
         return !reading.mentionsDistance
     }
 

@@ -74,7 +74,7 @@ extension CrisisLexicon {
         past: [
             #"\ba l'epoque\b"#, #"\ba cette epoque\b"#, #"\bil y a (\d+ |des |quelques |plusieurs )?(ans|annees)\b"#, #"\bquand j'(avais|etais)\b"#,
             #"\b(ado|adolescente|enfant|petite)\b,"#, #"\ba \d+ ans\b"#, #"\ben (19|20)\d\d\b"#, #"\bautrefois\b"#, #"\bl'an dernier\b"#,
-            #"\bj'avais (\d+|neuf|dix|onze|douze) ans\b"#, #"\bpendant des annees\b"#,
+            #"\bj'avais (\d+|neuf|dix|onze|douze) ans\b"#, #"\bpendant des annees\b"#, #"\bpendant longtemps\b"#,
         ],
         reported: [#"\b(me disait|m'a dit|disait qu'|a dit qu')"#],
         now: [#"\bmaintenant\b"#, #"\ben ce moment\b"#, #"\bce soir\b"#, #"\bcette nuit\b"#, #"\baujourd'hui\b"#, #"\bactuellement\b"#],

@@ -16,6 +16,8 @@ extension CrisisLexicon {
             #"\b(ich will|ich mochte|ich werde|ich muss) (jetzt |heute |einfach )?(sterben|mich umbringen|mich toten|"#
                 + #"mir das leben nehmen|mir was antun|mir etwas antun|verschwinden)\b"#,
             #"\b(will|mochte) (ich )?nicht mehr (leben|aufwachen|da sein|weiterleben)\b"#,
+            // Verb second: "Heute will ich sterben", "Jetzt werde ich mich umbringen".
+            #"\b(will|mochte|werde|muss) ich (jetzt |heute |einfach )?(sterben|mich umbringen|mich toten|mir das leben nehmen)\b"#,
             #"\bich bringe mich\b.{0,30}\bum\b"#,
             #"\bich denke (standig |oft |nur noch |immer )?(an|uber) (suizid|selbstmord|mich umzubringen)\b"#,
             #"\b(habe|hab) (die|meine|genug) (tabletten|pillen|klingen|strick) (hier|bereit|neben mir)\b"#,
@@ -74,7 +76,7 @@ extension CrisisLexicon {
         past: [
             #"\bdamals\b"#, #"\bvor (\d+ |vielen |ein paar )?jahren\b"#, #"\bals ich (\d+|klein|kind|jung|ein kind|neun|zehn)\b"#,
             #"\bals (kind|teenager|jugendliche|jugendlicher)\b"#, #"\bmit (\d+|neun|zehn|zwolf)\b"#, #"\b(19|20)\d\d\b"#, #"\bfruher\b"#,
-            #"\bletztes jahr\b"#, #"\bim studium\b"#, #"\bich war (\d+|neun|zehn|elf|zwolf)\b"#, #"\bjahrelang\b"#,
+            #"\bletztes jahr\b"#, #"\bim studium\b"#, #"\bich war (\d+|neun|zehn|elf|zwolf)\b"#, #"\bjahrelang\b"#, #"\blange zeit\b"#,
         ],
         reported: [#"\b(sagte|sagte immer|hat gesagt)\b"#],
         now: [#"\bjetzt\b"#, #"\bgerade\b"#, #"\bheute( nacht| abend)?\b"#, #"\bim moment\b"#, #"\bmomentan\b"#],

@@ -74,7 +74,7 @@ extension CrisisLexicon {
         past: [
             #"\bnaquela epoca\b"#, #"\bha (\d+ |muitos |alguns )?anos\b"#, #"\bquando eu (tinha|era)\b"#, #"\bna (adolescencia|infancia)\b"#,
             #"\baos \d+\b"#, #"\bem (19|20)\d\d\b"#, #"\bantigamente\b"#, #"\bno ano passado\b"#, #"\beu tinha (\d+|nove|dez|onze|doze) anos\b"#,
-            #"\bdurante anos\b"#, #"\bna faculdade\b"#,
+            #"\bdurante anos\b"#, #"\bpor muito tempo\b"#, #"\bna faculdade\b"#,
         ],
         reported: [#"\b(dizia|disse|me disse)\b"#],
         now: [#"\bagora\b"#, #"\bhoje( a noite)?\b"#, #"\besta noite\b"#, #"\bneste momento\b"#],

@@ -124,8 +124,11 @@ struct CrisisReading {
     /// Past-time framing ("back then", "when I was 16", "in 2015") somewhere in the text.
     var mentionsPast: Bool { matches(cues.past, in: whole) }
 
-    /// Words of being better now: a story of recovery ("years ago I wanted to die; today I'm better").
-    var mentionsRecovery: Bool { matches(cues.recovered, in: whole) }
+    /// A "now" in a sentence that does not say the writer is better: "today I'm better" is the end of a story told,
+    /// "tonight I want to die again" is not.
+    var mentionsNowOutsideRecovery: Bool {
+        sentences.contains { matches(cues.now, in: $0) && !matches(cues.recovered, in: $0) }
+    }
 
     /// Framing that puts the text at a distance from its writer (addressed to someone else, hypothetical, news, film).
     var mentionsDistance: Bool { matches(cues.distance, in: whole) }
@@ -140,9 +143,21 @@ struct CrisisReading {
         let sentence = enclosing(signal, in: sentences)
         let clause = enclosing(signal, in: clauses)
         if matches(cues.distance, in: sentence) { return true }
-        if matches(cues.past, in: sentence) && (!matches(cues.now, in: clause) || mentionsRecovery) { return true }
+        if matches(cues.past, in: sentence) && !matches(cues.now, in: clause) && !turnsToNow(signal, in: sentence) { return true }
         if matches(cues.reported, in: sentence) && !mentionsNow && matches(cues.past, in: whole) { return true }
         return isNegated(signal, within: clause)
+    }
+
+    /// Words that turn a sentence from its past to what follows ("years ago I was better, but I want to die").
+    private static let turn = try? NSRegularExpression(
+        pattern: #"\b(but|yet|however|mais|pourtant|cependant|pero|sin embargo|aber|doch|jedoch|mas|porem|no entanto)\b"#)
+
+    /// Whether the sentence turns ("but …") between its last past cue and the signal: the signal then belongs to no story.
+    private func turnsToNow(_ signal: Signal, in sentence: NSRange) -> Bool {
+        let before = NSRange(location: sentence.location, length: signal.location - sentence.location)
+        guard let turn = Self.turn?.matches(in: foldedText, range: before).last else { return false }
+        let after = NSRange(location: turn.range.upperBound, length: signal.upperBound - turn.range.upperBound)
+        return !matches(cues.past, in: after)
     }
 
     private func isNegated(_ signal: Signal, within clause: NSRange) -> Bool {

@@ -10,7 +10,7 @@ public enum VoicesOnDeletion: String, Sendable, CaseIterable {
     /// Voices and *I believe you* taps stay, shown as "someone"'s and still counted (a survivor's count does not drop
     /// because a supporter left); everything else is erased.
     case keepAnonymously = "keep_anonymously"
-    /// Everything is erased, as `erase`, but the anonymous voices (with their threads) at a random moment of the next
+    /// Everything is erased, as `erase`, but each anonymous voice (with its thread) at its own random moment of the next
     /// `anonymousDelay`: gone in the same moment as the named account, they would be tied to it by anyone watching.
     case eraseAnonymousLater = "erase_anonymous_later"
 
@@ -82,7 +82,8 @@ extension ChorusStore {
     static func eraseAccountData(_ db: any SQLDatabase, job: Job) async throws {
         let parts = job.payload.split(separator: " ")
         guard parts.count == 2, let id = Int64(parts[0]), let voices = VoicesOnDeletion(rawValue: String(parts[1])) else {
-            throw Refusal(.unprocessable, "This erasure job's payload “\(job.payload)” is not “account-id erase|keep_anonymously”.")
+            throw Refusal(
+                .unprocessable, "This erasure job's payload “\(job.payload)” is not “account-id erase|keep_anonymously|erase_anonymous_later”.")
         }
         var budget = erasureChunk
         while budget > 0 {
@@ -106,12 +107,36 @@ extension ChorusStore {
             try await recountShownVoices(of: id, db)
         }
         if voices == .eraseAnonymousLater {
-            // The anonymous voices go later, at a moment nobody can tie to this account's.
-            let delay = Int64.random(in: VoicesOnDeletion.anonymousDelay / 6...VoicesOnDeletion.anonymousDelay)
+            // The anonymous voices go later, each at its own random moment: gone together, or with the account, they
+            // would be tied to each other and to it. A last sweep after the latest moment takes whatever is left.
+            let now = ChorusDatabase.now()
+            for row in try await db.raw("SELECT id FROM voices WHERE account_id = \(bind: id) AND visibility = 'anonymous'").all() {
+                let voiceID = try row.int64("id")
+                let delay = Int64.random(in: VoicesOnDeletion.anonymousDelay / 6...VoicesOnDeletion.anonymousDelay)
+                try await Self.enqueue(
+                    db, kind: JobKind.eraseAnonymousVoice, payload: String(voiceID), uniqueKey: "\(JobKind.eraseAnonymousVoice):\(voiceID)",
+                    runAt: now + delay, maxAttempts: 10)
+            }
             try await Self.enqueue(
                 db, kind: JobKind.eraseAccount, payload: "\(id) \(VoicesOnDeletion.erase.rawValue)",
-                uniqueKey: "\(JobKind.eraseAccount):\(id):anonymous", runAt: ChorusDatabase.now() + delay, maxAttempts: 10)
+                uniqueKey: "\(JobKind.eraseAccount):\(id):anonymous", runAt: now + VoicesOnDeletion.anonymousDelay + 3_600_000, maxAttempts: 10)
         }
+    }
+
+    /// One anonymous voice of an account deleted with `eraseAnonymousLater`, with its thread when it started one.
+    static func eraseAnonymousVoice(_ db: any SQLDatabase, job: Job) async throws {
+        guard let voiceID = Int64(job.payload) else {
+            throw Refusal(.unprocessable, "This erasure job's payload “\(job.payload)” is not a voice id.")
+        }
+        let waiting = try await db.raw(
+            """
+            SELECT v.thread_root_id FROM voices v JOIN accounts a ON a.id = v.account_id
+            WHERE v.id = \(bind: voiceID) AND v.visibility = 'anonymous' AND a.erasing = 2
+            """
+        ).first()
+        guard let waiting else { return }  // gone already (deleted by its author before, or by the sweep)
+        let root = try waiting.int64("thread_root_id")
+        try await deleteVoices(db, where: root == voiceID ? "thread_root_id = \(voiceID)" : "id = \(voiceID)", keepingTotals: true)
     }
 
     /// Erases up to `limit` of what is left, in order: the account's beliefs, then the threads it started (with

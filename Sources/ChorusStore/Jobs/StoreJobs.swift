@@ -4,8 +4,11 @@ import SQLKit
 extension ChorusStore {
     /// The kinds of job the store itself knows how to run.
     public enum JobKind {
-        /// Erases the rows of a deleted account (payload: "account-id erase|keep_anonymously").
+        /// Erases the rows of a deleted account (payload: "account-id erase|keep_anonymously|erase_anonymous_later").
         public static let eraseAccount = "account.erase"
+        /// Erases one anonymous voice (with its thread) of an account deleted with `erase_anonymous_later` (payload:
+        /// the voice id), at its own random moment.
+        public static let eraseAnonymousVoice = "account.erase-anonymous-voice"
         /// Materialises the trending hashtags.
         public static let recomputeTrends = "trends.recompute"
         /// Prepares a person's data archive (payload: the archive id).
@@ -16,6 +19,7 @@ extension ChorusStore {
     public var jobHandlers: [String: JobHandler] {
         [
             JobKind.eraseAccount: { job, db in try await Self.eraseAccountData(db, job: job) },
+            JobKind.eraseAnonymousVoice: { job, db in try await Self.eraseAnonymousVoice(db, job: job) },
             JobKind.recomputeTrends: { _, db in try await Self.recomputeTrends(db) },
             JobKind.buildExport: buildExportHandler,
         ]

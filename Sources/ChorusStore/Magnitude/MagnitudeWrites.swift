@@ -116,7 +116,9 @@ extension ChorusStore {
             case .meToo:
                 let visibility = Visibility(rawValue: try row.string("visibility")) ?? .anonymous
                 let who = meTooKey(account: account, voice: try row.int64("id"), visibility: visibility)
-                peopleGone -= try await count(.meToo, by: who, at: at, country: try row.optionalString("country"), change: -1, db)
+                // An anonymous voice written before it counted as itself was counted under its author's account.
+                peopleGone -= try await count(
+                    .meToo, by: who, orBefore: who == account ? nil : account, at: at, country: try row.optionalString("country"), change: -1, db)
             case .pledge: try await count(.pledge, by: account, at: at, country: nil, change: -1, db)
             default: break
             }
@@ -140,7 +142,8 @@ extension ChorusStore {
     /// Returns how the all-time people (every country) changed: 1, -1 or 0.
     @discardableResult
     private static func count(
-        _ kind: MagnitudeKind, by accountID: Int64, at milliseconds: Int64, country: String?, change: Int64, _ db: any SQLDatabase
+        _ kind: MagnitudeKind, by accountID: Int64, orBefore earlierKey: Int64? = nil, at milliseconds: Int64, country: String?, change: Int64,
+        _ db: any SQLDatabase
     )
         async throws -> Int64
     {
@@ -164,21 +167,28 @@ extension ChorusStore {
             }
         } else {
             for cell in cells {
-                let row = try await db.raw(
-                    """
-                    UPDATE magnitude_people SET amount = amount + \(bind: change)
-                    WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period) AND country = \(bind: cell.country)
-                        AND start_at = \(bind: cell.start) AND account_id = \(bind: accountID)
-                    RETURNING amount
-                    """
-                ).first()
-                guard let row else { continue }  // never counted (written before counting began): nothing to take back
-                people[cell] = try row.int64("amount") <= 0 ? -1 : 0
+                var counted: (key: Int64, row: any SQLRow)?
+                for key in [accountID] + (earlierKey.map { [$0] } ?? []) {
+                    let row = try await db.raw(
+                        """
+                        UPDATE magnitude_people SET amount = amount + \(bind: change)
+                        WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period) AND country = \(bind: cell.country)
+                            AND start_at = \(bind: cell.start) AND account_id = \(bind: key)
+                        RETURNING amount
+                        """
+                    ).first()
+                    if let row {
+                        counted = (key, row)
+                        break
+                    }
+                }
+                guard let counted else { continue }  // never counted (written before counting began): nothing to take back
+                people[cell] = try counted.row.int64("amount") <= 0 ? -1 : 0
                 if people[cell] == -1 {
                     try await db.raw(
                         """
                         DELETE FROM magnitude_people WHERE kind = \(bind: kind.rawValue) AND period = \(bind: cell.period)
-                            AND country = \(bind: cell.country) AND start_at = \(bind: cell.start) AND account_id = \(bind: accountID)
+                            AND country = \(bind: cell.country) AND start_at = \(bind: cell.start) AND account_id = \(bind: counted.key)
                         """
                     ).run()
                 }

@@ -195,7 +195,7 @@ extension ChorusStore {
             let statuses =
                 try await db.raw(
                     """
-                    SELECT COALESCE(SUM(shown_voices), 0) AS n FROM accounts
+                    SELECT CAST(COALESCE(SUM(shown_voices), 0) AS BIGINT) AS n FROM accounts
                     WHERE deleted_at IS NULL AND erasing = 0 AND (suspended_at IS NULL OR suspended_quietly = 1)
                     """
                 ).first()?.int("n") ?? 0

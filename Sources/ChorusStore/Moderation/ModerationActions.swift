@@ -136,7 +136,9 @@ extension ChorusStore {
             var result = ModerationResult(actionID: actionID, voiceID: voiceID, shownVoice: shown)
             // The person acted on is told among their notifications too, as their apps expect (`moderation_warning`);
             // the notification is theirs alone, so it names nothing they did not write.
-            if [.hide, .reject, .suspend].contains(decision.action), let accountID {
+            if [.hide, .reject, .suspend].contains(decision.action), let accountID,
+                try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND deleted_at IS NULL").first() != nil
+            {
                 _ = try await Self.insertNotification(
                     db, kind: .moderationWarning, to: accountID, from: accountID, voiceID: nil,
                     groupKey: ChorusNotification.moderationGroupKey(actionID: actionID))
@@ -232,14 +234,15 @@ extension ChorusStore {
             return false
         }
         let now = ChorusDatabase.now()
-        let updated = try await db.raw(
+        try await db.raw(
             """
             UPDATE accounts SET suspended_at = COALESCE(suspended_at, \(bind: now)), quietly_suspended_at = COALESCE(quietly_suspended_at, \(bind: now)),
                 suspended_quietly = CASE WHEN suspended_at IS NULL THEN 1 ELSE suspended_quietly END
-            WHERE id = \(bind: accountID) AND deleted_at IS NULL RETURNING id
+            WHERE id = \(bind: accountID) AND deleted_at IS NULL
             """
-        ).all()
-        guard !updated.isEmpty else { throw Refusal(.notFound, "This account is not here.") }
+        ).run()
+        // An author who has deleted their account (their anonymous voices may wait to be erased) has nothing left to
+        // suspend; the voice is hidden all the same. Refused, it told the moderator that its author had just left.
         if try voice.string("state") != VoiceState.hidden.rawValue { try await setVoiceState(voiceID, from: [.visible, .held], to: .hidden, db) }
         return true
     }

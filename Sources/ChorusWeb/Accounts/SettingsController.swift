@@ -49,7 +49,9 @@ struct SettingsController {
             "countries": HelpSettings.countryOptions(pages.help?.current ?? .bundled, selected: country, words: words),
             "codes_left": try await store.remainingRecoveryCodes(accountID: account.id),
         ]
-        values["apps"] = try await store.connectedApps(accountID: account.id).map { app -> [String: Any] in
+        let apps = try await store.connectedApps(accountID: account.id)
+        values["has_apps"] = !apps.isEmpty
+        values["apps"] = apps.map { app -> [String: Any] in
             [
                 "id": String(app.id), "name": app.name, "access": app.scopes,
                 "since": words.format("settings_apps_since", ["date": VoiceView.dateText(app.connectedAt)]),

@@ -89,9 +89,20 @@ struct OAuthController {
             return false
         }
         let lowered = scheme.lowercased()
-        if lowered == "http" || lowered == "https" { return components.percentEncodedHost.map(isPlainHost) == true }
-        // An app's own scheme (`toot://`), never one a browser would run or read locally.
-        return !["javascript", "data", "vbscript", "file", "about", "blob", "filesystem"].contains(lowered)
+        if let port = components.port, !(1...65_535).contains(port) { return false }
+        if lowered == "http" || lowered == "https" { return writtenHost(of: uri).map(isPlainHost) == true }
+        // An app's own scheme (`toot://`), never one a browser would run, read locally or show as something else.
+        return !["javascript", "data", "vbscript", "file", "about", "blob", "filesystem", "view-source", "jar"].contains(lowered)
+            && !lowered.hasSuffix("script")
+    }
+
+    /// The host as the address writes it (an internationalised one in its ASCII `xn--` form), without user or port.
+    static func writtenHost(of uri: String) -> String? {
+        guard let start = uri.range(of: "://")?.upperBound else { return nil }
+        var authority = uri[start...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") { return authority.firstIndex(of: "]").map { String(authority[...$0]) } }
+        return String(authority.prefix { $0 != ":" })
     }
 
     /// A host name, an IPv4 address or a bracketed IPv6 one: nothing that could end a header's value early (`;`, `,`,
@@ -173,7 +184,7 @@ struct OAuthController {
             let lowered = scheme.lowercased()
             if lowered == "http" || lowered == "https" {
                 // An app registered before hosts were checked: its odd host gets no place in the policy.
-                if let host = components.percentEncodedHost, isPlainHost(host) {
+                if let host = writtenHost(of: redirect), isPlainHost(host) {
                     target = " \(lowered)://\(host)" + (components.port.map { ":\($0)" } ?? "")
                 }
             } else {

@@ -38,7 +38,8 @@ struct BoundariesController {
             "blocks": entries(try await store.blocks(by: account.id), kind: "block"),
             "mutes": entries(try await store.mutes(by: account.id), kind: "mute"),
         ]
-        if let done = request.uri.queryParameters["done"], ["block", "mute", "unblock", "unmute"].contains(String(done)) {
+        if let done = request.uri.queryParameters["done"], ["block", "mute", "unblock", "unmute", "voice_block", "voice_mute"].contains(String(done))
+        {
             values["notice"] = words["mod_done_\(done)"]
         }
         return pages.render("moderation_blocks", values, request: request, context: context)
@@ -66,7 +67,8 @@ struct BoundariesController {
         } else {
             try await store.muteAuthor(ofVoice: id, by: viewer.id)
         }
-        return redirect(to: "/account/blocks?done=\(block ? "block" : "mute")")
+        // Made from an anonymous voice, it hides that voice alone (see `BlockStore`): the notice says so.
+        return redirect(to: "/account/blocks?done=voice_\(block ? "block" : "mute")")
     }
 
     @Sendable func remove(_ request: Request, context: ChorusContext) async throws -> Response {

@@ -170,9 +170,16 @@ struct VoicesController {
         let all = try await store.thread(rootID: voice.threadRoot, viewer: viewer)
         let root = all.first { $0.id == voice.threadRoot } ?? voice
         let replies = all.filter { $0.id != root.id }
+        // The writer is told a moderator hid their voice or reply, and only then: one kept apart by a block looks
+        // like any other (saying so would tell them they were blocked).
+        let ownHidden = all.filter { $0.isMine && $0.state == .hidden }.map(\.id)
+        let hiddenByModerators = ownHidden.isEmpty ? [] : try await store.voicesHiddenByModerators(ids: ownHidden)
+        func card(_ voice: Voice, _ values: [String: Any]) -> [String: Any] {
+            hiddenByModerators.contains(voice.id) ? values.merging(["hidden_by_moderators": true]) { _, new in new } : values
+        }
         var values: [String: Any] = [
-            "voice": VoiceView.values(root, words: words),
-            "replies": replies.map { HeldReplyView.values($0, words: words, language: language) },
+            "voice": card(root, VoiceView.values(root, words: words)),
+            "replies": replies.map { card($0, HeldReplyView.values($0, words: words, language: language)) },
             "can_reply": context.account != nil && (root.isMine || Self.othersMayReply(to: root)),
             "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,

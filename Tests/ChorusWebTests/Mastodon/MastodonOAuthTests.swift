@@ -328,10 +328,15 @@ import Testing
             let badScope = try await api.post("/api/v1/apps", form: [("client_name", "x"), ("scopes", "read everything")])
             let badRedirect = try await api.post("/api/v1/apps", form: [("client_name", "x"), ("redirect_uris", "not a uri")])
             var refusedRedirects: [HTTPResponse.Status] = []
-            for uri in ["JavaScript:alert(1)//", "DATA:text/html,x", "https://x.example%3B%20frame-ancestors%20*/cb", "file:///etc/passwd"] {
+            for uri in [
+                "JavaScript:alert(1)//", "DATA:text/html,x", "https://x.example%3B%20frame-ancestors%20*/cb", "file:///etc/passwd",
+                "view-source:https://x.example", "https://x.example:99999/cb",
+            ] {
                 refusedRedirects.append(try await api.post("/api/v1/apps", form: [("client_name", "x"), ("redirect_uris", uri)]).status)
             }
             let appScheme = try await api.post("/api/v1/apps", form: [("client_name", "x"), ("redirect_uris", "toot://callback")])
+            let internationalHost = try await api.post(
+                "/api/v1/apps", form: [("client_name", "x"), ("redirect_uris", "https://xn--bcher-kva.example/cb")])
             let json = try await api.post("/api/v1/apps", json: #"{"client_name": "json app", "redirect_uris": ["urn:ietf:wg:oauth:2.0:oob"]}"#)
             let badClient = try await api.post(
                 "/oauth/token", form: [("grant_type", "password"), ("client_id", "nope"), ("client_secret", "nope")])
@@ -346,8 +351,9 @@ import Testing
             #expect(noName.error.contains("client_name"))
             #expect(badScope.status == .unprocessableContent)
             #expect(badRedirect.status == .unprocessableContent)
-            #expect(refusedRedirects == Array(repeating: .unprocessableContent, count: 4))
+            #expect(refusedRedirects == Array(repeating: .unprocessableContent, count: 6))
             #expect(appScheme.status == .ok)
+            #expect(internationalHost.status == .ok)
             #expect(json.status == .ok)
             #expect(json["scopes"] as? [String] == ["read"])
             #expect(badClient.status == .unauthorized)
