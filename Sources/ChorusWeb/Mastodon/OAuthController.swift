@@ -96,6 +96,13 @@ struct OAuthController {
             && !lowered.hasSuffix("script")
     }
 
+    /// Where an app's redirect leads, as a person can read it: the web site's host, or the app's own scheme; nil for
+    /// the out-of-band code, which is shown on a page here.
+    static func destination(of redirect: String) -> String? {
+        guard redirect != outOfBand, let scheme = URLComponents(string: redirect)?.scheme?.lowercased() else { return nil }
+        return scheme == "http" || scheme == "https" ? writtenHost(of: redirect) : scheme + ":"
+    }
+
     /// The host as the address writes it (an internationalised one in its ASCII `xn--` form), without user or port.
     static func writtenHost(of uri: String) -> String? {
         guard let start = uri.range(of: "://")?.upperBound else { return nil }
@@ -170,6 +177,8 @@ struct OAuthController {
                 "authorize_text": words.format("oauth_authorize", ["app": asked.app.name]), "scopes": scopes, "client_id": asked.app.clientID,
                 "redirect_uri": asked.redirect, "scope": asked.scopes.description, "state": asked.state ?? "",
                 "code_challenge": asked.challenge ?? "",
+                // Where the answer goes, as the app's own name can be anything ("Chorus Safety Team").
+                "returns_to": Self.destination(of: asked.redirect).map { words.format("oauth_returns_to", ["place": $0]) } ?? false,
             ],
             request: request, context: context
         )

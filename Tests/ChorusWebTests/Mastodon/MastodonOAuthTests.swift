@@ -104,6 +104,7 @@ import Testing
             #expect(signIn.location == authorize)
             #expect(consent.status == .ok)
             #expect(consent.body.contains("Test app would like to use your Chorus account"))
+            #expect(!consent.body.contains("you will be sent to"), "a code shown here goes nowhere")
             #expect(consent.body.contains("name=\"_csrf\""))
             #expect(forged.status == .forbidden)
             #expect(approved.status == .ok)
@@ -134,6 +135,7 @@ import Testing
                 "/oauth/authorize?response_type=code&client_id=\(api.clientID)&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=write")
             // check
             #expect(page.headers[.contentSecurityPolicy]?.contains("form-action 'self' https://app.example") == true)
+            #expect(page.body.contains("After you choose, you will be sent to app.example."), "the page says where the answer goes")
             #expect(approved.status == .seeOther)
             #expect(approved.location?.hasPrefix("https://app.example/callback?code=") == true)
             #expect(approved.location?.hasSuffix("&state=xyz") == true)
