@@ -42,10 +42,11 @@ import Testing
         let tooFew = CountryCount.published([CountryCount(country: "FR", people: 12), CountryCount(country: "ES", people: 9)])
         let enoughSmall = CountryCount.published(counts + [CountryCount(country: "PT", people: 5)])
         // check
-        #expect(merged.shown == [CountryCount(country: "DE", people: 30), CountryCount(country: "FR", people: 12)])
+        // Rounded down to tens: a day's change of a country's count says only "some people", never how few.
+        #expect(merged.shown == [CountryCount(country: "DE", people: 30), CountryCount(country: "FR", people: 10)])
         #expect(merged.other == nil)
         #expect(tooFew.other == nil)
-        #expect(enoughSmall.other == 12)
+        #expect(enoughSmall.other == 10)
     }
 
     @Test func countryIsOptionalAndOnlyAKnownCode() throws {

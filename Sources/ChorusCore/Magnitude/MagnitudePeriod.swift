@@ -68,10 +68,14 @@ public struct CountryCount: Sendable, Equatable {
     }
 
     /// Countries with at least `Magnitude.minimumCell` people, largest first, and the people of all the others merged
-    /// (nil when even the merge is below the minimum).
+    /// (nil when even the merge is below the minimum), each rounded down to a multiple of `Magnitude.minimumCell`.
+    /// Exact, a country's count moved from one day to the next by that country's people of the day before, and so
+    /// told a country-day of fewer than ten (whose own cell is hidden); rounded, a difference says only "some".
     public static func published(_ counts: [CountryCount]) -> (shown: [CountryCount], other: Int?) {
-        let shown = counts.filter { $0.people >= Magnitude.minimumCell }.sorted { ($0.people, $1.country) > ($1.people, $0.country) }
-        let rest = counts.filter { $0.people < Magnitude.minimumCell }.reduce(0) { $0 + $1.people }
-        return (shown, Magnitude.publishable(people: rest))
+        let step = Magnitude.minimumCell
+        let shown = counts.filter { $0.people >= step }.map { CountryCount(country: $0.country, people: $0.people / step * step) }
+            .sorted { ($0.people, $1.country) > ($1.people, $0.country) }
+        let rest = counts.filter { $0.people < step }.reduce(0) { $0 + $1.people }
+        return (shown, Magnitude.publishable(people: rest).map { $0 / step * step })
     }
 }
