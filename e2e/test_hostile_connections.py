@@ -85,12 +85,15 @@ def test_a_connection_that_sends_nothing_is_closed(server):
     assert received == b"" and closed_after is not None and closed_after < FIRST_REQUEST_TIMEOUT + 3, closed_after
 
 
-def test_a_head_trickled_a_byte_at_a_time_is_closed(server):
-    head = b"GET /voices HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
+def trickle_until_closed(sent_at_once, trickled):
+    """Sends `sent_at_once`, then `trickled` a byte every 50 ms; returns whether the server closed the connection, and
+    how long after the start."""
     started = time.monotonic()
     closed = False
     with connect() as connection:
-        for byte in head:
+        if sent_at_once:
+            connection.sendall(sent_at_once)
+        for byte in trickled:
             try:
                 connection.sendall(bytes([byte]))
             except (BrokenPipeError, ConnectionResetError):
@@ -102,28 +105,18 @@ def test_a_head_trickled_a_byte_at_a_time_is_closed(server):
         if not closed:
             _, closed_after = read_until_closed(connection, 1)
             closed = closed_after is not None
-    assert closed and time.monotonic() - started < FIRST_REQUEST_TIMEOUT + 5
+    return closed, time.monotonic() - started
+
+
+def test_a_head_trickled_a_byte_at_a_time_is_closed(server):
+    closed, took = trickle_until_closed(b"", b"GET /voices HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200)
+    assert closed and took < FIRST_REQUEST_TIMEOUT + 5
 
 
 def test_a_body_trickled_a_byte_at_a_time_is_closed(server):
     head = b"POST /say HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n"
-    started = time.monotonic()
-    closed = False
-    with connect() as connection:
-        connection.sendall(head)
-        for _ in range(400):
-            try:
-                connection.sendall(b"a")
-            except (BrokenPipeError, ConnectionResetError):
-                closed = True
-                break
-            time.sleep(0.05)
-            if time.monotonic() - started > FIRST_REQUEST_TIMEOUT + 5:
-                break
-        if not closed:
-            _, closed_after = read_until_closed(connection, 1)
-            closed = closed_after is not None
-    assert closed and time.monotonic() - started < FIRST_REQUEST_TIMEOUT + 5
+    closed, took = trickle_until_closed(head, b"a" * 400)
+    assert closed and took < FIRST_REQUEST_TIMEOUT + 5
 
 
 def test_an_idle_connection_between_requests_is_closed(server):

@@ -30,6 +30,17 @@ struct ModeratedChorus {
         }
     }
 
+    /// Signs up a moderator, @mod, who hides the voice of the oldest report in the queue as advertising (rule 3).
+    func moderatorHidesTheReportedVoice(_ client: any TestClientProtocol) async throws {
+        var mod = Browser(client)
+        try await mod.signUp("mod")
+        try await makeModerator("mod")
+        guard let reportID = Browser.id(after: "/moderation/reports/", in: try await mod.get("/moderation").body) else {
+            throw Refusal(.notFound, "no report in the queue")
+        }
+        try await mod.decide("/moderation/reports/\(reportID)", action: "hide", rule: "3", reason: "Advertising.")
+    }
+
     func makeModerator(_ handle: String) async throws {
         try await withStore { store in
             guard let account = try await store.account(handle: handle) else { throw Refusal(.notFound, "no @\(handle)") }

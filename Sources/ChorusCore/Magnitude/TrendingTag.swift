@@ -28,4 +28,14 @@ public struct TagDay: Sendable, Equatable {
         self.uses = uses
         self.accounts = accounts
     }
+    /// The seven days ending `today` (epoch seconds of its start), newest first, from each day's uses and distinct
+    /// accounts; a day used by fewer than `Magnitude.minimumCell` accounts shows as 0 uses, 0 accounts.
+    public static func week(endingOn today: Int64, counts: [Int64: (uses: Int, accounts: Int)]) -> [TagDay] {
+        (0..<7).map { back in
+            let day = today - Int64(back) * 86_400
+            let use = counts[day] ?? (0, 0)
+            let shown = use.accounts >= Magnitude.minimumCell
+            return TagDay(day: day, uses: shown ? use.uses : 0, accounts: shown ? use.accounts : 0)
+        }
+    }
 }

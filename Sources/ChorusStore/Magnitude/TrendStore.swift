@@ -33,25 +33,28 @@ extension ChorusStore {
         scored.sort { ($0.score, $1.tag) > ($1.score, $0.tag) }
         let top = Array(scored.prefix(limit))
         guard !top.isEmpty else { return [] }
+        let days = try await weekOfCounts(db, tags: top.map(\.tag), endingOn: today)
+        return top.map { entry in
+            TrendingTag(name: entry.tag, history: TagDay.week(endingOn: today, counts: days[entry.tag] ?? [:]), score: entry.score)
+        }
+    }
+
+    /// Each hashtag's uses and distinct accounts per day, for the seven days ending `today` (epoch seconds).
+    static func weekOfCounts(_ db: any SQLDatabase, tags: [String], endingOn today: Int64) async throws
+        -> [String: [Int64: (uses: Int, accounts: Int)]]
+    {
+        guard !tags.isEmpty else { return [:] }
         var query: SQLQueryString = "SELECT tag, day, uses, accounts FROM tag_days WHERE day > \(bind: today - 7 * 86_400) AND tag IN ("
-        for (index, entry) in top.enumerated() {
+        for (index, tag) in tags.enumerated() {
             if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-            query.appendInterpolation(bind: entry.tag)
+            query.appendInterpolation(bind: tag)
         }
         query.appendInterpolation(unsafeRaw: ")")
         var days: [String: [Int64: (uses: Int, accounts: Int)]] = [:]
         for row in try await db.raw(query).all() {
             days[try row.string("tag"), default: [:]][try row.int64("day")] = (try row.int("uses"), try row.int("accounts"))
         }
-        return top.map { entry in
-            let history = (0..<7).map { back -> TagDay in
-                let day = today - Int64(back) * 86_400
-                let use = days[entry.tag]?[day] ?? (0, 0)
-                let shown = use.accounts >= Magnitude.minimumCell
-                return TagDay(day: day, uses: shown ? use.uses : 0, accounts: shown ? use.accounts : 0)
-            }
-            return TrendingTag(name: entry.tag, history: history, score: entry.score)
-        }
+        return days
     }
 }
 

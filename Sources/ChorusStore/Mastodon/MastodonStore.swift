@@ -164,22 +164,12 @@ extension ChorusStore {
     /// with its author's public voices, "2 uses, 1 person" would say who wrote it.
     public func tagHistory(_ tag: String) async throws -> [TagDay] {
         let today = MagnitudePeriod.day.start(ofMilliseconds: ChorusDatabase.now())
-        // The trends' own day counts, with their rule: a day used by fewer than `Magnitude.minimumCell` accounts shows
-        // as 0 and 0, and an erased account leaves them as they are (a count read from the voices dropped as a named
-        // account vanished, and told which tags its anonymous voices had used, and when).
-        let days = try await database.read { db in
-            try await db.raw(
-                "SELECT day, uses, accounts FROM tag_days WHERE tag = \(bind: Hashtags.normalise(tag)) AND day > \(bind: today - 7 * 86_400)"
-            ).all().reduce(into: [Int64: (uses: Int, accounts: Int)]()) { days, row in
-                days[try row.int64("day")] = (try row.int("uses"), try row.int("accounts"))
-            }
-        }
-        return (0..<7).map { back in
-            let day = today - Int64(back) * 86_400
-            let use = days[day] ?? (0, 0)
-            let shown = use.accounts >= Magnitude.minimumCell
-            return TagDay(day: day, uses: shown ? use.uses : 0, accounts: shown ? use.accounts : 0)
-        }
+        // The trends' own day counts, with their rule (`TagDay.week`): an erased account leaves them as they are (a
+        // count read from the voices dropped as a named account vanished, and told which tags its anonymous voices
+        // had used, and when).
+        let tag = Hashtags.normalise(tag)
+        let days = try await database.read { db in try await Self.weekOfCounts(db, tags: [tag], endingOn: today) }
+        return TagDay.week(endingOn: today, counts: days[tag] ?? [:])
     }
 }
 

@@ -314,8 +314,8 @@ extension ChorusStore {
             try await db.raw(
                 """
                 SELECT m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, v.text AS voice_text,
-                       m.appeal_state, m.appeal_text, m.appeal_reason, v.state AS voice_state, a.suspended_at, a.suspended_quietly,
-                       a.quietly_suspended_at, m.quiet
+                       m.appeal_state, m.appeal_text, m.appeal_reason, v.state AS voice_state,
+                       CASE WHEN \(unsafeRaw: Self.suspensionHolds(quiet: "m.quiet")) THEN 1 ELSE 0 END AS suspension_holds
                 FROM moderation_actions m JOIN rules u ON u.number = m.rule_number LEFT JOIN voices v ON v.id = m.voice_id
                     JOIN accounts a ON a.id = m.account_id
                 WHERE m.account_id = \(bind: accountID) AND m.action IN ('hide', 'suspend', 'reject') ORDER BY m.id DESC LIMIT 200
@@ -331,13 +331,19 @@ extension ChorusStore {
                 )
                 // A suspension is lifted, or the voice shown again: the page says so and offers no appeal.
                 switch action.action {
-                case .suspend where try row.bool("quiet"): action.inEffect = try row.optionalInt64("quietly_suspended_at") != nil
-                case .suspend: action.inEffect = try row.optionalInt64("suspended_at") != nil && !(try row.bool("suspended_quietly"))
+                case .suspend: action.inEffect = try row.bool("suspension_holds")
                 default: action.inEffect = try row.optionalString("voice_state") != VoiceState.visible.rawValue
                 }
                 return action
             }
         }
+    }
+
+    /// Whether the suspension an action made (`quiet`: 1 through an anonymous voice, 0 full) still holds, on the account
+    /// aliased `a`. Each kind follows only itself: a lifted full suspension that looked in effect because a quiet one
+    /// still held would tie the named account to the anonymous voice.
+    static func suspensionHolds(quiet: String) -> String {
+        "((\(quiet) = 1 AND a.quietly_suspended_at IS NOT NULL) OR (\(quiet) = 0 AND a.suspended_at IS NOT NULL AND a.suspended_quietly = 0))"
     }
 
     /// The person has read the actions taken on what they wrote.
@@ -417,9 +423,10 @@ extension ChorusStore {
                     }
                 case .suspend:
                     let quiet = try row.bool("quiet")
-                    let inEffect: SQLQueryString = quiet ? "quietly_suspended_at IS NOT NULL" : "suspended_at IS NOT NULL AND suspended_quietly = 0"
                     if let accountID = try row.optionalInt64("account_id"),
-                        try await db.raw("SELECT 1 AS one FROM accounts WHERE id = \(bind: accountID) AND \(inEffect)").first() != nil
+                        try await db.raw(
+                            "SELECT 1 AS one FROM accounts a WHERE a.id = \(bind: accountID) AND \(unsafeRaw: Self.suspensionHolds(quiet: quiet ? "1" : "0"))"
+                        ).first() != nil
                     {
                         try await Self.liftSuspension(accountID, quiet: quiet, through: try row.optionalInt64("voice_id"), db)
                     }

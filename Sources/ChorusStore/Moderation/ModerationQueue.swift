@@ -82,7 +82,7 @@ extension ChorusStore {
             let actionColumns = """
                 m.id, m.action, m.rule_number, u.text AS rule_text, m.reason, m.created_at, m.voice_id, m.appeal_state, m.appeal_text,
                 CASE WHEN m.voice_id IS NULL OR v.visibility = 'public' THEN a.display_handle ELSE NULL END AS account_handle,
-                a.suspended_at, a.suspended_quietly, a.quietly_suspended_at, m.quiet, v.state AS voice_state
+                CASE WHEN \(Self.suspensionHolds(quiet: "m.quiet")) THEN 1 ELSE 0 END AS suspension_holds, v.state AS voice_state
                 FROM moderation_actions m JOIN rules u ON u.number = m.rule_number
                 LEFT JOIN accounts a ON a.id = m.account_id LEFT JOIN voices v ON v.id = m.voice_id
                 """
@@ -103,10 +103,7 @@ extension ChorusStore {
                 let canRestore: Bool
                 switch action {
                 case .hide, .reject: canRestore = try row.optionalString("voice_state") == VoiceState.hidden.rawValue
-                // Each kind of suspension follows only itself: a Restore offered on a lifted full suspension because a
-                // quiet one still holds would tie the named account to the anonymous voice.
-                case .suspend where try row.bool("quiet"): canRestore = try row.optionalInt64("quietly_suspended_at") != nil
-                case .suspend: canRestore = try row.optionalInt64("suspended_at") != nil && !(try row.bool("suspended_quietly"))
+                case .suspend: canRestore = try row.bool("suspension_holds")
                 default: canRestore = false
                 }
                 return RecordedAction(

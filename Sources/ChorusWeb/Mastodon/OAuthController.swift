@@ -83,48 +83,7 @@ struct OAuthController {
         ]
     }
 
-    static func isValidRedirect(_ uri: String) -> Bool {
-        if uri == outOfBand { return true }
-        guard let components = URLComponents(string: uri), let scheme = components.scheme, !scheme.isEmpty, components.fragment == nil else {
-            return false
-        }
-        let lowered = scheme.lowercased()
-        if let port = components.port, !(1...65_535).contains(port) { return false }
-        if lowered == "http" || lowered == "https" { return writtenHost(of: uri).map(isPlainHost) == true }
-        // An app's own scheme (`toot://`), never one a browser would run, read locally or show as something else.
-        return !["javascript", "data", "vbscript", "file", "about", "blob", "filesystem", "view-source", "jar"].contains(lowered)
-            && !lowered.hasSuffix("script")
-    }
-
-    /// Where an app's redirect leads, as a person can read it: the web site's host, or the app's own scheme; nil for
-    /// the out-of-band code, which is shown on a page here.
-    static func destination(of redirect: String) -> String? {
-        guard redirect != outOfBand, let scheme = URLComponents(string: redirect)?.scheme?.lowercased() else { return nil }
-        return scheme == "http" || scheme == "https" ? writtenHost(of: redirect) : scheme + ":"
-    }
-
-    /// The host as the address writes it (an internationalised one in its ASCII `xn--` form), without user or port.
-    static func writtenHost(of uri: String) -> String? {
-        guard let start = uri.range(of: "://")?.upperBound else { return nil }
-        var authority = uri[start...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") { return authority.firstIndex(of: "]").map { String(authority[...$0]) } }
-        return String(authority.prefix { $0 != ":" })
-    }
-
-    /// A host name, an IPv4 address or a bracketed IPv6 one: nothing that could end a header's value early (`;`, `,`,
-    /// quotes or spaces), since the host goes into the consent page's Content-Security-Policy.
-    static func isPlainHost(_ host: String) -> Bool {
-        guard !host.isEmpty else { return false }
-        if host.hasPrefix("[") {
-            return host.hasSuffix("]") && host.dropFirst().dropLast().utf8.allSatisfy { $0 == 0x3A || $0 == 0x2E || isAlphanumeric($0) }
-        }
-        return host.utf8.allSatisfy { $0 == 0x2D || $0 == 0x2E || isAlphanumeric($0) }
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-    }
+    static func isValidRedirect(_ uri: String) -> Bool { uri == outOfBand || RedirectTarget(uri) != nil }
 
     /// Checks what an authorization request asks for. Problems are shown on a page, never sent to an unchecked address.
     func validatedRequest(_ values: (String) throws -> String?) async throws -> (
@@ -178,7 +137,9 @@ struct OAuthController {
                 "redirect_uri": asked.redirect, "scope": asked.scopes.description, "state": asked.state ?? "",
                 "code_challenge": asked.challenge ?? "",
                 // Where the answer goes, as the app's own name can be anything ("Chorus Safety Team").
-                "returns_to": Self.destination(of: asked.redirect).map { words.format("oauth_returns_to", ["place": $0]) } ?? false,
+                "returns_to": (asked.redirect == Self.outOfBand ? nil : RedirectTarget(asked.redirect)).map {
+                    words.format("oauth_returns_to", ["place": $0.place])
+                } ?? false,
             ],
             request: request, context: context
         )
@@ -188,18 +149,8 @@ struct OAuthController {
 
     /// The page's CSP also lets the form's redirect go back to the app (browsers check `form-action` on redirects).
     static func policy(allowingFormRedirectTo redirect: String) -> String {
-        var target = ""
-        if redirect != outOfBand, let components = URLComponents(string: redirect), let scheme = components.scheme {
-            let lowered = scheme.lowercased()
-            if lowered == "http" || lowered == "https" {
-                // An app registered before hosts were checked: its odd host gets no place in the policy.
-                if let host = writtenHost(of: redirect), isPlainHost(host) {
-                    target = " \(lowered)://\(host)" + (components.port.map { ":\($0)" } ?? "")
-                }
-            } else {
-                target = " \(lowered):"
-            }
-        }
+        // An app registered before redirects were checked as they are now gets no place in the policy.
+        let target = redirect == outOfBand ? "" : RedirectTarget(redirect).map { " " + $0.source } ?? ""
         return SecurityHeadersMiddleware<ChorusContext>.contentSecurityPolicy.replacingOccurrences(
             of: "form-action 'self'", with: "form-action 'self'\(target)")
     }

@@ -40,11 +40,12 @@ struct SessionMiddleware: RouterMiddleware {
 enum Secrets {
     /// Whether `text` could be one of `token()`'s: anything else a browser sends (quotes, pieces of a page) is replaced.
     static func isToken(_ text: String) -> Bool {
-        text.utf8.count == 43
-            && text.utf8.allSatisfy { byte in
-                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-            }
+        text.utf8.count == 43 && text.utf8.allSatisfy(tokenBytes.contains)
     }
+
+    /// base64url's alphabet, which `token()` writes in.
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let tokenBytes = Set(alphabet)
 
     /// 32 random bytes, base64url without padding (43 characters).
     static func token() -> String {
@@ -53,7 +54,6 @@ enum Secrets {
         bytes.reserveCapacity(33)
         for _ in 0..<4 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
         // base64url without padding: 32 bytes are 42 groups of 6 bits and 2 bits more.
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         bytes.append(0)
         var text: [UInt8] = []
         text.reserveCapacity(43)

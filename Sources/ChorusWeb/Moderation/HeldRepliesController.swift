@@ -46,7 +46,7 @@ struct HeldRepliesController {
         values["limit"] = VoiceDraft.storyLimit
         if let error { values["error"] = error }
         // Words that say the writer is in danger now bring help at once, as after any reply.
-        if given?.crisis == true || text.map({ Screening.shared.crisisDetector.isCrisis($0) }) == true { values["writer_in_crisis"] = true }
+        if given?.crisis == true || text.map({ services.screening.crisisDetector.isCrisis($0) }) == true { values["writer_in_crisis"] = true }
         return pages.render("moderation_rewrite", values, request: request, context: context, status: status)
     }
 

@@ -92,7 +92,7 @@ struct VoicesController {
                 "crisis": voice.crisis,
             ]
             // The country just given, if any, for every number on the page: the crisis panel's and the support line's.
-            values.merge(crisisHelp(given: draft.country, words: words)) { _, new in new }
+            values.merge(helpOfCountry(given: draft.country, words: words)) { _, new in new }
             return pages.render("said", values, request: request, context: context, status: .created)
         } catch {
             // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
@@ -105,7 +105,7 @@ struct VoicesController {
             if Screening.shared.crisisDetector.isCrisis(text) {
                 values["crisis"] = true
                 let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
-                values.merge(crisisHelp(given: given, words: words)) { _, new in new }
+                values.merge(helpOfCountry(given: given, words: words)) { _, new in new }
             }
             return Self.withRetryAfter(sayPage(request, context, values: values, status: status), for: error)
         }
@@ -129,8 +129,9 @@ struct VoicesController {
         return response
     }
 
-    /// In crisis, the help of the country the person has just given on the form, before any setting or guess.
-    func crisisHelp(given: String?, words: Words) -> [String: Any] {
+    /// The help of the country the person has just given on the form, before any setting or guess: the crisis panel's
+    /// numbers and the support line's.
+    func helpOfCountry(given: String?, words: Words) -> [String: Any] {
         guard let given, let directory = pages.help?.current, ReaderHelp.isChoosable(given, in: directory) else { return [:] }
         let code = ReaderHelp.normalised(given)
         let help = directory.help(for: code)
