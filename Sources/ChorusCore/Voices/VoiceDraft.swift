@@ -8,7 +8,9 @@ public struct VoiceDraft: Sendable, Equatable {
     public static let byteLimit = 20_000
 
     public var kind: VoiceKind
-    public var text: String
+    public var text: String {
+        didSet { hashtags = Hashtags.extract(from: text) }
+    }
     public var contentWarning: String?
     public var visibility: Visibility
     public var language: String?
@@ -29,6 +31,7 @@ public struct VoiceDraft: Sendable, Equatable {
     ) {
         self.kind = kind
         self.text = text
+        self.hashtags = Hashtags.extract(from: text)
         self.contentWarning = contentWarning
         self.visibility = visibility
         self.language = language
@@ -37,8 +40,8 @@ public struct VoiceDraft: Sendable, Equatable {
         self.country = country
     }
 
-    /// The hashtags in the text, normalised.
-    public var hashtags: [String] { Hashtags.extract(from: text) }
+    /// The hashtags in the text, normalised: read once, as the write path asks for them several times.
+    public private(set) var hashtags: [String]
 
     /// Checks the limits each kind has, with a message a person can act on.
     public func validated() throws(InputError) -> VoiceDraft {

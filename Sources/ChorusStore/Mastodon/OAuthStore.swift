@@ -104,7 +104,7 @@ extension ChorusStore {
     /// Uses up an authorization code and issues a token for it, in one transaction. Nil for an unknown, expired or
     /// mismatched code, or one made with a PKCE challenge that `codeVerifier` does not answer.
     public func redeemAuthorizationCode(
-        _ code: String, app: OAuthApp, redirectURI: String?, codeVerifier: String? = nil, token: String
+        _ code: String, app: OAuthApp, redirectURI: String, codeVerifier: String? = nil, token: String
     ) async throws -> OAuthGrant? {
         let now = ChorusDatabase.now()
         return try await database.write { db in
@@ -117,7 +117,7 @@ extension ChorusStore {
                 ).first(),
                 try row.int64("app_id") == app.id, try row.int64("expires_at") > now
             else { return nil }
-            if let redirectURI, try row.string("redirect_uri") != redirectURI { return nil }
+            guard try row.string("redirect_uri") == redirectURI else { return nil }
             if let challenge = try row.optionalString("code_challenge") {
                 guard let codeVerifier, ProofKey.challenge(of: codeVerifier) == challenge else { return nil }
             }

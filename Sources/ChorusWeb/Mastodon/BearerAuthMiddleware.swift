@@ -53,12 +53,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     static func token(in request: Request) -> String? {
         if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let token = parts[1].trimmingCharacters(in: .whitespaces)
-                return token.isEmpty ? nil : token
-            }
-            return nil
+            // "Bearer" in any case, then the token without the spaces around it (read without Foundation: every API
+            // request passes here).
+            let scheme = header.utf8.prefix(7)
+            guard scheme.count == 7, scheme.last == UInt8(ascii: " "), String(decoding: scheme.dropLast(), as: UTF8.self).lowercased() == "bearer"
+            else { return nil }
+            let token = String(header.dropFirst(7)).trimmingWhitespace
+            return token.isEmpty ? nil : token
         }
         if let token = request.uri.queryParameters["access_token"], !token.isEmpty { return String(token) }
         return nil

@@ -214,9 +214,15 @@ struct OAuthController {
         let grant: OAuthGrant
         switch try params.string("grant_type") ?? "" {
         case "authorization_code":
+            // As in OAuth 2.0 (and Mastodon): the code is redeemed with the redirect address it was given for. Asked
+            // before the code is used up, so an app that forgot it can send the same code again.
+            guard let redirect = try params.string("redirect_uri"), !redirect.isEmpty else {
+                return Self.oauthError(
+                    .badRequest, "invalid_request", "Send the redirect_uri the app gave when it asked for this code (for example \(Self.outOfBand)).")
+            }
             guard let code = try params.string("code"),
                 let redeemed = try await store.redeemAuthorizationCode(
-                    code, app: app, redirectURI: try params.string("redirect_uri"), codeVerifier: try params.string("code_verifier"), token: token)
+                    code, app: app, redirectURI: redirect, codeVerifier: try params.string("code_verifier"), token: token)
             else {
                 return Self.oauthError(
                     .badRequest, "invalid_grant",

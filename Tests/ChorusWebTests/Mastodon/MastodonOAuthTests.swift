@@ -94,7 +94,8 @@ import Testing
             let replayed = try await api.post(
                 "/oauth/token",
                 form: [
-                    ("grant_type", "authorization_code"), ("code", String(code)), ("client_id", api.clientID), ("client_secret", api.clientSecret),
+                    ("grant_type", "authorization_code"), ("code", String(code)), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+                    ("client_id", api.clientID), ("client_secret", api.clientSecret),
                 ])
             api.token = token["access_token"] as? String
             let me = try await api.get("/api/v1/accounts/verify_credentials")
@@ -111,6 +112,7 @@ import Testing
             #expect(code.count == 43)
             #expect(token["scope"] as? String == "read write")
             #expect(replayed.status == .badRequest)
+            #expect(replayed["error"] as? String == "invalid_grant")
             #expect(me["username"] as? String == "ana")
         }
     }
@@ -165,10 +167,11 @@ import Testing
                 let approved = try await browser.post("/oauth/authorize", fields)
                 return String(approved.location?.firstMatch(of: /code=([A-Za-z0-9_-]+)/)?.1 ?? "")
             }
-            func redeem(_ code: String, verifier: String?) async throws -> APIReply {
+            func redeem(_ code: String, verifier: String?, redirect: String? = "https://app.example/callback") async throws -> APIReply {
                 var form = [
                     ("grant_type", "authorization_code"), ("code", code), ("client_id", api.clientID), ("client_secret", api.clientSecret),
                 ]
+                if let redirect { form.append(("redirect_uri", redirect)) }
                 if let verifier { form.append(("code_verifier", verifier)) }
                 return try await api.post("/oauth/token", form: form)
             }
@@ -182,6 +185,11 @@ import Testing
             let withoutVerifier = try await redeem(try await code(), verifier: nil)
             let wrongVerifier = try await redeem(try await code(), verifier: "not-the-verifier-that-made-the-challenge-at-all")
             let rightVerifier = try await redeem(try await code(), verifier: verifier)
+            // A code is redeemed with the redirect it was given for; one sent without it can be sent again with it.
+            let kept = try await code()
+            let withoutRedirect = try await redeem(kept, verifier: verifier, redirect: nil)
+            let otherRedirect = try await redeem(try await code(), verifier: verifier, redirect: "https://app.example/elsewhere")
+            let keptWithRedirect = try await redeem(kept, verifier: verifier)
             let noMetadataOverHTTP = try await api.get("/.well-known/oauth-authorization-server")
             // check
             #expect(page.body.contains("name=\"code_challenge\" value=\"\(challenge)\""))
@@ -190,6 +198,11 @@ import Testing
             #expect(wrongVerifier.status == .badRequest)
             #expect(rightVerifier.status == .ok)
             #expect(rightVerifier["access_token"] is String)
+            #expect(withoutRedirect.status == .badRequest)
+            #expect(withoutRedirect["error"] as? String == "invalid_request")
+            #expect((withoutRedirect["error_description"] as? String)?.contains("redirect_uri") == true)
+            #expect(otherRedirect.status == .badRequest)
+            #expect(keptWithRedirect.status == .ok)
             #expect(noMetadataOverHTTP.status == .notFound)
         }
     }
@@ -204,6 +217,33 @@ import Testing
             // check
             #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(metadata["token_endpoint"] as? String == "https://chorus.example/oauth/token")
+        }
+    }
+
+    /// "Bearer" is read in any case and the token without the spaces around it; anything else signs no one in.
+    @Test func theAuthorizationHeaderIsReadAsAppsSendIt() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana", scopes: "read")
+            let token = ana.token ?? ""
+            let anonymous = MastodonClient(client)
+            func me(_ header: String) async throws -> APIReply {
+                try await anonymous.get("/api/v1/accounts/verify_credentials", headers: [.authorization: header])
+            }
+            // act
+            let usual = try await me("Bearer \(token)")
+            let shouting = try await me("BEARER  \(token) ")
+            let lower = try await me("bearer \(token)")
+            let schemeAlone = try await me("Bearer")
+            let otherScheme = try await me("Basic \(token)")
+            let joined = try await me("Bearer\(token)")
+            // check
+            for reply in [usual, shouting, lower] {
+                #expect(reply.status == .ok)
+                #expect(reply["username"] as? String == "ana")
+            }
+            for reply in [schemeAlone, otherScheme, joined] { #expect(reply.status == .unauthorized) }
         }
     }
 
