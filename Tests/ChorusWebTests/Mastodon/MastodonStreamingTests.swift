@@ -118,7 +118,9 @@ final class EventStreamReader: @unchecked Sendable {
             try await browser.post("/signin", [("handle", "ana"), ("password", "correct horse battery")])
             try await browser.post("/account/delete", [("voices", "erase"), ("password", "correct horse battery")])
             // check
-            let events = await publicStream.read(until: "event: delete\ndata: \(reply)")
+            // The erasure tells its deletions newest first, each on its own (one NOTIFY each on PostgreSQL): wait for both.
+            _ = await publicStream.read(until: "event: delete\ndata: \(reply)")
+            let events = await publicStream.read(until: "event: delete\ndata: \(named)")
             #expect(events.contains("event: delete\ndata: \(beasThread)"))
             #expect(events.contains("event: delete\ndata: \(answer)"))
             #expect(events.contains("event: delete\ndata: \(named)"))
