@@ -53,16 +53,24 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     static func token(in request: Request) -> String? {
         if let header = request.headers[.authorization] {
-            // "Bearer" in any case, then the token without the spaces around it (read without Foundation: every API
-            // request passes here).
-            let scheme = header.utf8.prefix(7)
-            guard scheme.count == 7, scheme.last == UInt8(ascii: " "), String(decoding: scheme.dropLast(), as: UTF8.self).lowercased() == "bearer"
-            else { return nil }
-            let token = String(header.dropFirst(7)).trimmingWhitespace
+            // The token without the spaces around it.
+            let token = credentials(in: header, scheme: "bearer")?.trimmingWhitespace ?? ""
             return token.isEmpty ? nil : token
         }
         if let token = request.uri.queryParameters["access_token"], !token.isEmpty { return String(token) }
         return nil
+    }
+}
+
+extension BearerAuthMiddleware {
+    /// What follows an `Authorization` header's `scheme` (lower case; matched in any case) and one space, as sent; nil
+    /// for another scheme. Read without Foundation: every API request passes here.
+    static func credentials(in header: String, scheme: String) -> String? {
+        let named = header.utf8.prefix(scheme.utf8.count + 1)
+        guard named.count == scheme.utf8.count + 1, named.last == UInt8(ascii: " "),
+            String(decoding: named.dropLast(), as: UTF8.self).lowercased() == scheme
+        else { return nil }
+        return String(header.dropFirst(named.count))
     }
 }
 

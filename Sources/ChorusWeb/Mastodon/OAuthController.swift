@@ -137,7 +137,7 @@ struct OAuthController {
                 "redirect_uri": asked.redirect, "scope": asked.scopes.description, "state": asked.state ?? "",
                 "code_challenge": asked.challenge ?? "",
                 // Where the answer goes, as the app's own name can be anything ("Chorus Safety Team").
-                "returns_to": (asked.redirect == Self.outOfBand ? nil : RedirectTarget(asked.redirect)).map {
+                "returns_to": RedirectTarget(asked.redirect).map {
                     words.format("oauth_returns_to", ["place": $0.place])
                 } ?? false,
             ],
@@ -150,7 +150,7 @@ struct OAuthController {
     /// The page's CSP also lets the form's redirect go back to the app (browsers check `form-action` on redirects).
     static func policy(allowingFormRedirectTo redirect: String) -> String {
         // An app registered before redirects were checked as they are now gets no place in the policy.
-        let target = redirect == outOfBand ? "" : RedirectTarget(redirect).map { " " + $0.source } ?? ""
+        let target = RedirectTarget(redirect).map { " " + $0.source } ?? ""
         return SecurityHeadersMiddleware<ChorusContext>.contentSecurityPolicy.replacingOccurrences(
             of: "form-action 'self'", with: "form-action 'self'\(target)")
     }
@@ -193,8 +193,8 @@ struct OAuthController {
     func client(_ request: Request, _ params: APIParams) async throws -> OAuthApp? {
         var id = try params.string("client_id")
         var secret = try params.string("client_secret")
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-            let data = Data(base64Encoded: String(header.dropFirst(6))), let pair = String(data: data, encoding: .utf8),
+        if let header = request.headers[.authorization], let credentials = BearerAuthMiddleware.credentials(in: header, scheme: "basic"),
+            let data = Data(base64Encoded: credentials), let pair = String(data: data, encoding: .utf8),
             let colon = pair.firstIndex(of: ":")
         {
             id = String(pair[..<colon]).removingPercentEncoding

@@ -3,7 +3,8 @@ import Foundation
 /// Where an app asks Chorus to send a person back after they choose: a web address or the app's own scheme
 /// (`toot://`). Nil for anything else: a browser scheme (`javascript:`, `data:`, `view-source:` …), a fragment, an
 /// impossible port, or a host that is not a plain name or address (its text goes into the consent page's
-/// Content-Security-Policy, where `;`, `,`, quotes or spaces would end a directive early).
+/// Content-Security-Policy, where `;`, `,`, quotes or spaces would end a directive early), and for the out-of-band
+/// redirect, which leads nowhere: its code is shown on a page here.
 struct RedirectTarget: Equatable {
     let scheme: String
     /// For http and https: the host as the address writes it (an internationalised one in its ASCII `xn--` form).
@@ -11,7 +12,8 @@ struct RedirectTarget: Equatable {
     let port: Int?
 
     init?(_ uri: String) {
-        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(), !scheme.isEmpty,
+        guard uri != OAuthController.outOfBand, let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+            !scheme.isEmpty,
             components.fragment == nil
         else { return nil }
         if let port = components.port, !(1...65_535).contains(port) { return nil }

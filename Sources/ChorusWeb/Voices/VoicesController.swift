@@ -102,7 +102,7 @@ struct VoicesController {
                 "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
                 "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
             ]
-            if Screening.shared.crisisDetector.isCrisis(text) {
+            if services.screening.crisisDetector.isCrisis(text) {
                 values["crisis"] = true
                 let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
                 values.merge(helpOfCountry(given: given, words: words)) { _, new in new }
@@ -239,7 +239,7 @@ struct VoicesController {
             // Refused: the reply stays in its box, and a reply that speaks of danger gets help at once all the same.
             guard let (status, message) = Self.formRefusal(error, alsoRefusals: .unprocessable) else { throw error }
             let values: [String: Any] = [
-                "error": message, "reply_text": text, "writer_in_crisis": Screening.shared.crisisDetector.isCrisis(text),
+                "error": message, "reply_text": text, "writer_in_crisis": services.screening.crisisDetector.isCrisis(text),
             ]
             return Self.withRetryAfter(try await thread(request, context, values: values, status: status), for: error)
         }
