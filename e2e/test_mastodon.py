@@ -33,7 +33,8 @@ def logged_in(base_url, handle):
 
 def test_mastodon_py_drives_chorus(base_url, person):
     # setup: two people who joined on the web, each with Mastodon.py logged in
-    survivor = logged_in(base_url, signed_up(person))
+    survivor_handle = signed_up(person)
+    survivor = logged_in(base_url, survivor_handle)
     supporter = logged_in(base_url, signed_up(person))
     me = survivor.account_verify_credentials()
     assert me["username"]
@@ -75,6 +76,14 @@ def test_mastodon_py_drives_chorus(base_url, person):
     survivor.notifications_dismiss(notifications[0]["id"])
     assert len(survivor.notifications()) == 2
 
+    # read positions: where the survivor stopped reading in one app is where another app of theirs opens
+    newest = survivor.notifications()[0]["id"]
+    survivor.markers_set(["notifications"], [newest])
+    other_app = logged_in(base_url, survivor_handle)
+    saved = other_app.markers_get(["notifications", "home"])
+    assert str(saved["notifications"]["last_read_id"]) == str(newest)
+    assert "home" not in saved
+
     # trending tags and search: a tag trends once 10 people use it in a day (smaller groups are never published)
     for _ in range(10):
         WebPerson(base_url).sign_up_and_say("#MeToo")
@@ -93,7 +102,8 @@ def test_mastodon_py_drives_chorus(base_url, person):
 
 def test_anonymous_voice_never_reveals_its_author(base_url, person):
     # setup
-    survivor = logged_in(base_url, signed_up(person))
+    survivor_handle = signed_up(person)
+    survivor = logged_in(base_url, survivor_handle)
     supporter = logged_in(base_url, signed_up(person))
     me = survivor.account_verify_credentials()
 

@@ -45,10 +45,36 @@ struct CrisisDetectorTests {
         #expect(label == .crisis)
     }
 
+    @Test(
+        "A cue cut by a line break is still found, by the cue lists alone",
+        arguments: [
+            "#MeToo I want to\nkill myself", "he is banging\non my door", "je vais\nme tuer", "ich will\nmich umbringen",
+            "tengo ganas\r\nde morir", "I am going to\n\nkill myself",
+        ]
+    )
+    func aLineBreakDoesNotHideACue(text: String) {
+        // act
+        let label = CrisisDetector(model: nil).classify(text)
+        // check
+        #expect(label == .crisis)
+    }
+
+    @Test func aCueAcrossTwoLinesIsReadWithBothLinesContext() {
+        // setup: the cue's first line tells a story in the past; its second line keeps to it
+        let cuesAlone = CrisisDetector(model: nil)
+        let story = "When I was 16 I kept thinking I want to\nkill myself\nI am safe and loved today"
+        // act
+        let label = cuesAlone.classify(story)
+        // check
+        #expect(label == .notCrisis)
+        #expect(cuesAlone.classify("I was hurt in 2015.\nI want to\nkill myself") == .crisis)
+    }
+
     @Test func runsOfSpaceFoldToOneAndLineBreaksStay() {
         #expect(CrisisReading.singleSpaced("a  b\u{00A0}c\td") == "a b c d")
         #expect(CrisisReading.singleSpaced("safe now. \r\n  he is here") == "safe now.\nhe is here")
         #expect(CrisisReading.singleSpaced("one space, one line\nbreak") == "one space, one line\nbreak")
+        #expect(CrisisReading.singleSpaced("a blank line\n\nand a space \nbefore a break") == "a blank line\nand a space\nbefore a break")
     }
 
     @Test(

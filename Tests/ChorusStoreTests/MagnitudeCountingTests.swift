@@ -147,7 +147,8 @@ import Testing
         #expect(try await store.meTooByCountry(now: Self.tomorrow) == [CountryCount(country: "FR", people: 1)])
         #expect(try await store.voice(id: voice.id, viewer: nil)?.believeCount == 0)  // the voice's own list of believers
         let ties = try await store.database.read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM magnitude_people WHERE account_id = \(bind: group[1].id)").first()?.decode(
+            // Every row left is the other person's: the erased one's named and journal rows both went.
+            try await db.raw("SELECT COUNT(*) AS n FROM magnitude_people WHERE account_id <> \(bind: group[0].id)").first()?.decode(
                 column: "n", as: Int.self)
         }
         #expect(ties == 0)
@@ -311,8 +312,7 @@ import Testing
     }
 
     /// The live totals move for every anonymous *me too*, whether or not its author spoke before: a total that stayed
-    /// still would tell that the author had said it already (perhaps by name, today). A journal entry counts with its
-    /// author's named voices, once.
+    /// still would tell that the author had said it already (perhaps by name, today).
     @Test func anAnonymousMeTooCountsAsItsOwnPersonSoTheTotalsNameNoOpenPoster() async throws {
         // setup
         let store = try await TestDatabase.freshStore()
@@ -330,23 +330,50 @@ import Testing
         try await store.rebuildMagnitude()
         let recounted = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
         // check
-        #expect(before == (1, 1))
-        #expect(afterOpenPoster == (2, 2))
-        #expect(afterNewcomer == (3, 3))
-        #expect(afterDeletion == (2, 2))
+        #expect(before == (2, 2))  // the named voice, and the journal apart from it
+        #expect(afterOpenPoster == (3, 3))
+        #expect(afterNewcomer == (4, 4))
+        #expect(afterDeletion == (3, 3))
         #expect(recounted == afterDeletion)
         await store.shutdown()
     }
 
-    /// An anonymous *me too* written before such voices counted as themselves was counted under its author's account:
-    /// deleting it takes it back from there.
-    @Test func anOlderAnonymousMeTooIsTakenBackFromItsAuthorsCount() async throws {
+    /// A person's first named *me too* moves the totals even when they had written in their journal before: a total that
+    /// stayed still as a named voice appeared would tell that its writer keeps a private journal. Their journal entries
+    /// count once together, apart from their named voices.
+    @Test func aFirstNamedMeTooMovesTheTotalsSoTheyTellOfNoJournal() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let group = try await people(store, 2)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "in my journal", visibility: .onlyMe), by: group[0].id)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "in my journal again", visibility: .onlyMe), by: group[0].id)
+        let journal = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople, try await currentHour(store).meTooPeople)
+        // act
+        let named = try await store.say(VoiceDraft(kind: .meToo, text: "openly"), by: group[0].id).voice
+        let afterNamed = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople, try await currentHour(store).meTooPeople)
+        _ = try await store.say(VoiceDraft(kind: .meToo, text: "openly too"), by: group[1].id)
+        _ = try await store.deleteVoice(id: named.id, by: group[0].id)
+        let afterDeletion = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople, try await currentHour(store).meTooPeople)
+        try await store.rebuildMagnitude()
+        let recounted = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople, try await currentHour(store).meTooPeople)
+        // check
+        #expect(journal == (1, 1, 1))
+        #expect(afterNamed == (2, 2, 2))
+        #expect(afterDeletion == (2, 2, 2))  // the journal and the other person
+        #expect(recounted == afterDeletion)
+        await store.shutdown()
+    }
+
+    /// An anonymous *me too* written before such voices counted as themselves, or a journal entry written before "only
+    /// me" voices counted apart, was counted under its author's account: deleting it takes it back from there.
+    @Test(arguments: [Visibility.anonymous, .onlyMe])
+    func anOlderVoiceCountedUnderItsAuthorsAccountIsTakenBackFromThere(visibility: Visibility) async throws {
         // setup
         let store = try await TestDatabase.freshStore()
         let author = try await people(store, 1)[0]
-        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: .anonymous), by: author.id).voice
+        let voice = try await store.say(VoiceDraft(kind: .meToo, text: "quietly", visibility: visibility), by: author.id).voice
         try await store.database.write { db in
-            try await db.raw("UPDATE magnitude_people SET account_id = \(bind: author.id) WHERE account_id = \(bind: -voice.id)").run()
+            try await db.raw("UPDATE magnitude_people SET account_id = \(bind: author.id) WHERE kind = 'metoo'").run()
         }
         let before = (try await store.magnitude().meTooPeople, try await today(store).meTooPeople)
         // act

@@ -176,4 +176,23 @@ import Testing
         #expect(export.followedTags == ["ibelieveyou", "metoo"])
         await store.shutdown()
     }
+
+    @Test func readPositionsAreExportedAndGoWithTheAccount() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await ModerationStoreTests.people(store, "ana", "bea")
+        let (ana, bea) = (people[0], people[1])
+        _ = try await store.saveReadMarkers([("home", 12), ("notifications", 3), ("public", 99)], by: ana.id)
+        _ = try await store.saveReadMarkers([("home", 40)], by: bea.id)
+        // act
+        let export = try await store.exportData(accountID: ana.id)
+        try await store.deleteAccount(id: ana.id, voices: .erase)
+        try await store.runPendingJobs()
+        // check
+        #expect(export.readMarkers.map(\.timeline) == ["home", "notifications"])  // a timeline not kept is left out
+        #expect(export.readMarkers.map(\.lastReadID) == ["12", "3"])
+        #expect(try await store.readMarkers(of: ana.id, timelines: ReadMarker.timelines).isEmpty)
+        #expect(try await store.readMarkers(of: bea.id, timelines: ["home"]).map(\.lastReadID) == [40])
+        await store.shutdown()
+    }
 }

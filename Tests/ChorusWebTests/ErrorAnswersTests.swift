@@ -23,6 +23,22 @@ import Testing
         #expect(message.contains("storage is unavailable"))
     }
 
+    @Test func anOutageIsLoggedOnceEveryIntervalWithTheFailuresInBetween() {
+        // setup
+        let log = OutageLog(interval: .seconds(10))
+        let start = ContinuousClock.now
+        // act: a failure, four more within the interval, one after it, one more soon after
+        let first = log.admit(at: start)
+        let within = (1...4).map { log.admit(at: start + .seconds($0)) }
+        let after = log.admit(at: start + .seconds(12))
+        let soonAfter = log.admit(at: start + .seconds(13))
+        // check
+        #expect(first == 0)
+        #expect(within == [nil, nil, nil, nil])
+        #expect(after == 4)
+        #expect(soonAfter == nil)
+    }
+
     @Test func anythingUnforeseenIsACalm500() {
         struct Unforeseen: Error {}
         let (status, message) = ErrorMiddleware.describe(Unforeseen())

@@ -45,6 +45,8 @@ import Testing
             #expect(held.body.contains("data-guard-label=\"\(label.rawValue)\""))
             #expect(held.body.contains(escapedHTML(ReplyGuidance.explanation(for: label, language: "en"))))
             #expect(held.body.contains(escapedHTML(ReplyGuidance.supporterTips(language: "en")[1])))
+            #expect(held.body.contains("<details class=\"tips\">"))  // the same tips above the form, folded: not twice open
+            #expect(seenByCarl.body.contains("<details class=\"tips\" open>"))
             #expect(held.body.contains("/voices/\(heldID)/rewrite"))
             #expect(!seenByAna.body.contains(escapedHTML(text)))
             #expect(seenByAna.body.contains("1 reply is waiting for review — view it (it may be hurtful)"))

@@ -5,7 +5,11 @@ struct CrisisReading {
     /// Where a cue matched, in UTF-16 offsets of the folded text.
     typealias Signal = NSRange
 
+    /// The folded text, whose line breaks end sentences.
     private let folded: NSString
+    /// The same text with each line break as a space, where the cues are matched: a cue cut by a line break ("I want
+    /// to⏎kill myself", a poem's lines) is still found, and its context is then both lines' sentences. A line break and
+    /// a space are one UTF-16 unit each, so a match's range holds in `folded` too.
     private let foldedText: String
     private let sentences: [NSRange]
     private let clauses: [NSRange]
@@ -14,10 +18,11 @@ struct CrisisReading {
 
     init(text: String, cues: CompiledCues) {
         let folded = Self.fold(text)
-        self.foldedText = folded
+        let lines = folded.utf8.contains(0x0A) ? folded.replacingOccurrences(of: "\n", with: " ") : folded
+        self.foldedText = lines
         self.folded = folded as NSString
         self.cues = cues
-        words = Self.words(in: folded, pairingAfter: cues.pairedFirstWords)
+        words = Self.words(in: lines, pairingAfter: cues.pairedFirstWords)
         sentences = Self.split(self.folded, at: ".!?\n")
         clauses = Self.split(self.folded, at: ".!?\n,;:")
     }
@@ -57,14 +62,15 @@ struct CrisisReading {
 
     private static let lineBreaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
 
-    /// Whether `singleSpaced` would change the text: white space other than a space or a line break, or two spaces in a
-    /// row. Nearly every post needs nothing, and an ASCII text is answered from its bytes, without Unicode's properties.
+    /// Whether `singleSpaced` would change the text: white space other than a space or a line break, or two of them in a
+    /// row (a blank line between the two halves of a cue, or a space before a line break). Nearly every post needs nothing, and an ASCII text is answered from its bytes, without Unicode's properties.
     private static func needsSpacing(_ text: String) -> Bool {
-        var previous: UInt8 = 0
+        var previousWasSpace = false
         for byte in text.utf8 {
             guard byte < 0x80 else { return needsSpacing(text.unicodeScalars) }
-            if byte == 0x09 || (0x0B...0x0D).contains(byte) || (byte == 0x20 && previous == 0x20) { return true }
-            previous = byte
+            let isSpace = byte == 0x20 || byte == 0x0A
+            if byte == 0x09 || (0x0B...0x0D).contains(byte) || (isSpace && previousWasSpace) { return true }
+            previousWasSpace = isSpace
         }
         return false
     }
@@ -72,8 +78,9 @@ struct CrisisReading {
     private static func needsSpacing(_ scalars: String.UnicodeScalarView) -> Bool {
         var previousWasSpace = false
         return scalars.contains { scalar in
-            defer { previousWasSpace = scalar == " " }
-            return (scalar.properties.isWhitespace && scalar != " " && scalar != "\n") || (scalar == " " && previousWasSpace)
+            let isSpace = scalar == " " || scalar == "\n"
+            defer { previousWasSpace = isSpace }
+            return (scalar.properties.isWhitespace && !isSpace) || (isSpace && previousWasSpace)
         }
     }
 

@@ -192,6 +192,7 @@ extension ChorusStore {
         "DELETE FROM idempotency_keys WHERE account_id = :account",
         "DELETE FROM notifications WHERE account_id = :account OR from_account_id = :account",
         "DELETE FROM followed_tags WHERE account_id = :account",
+        "DELETE FROM read_markers WHERE account_id = :account",
         // A block or mute made from one of the person's anonymous voices stays on its maker's list: a line that vanished
         // as the person left would tell whose voice it was.
         "DELETE FROM blocks WHERE blocker_id = :account OR (blocked_id = :account AND via_voice_id = 0)",
@@ -199,7 +200,7 @@ extension ChorusStore {
         "DELETE FROM reports WHERE reporter_id = :account",
         "DELETE FROM data_exports WHERE account_id = :account",
         // What tied the person to the totals they stay counted in (who was counted in which hour, day and hashtag).
-        "DELETE FROM magnitude_people WHERE account_id = :account",
+        "DELETE FROM magnitude_people WHERE account_id IN (:account, \(journalKeyOfAccountSQL))",
         "DELETE FROM tag_day_accounts WHERE account_id = :account",
         // Decisions stay counted for transparency; the person's own words in an appeal go, and an open appeal is withdrawn.
         """

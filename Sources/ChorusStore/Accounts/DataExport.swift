@@ -42,6 +42,11 @@ public struct DataExport: Codable, Sendable {
         public let createdAt: Int64
         public let expiresAt: Int64
     }
+    public struct ExportedReadMarker: Codable, Sendable {
+        public let timeline: String
+        public let lastReadID: String
+        public let updatedAt: Int64
+    }
     public let exportedAt: Int64
     public let account: Account
     public let recoveryCodesLeft: Int
@@ -54,6 +59,8 @@ public struct DataExport: Codable, Sendable {
     public var notifications: [ExportedNotification] = []
     public var apps: [ExportedApp] = []
     public var sessions: [ExportedSession] = []
+    /// Where the person stopped reading their home timeline and notifications, as their apps saved it.
+    public var readMarkers: [ExportedReadMarker] = []
     public var moderation: ModerationExport?
 }
 
@@ -112,6 +119,11 @@ extension ChorusStore {
             export.sessions = try await db.raw(
                 "SELECT created_at, expires_at FROM sessions WHERE account_id = \(bind: accountID) ORDER BY created_at"
             ).all().map { DataExport.ExportedSession(createdAt: try $0.int64("created_at"), expiresAt: try $0.int64("expires_at")) }
+            export.readMarkers = try await db.raw(
+                "SELECT timeline, last_read_id, version, updated_at FROM read_markers WHERE account_id = \(bind: accountID) ORDER BY timeline"
+            ).all().map(Self.readMarker).map {
+                DataExport.ExportedReadMarker(timeline: $0.timeline, lastReadID: String($0.lastReadID), updatedAt: $0.updatedAt)
+            }
             return export
         }
     }

@@ -52,10 +52,40 @@ extension ChorusStore {
         }
     }
 
+    /// The accounts that follow `accountID` (`.followers`) or that it follows (`.following`), the latest follow first,
+    /// a page at a time; each with its cursor for the next page (when the follow was made, in milliseconds).
+    public func followList(_ list: FollowList, of accountID: Int64, page: PageRequest = .init()) async throws
+        -> [(cursor: Int64, account: Account)]
+    {
+        let (own, other) = list == .followers ? ("f.followed_id", "f.follower_id") : ("f.follower_id", "f.followed_id")
+        return try await database.read { db in
+            var query: SQLQueryString = """
+                SELECT f.created_at AS followed_at, \(unsafeRaw: Self.accountColumns) FROM follows f JOIN accounts a ON a.id = \(unsafeRaw: other)
+                WHERE \(unsafeRaw: own) = \(bind: accountID) AND a.deleted_at IS NULL
+                """
+            if let maxID = page.maxID { query.appendInterpolation(unsafeRaw: " AND f.created_at < "); query.appendInterpolation(bind: maxID) }
+            if let sinceID = page.sinceID ?? page.minID {
+                query.appendInterpolation(unsafeRaw: " AND f.created_at > "); query.appendInterpolation(bind: sinceID)
+            }
+            query.appendInterpolation(unsafeRaw: " ORDER BY f.created_at DESC, a.id DESC LIMIT \(page.limit)")
+            // A suspended account is listed nowhere (a quiet suspension, where its owner sees no change, excepted).
+            return try await db.raw(query).all().map { (try $0.int64("followed_at"), try Self.account(from: $0)) }
+                .filter { !$0.1.isHiddenBySuspension }
+        }
+    }
+
     /// Ids of the accounts `accountID` follows.
     public func followedIDs(by accountID: Int64) async throws -> [Int64] {
         try await database.read { db in
             try await db.raw("SELECT followed_id FROM follows WHERE follower_id = \(bind: accountID)").all().map { try $0.int64("followed_id") }
         }
     }
+}
+
+/// One side of an account's follows.
+public enum FollowList: Sendable {
+    /// The accounts that follow it.
+    case followers
+    /// The accounts it follows.
+    case following
 }

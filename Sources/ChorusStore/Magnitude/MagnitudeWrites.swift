@@ -64,16 +64,31 @@ extension ChorusStore {
         return newPeople
     }
 
-    /// Who a *me too* counts as among the people who said it: its author's account, so that a person counts once
-    /// however many times they speak, by name or in their journal; but an anonymous voice counts as itself (a negative
-    /// number, never an account id), as in the trends. Counted under its author, a figure that did not move would tell
-    /// that they had spoken before, perhaps by name that same day. `meTooKeySQL` is the same in SQL.
+    /// Who a *me too* counts as among the people who said it: its author's account for a public voice, so that a person
+    /// counts once however many times they speak by name; the voice itself (a negative number, never an account id) for
+    /// an anonymous one, as in the trends; and its author's journal (`journalKey`) for an "only me" one. Counted under
+    /// the author's account, a figure that did not move would tell that they had spoken before: an anonymous voice's
+    /// author, perhaps by name that same day, or a named voice's author, in their private journal. `meTooKeySQL` is the
+    /// same in SQL.
     static func meTooKey(account: Int64, voice: Int64, visibility: Visibility) -> Int64 {
-        visibility == .anonymous ? -voice : account
+        switch visibility {
+        case .public: account
+        case .anonymous: -voice
+        case .onlyMe: journalKey(account)
+        }
     }
 
+    /// Who an account's "only me" voices count as: below every voice's negative id, so never an account or a voice.
+    static func journalKey(_ account: Int64) -> Int64 { journalKeyBase - account }
+
+    private static let journalKeyBase: Int64 = -(1 << 62)
+
     /// `meTooKey` of the voice aliased `v`, in SQL.
-    static let meTooKeySQL = "CASE WHEN v.visibility = 'anonymous' THEN -v.id ELSE v.account_id END"
+    static let meTooKeySQL =
+        "CASE v.visibility WHEN 'anonymous' THEN -v.id WHEN 'only_me' THEN \(journalKeyBase) - v.account_id ELSE v.account_id END"
+
+    /// `journalKey` of the account `:account`, in SQL, for the statements account deletion runs.
+    static let journalKeyOfAccountSQL = "\(journalKeyBase) - :account"
 
     /// Who a voice counts as in a hashtag's "accounts": its author's account for a public voice, and the voice itself
     /// (as a negative number, never an account id) for an anonymous one. Counted under its author's account, an anonymous
@@ -116,7 +131,7 @@ extension ChorusStore {
             case .meToo:
                 let visibility = Visibility(rawValue: try row.string("visibility")) ?? .anonymous
                 let who = meTooKey(account: account, voice: try row.int64("id"), visibility: visibility)
-                // An anonymous voice written before it counted as itself was counted under its author's account.
+                // An anonymous or "only me" voice written before it counted apart was counted under its author's account.
                 peopleGone -= try await count(
                     .meToo, by: who, orBefore: who == account ? nil : account, at: at, country: try row.optionalString("country"), change: -1, db)
             case .pledge: try await count(.pledge, by: account, at: at, country: nil, change: -1, db)

@@ -36,6 +36,7 @@ public enum Migrations {
         .m0016CountriesAsTheDayBegan,
         .m0017SuspensionsApart,
         .m0018ProofKeyForCodes,
+        .m0019ReadMarkers,
     ]
 
     /// Applies every migration not yet applied. Safe when several instances start at once: on PostgreSQL an

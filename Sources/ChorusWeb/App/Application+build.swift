@@ -57,9 +57,10 @@ func buildRouter(_ services: ChorusServices) throws -> Router<ChorusContext> {
     router.add(middleware: BrowserAppsMiddleware())
     // Twice: outside the session for what reading the session throws, and inside it, so that an error page shows the
     // person signed in and in the language they chose.
-    router.add(middleware: ErrorMiddleware(pages: services.pages))
+    let outageLog = OutageLog()
+    router.add(middleware: ErrorMiddleware(pages: services.pages, outageLog: outageLog))
     router.add(middleware: SessionMiddleware(store: services.store, secureCookies: services.config.secureCookies))
-    router.add(middleware: ErrorMiddleware(pages: services.pages))
+    router.add(middleware: ErrorMiddleware(pages: services.pages, outageLog: outageLog))
     let limiter = RateLimiter(limits: services.config.rateLimits)
     router.add(middleware: RateLimitMiddleware(limiter: limiter, pages: services.pages))
     router.add(middleware: FormMiddleware())

@@ -69,14 +69,8 @@ struct MastodonAccountsController {
             return APIResponse.page(
                 try await entities.statuses(voices), ids: voices.map(\.id), request: request, baseURL: services.config.baseURL, limit: page.limit)
         }
-        router.get("/api/v1/accounts/{id}/following") { _, context in
-            _ = try await target(context)
-            return APIResponse.json([])
-        }
-        router.get("/api/v1/accounts/{id}/followers") { _, context in
-            _ = try await target(context)
-            return APIResponse.json([])
-        }
+        router.get("/api/v1/accounts/{id}/following") { request, context in try await followList(.following, request, context) }
+        router.get("/api/v1/accounts/{id}/followers") { request, context in try await followList(.followers, request, context) }
         router.post("/api/v1/accounts/{id}/follow") { _, context in
             let viewer = try context.requireUser("write:follows")
             let account = try await target(context)
@@ -97,6 +91,20 @@ struct MastodonAccountsController {
         var host = baseURL
         if let range = host.range(of: "://") { host = String(host[range.upperBound...]) }
         return host.split(separator: "/").first.map(String.init) ?? host
+    }
+
+    /// Who follows an account, or whom it follows, listed to the account itself only (its counts are public). A
+    /// survivor's supporters, or the survivors someone follows, are nobody else's business: it is Mastodon's "hide your
+    /// network", for everyone.
+    func followList(_ list: FollowList, _ request: Request, _ context: ChorusContext) async throws -> Response {
+        let viewer = try context.optionalUser("read:accounts")
+        let account = try await target(context)
+        guard viewer?.id == account.id else { return APIResponse.json([]) }
+        let page = try await APIParams.read(request, context: context).page()
+        let entries = try await store.followList(list, of: account.id, page: page)
+        return APIResponse.page(
+            try await entities.accounts(entries.map(\.account)), ids: entries.map(\.cursor), request: request, baseURL: services.config.baseURL,
+            limit: page.limit)
     }
 
     func target(_ context: ChorusContext) async throws -> Account {

@@ -93,14 +93,26 @@ struct MastodonInstanceController {
                 "reading:expand:media": "default", "reading:expand:spoilers": false,
             ])
         }
-        router.get("/api/v1/markers") { _, context in
-            _ = try context.requireUser("read:statuses")
-            return APIResponse.json([:])
+        // Read positions, kept so that each of a person's apps opens where another left off.
+        router.get("/api/v1/markers") { request, context in
+            let account = try context.requireUser("read:statuses")
+            let params = try await APIParams.read(request, context: context)
+            let timelines = try params.strings("timeline")
+            return APIResponse.json(Self.markers(try await store.readMarkers(of: account.id, timelines: timelines)))
         }
-        // Chorus keeps no read positions; saving one is accepted and forgotten, so apps that save them work unmodified.
-        router.post("/api/v1/markers") { _, context in
-            _ = try context.requireUser("write:statuses")
-            return APIResponse.json([:])
+        router.post("/api/v1/markers") { request, context in
+            let account = try context.requireUser("write:statuses")
+            let params = try await APIParams.read(request, context: context)
+            var positions: [(timeline: String, lastReadID: Int64)] = []
+            for timeline in ReadMarker.timelines {
+                if let id = try params.id("\(timeline)[last_read_id]") { positions.append((timeline, id)) }
+            }
+            guard !positions.isEmpty else {
+                throw InputError(
+                    "Say where reading stopped, such as home[last_read_id]=109876543210 or notifications[last_read_id]=42.",
+                    field: "home[last_read_id]")
+            }
+            return APIResponse.json(Self.markers(try await store.saveReadMarkers(positions, by: account.id)))
         }
         // Lists Chorus does not keep (yet): answered with an empty list, so apps work unmodified.
         let empties: [(String, String)] = [
@@ -155,6 +167,20 @@ struct MastodonInstanceController {
             let params = try await APIParams.read(request, context: context)
             return APIResponse.json(.array(try params.strings("id").prefix(40).map { ["id": .string($0), "accounts": []] }))
         }
+    }
+
+    /// Mastodon's markers: an object keyed by timeline.
+    static func markers(_ markers: [ReadMarker]) -> JSON {
+        .object(
+            markers.map { marker in
+                (
+                    marker.timeline,
+                    [
+                        "last_read_id": .id(marker.lastReadID), "version": .int(marker.version),
+                        "updated_at": .string(MastodonEntities.iso(marker.updatedAt)),
+                    ]
+                )
+            })
     }
 
     static func tagName(_ context: ChorusContext) throws -> String {

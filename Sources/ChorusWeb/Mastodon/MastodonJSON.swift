@@ -234,7 +234,13 @@ struct APIParams: Sendable {
             guard case .object(let dictionary) = input else {
                 throw InputError("The JSON body should be an object, such as {\"status\": \"#MeToo\"}.")
             }
-            for (name, value) in dictionary { params.values[name] = value.param }
+            for (name, value) in dictionary {
+                params.values[name] = value.param
+                // One level of nesting reads as a form names it: {"home": {"last_read_id": "1"}} is home[last_read_id].
+                if case .object(let fields) = value {
+                    for (field, inner) in fields { params.values["\(name)[\(field)]"] = inner.param }
+                }
+            }
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
             let form = Form(String(buffer: body))
             for (name, list) in form.values {

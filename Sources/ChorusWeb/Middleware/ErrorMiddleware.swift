@@ -9,6 +9,7 @@ import Logging
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = ChorusContext
     let pages: Pages
+    let outageLog: OutageLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -19,7 +20,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             let (status, message) = Self.describe(error, forAPI: request.uri.path.hasPrefix("/api/"))
             if status == .serviceUnavailable {
-                context.logger.warning("Storage unavailable on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+                if let quiet = outageLog.admit() {
+                    let since = quiet > 0 ? " (and \(quiet) more requests since the last such warning)" : ""
+                    context.logger.warning("Storage unavailable on \(request.method) \(request.uri.path)\(since): \(String(reflecting: error))")
+                }
             } else if status.code >= 500 {
                 context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             }

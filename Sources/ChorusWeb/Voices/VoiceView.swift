@@ -30,6 +30,9 @@ struct VoiceView {
             "time_text": dateText(voice.createdAt),
         ]
         if let warning = voice.contentWarning { values["cw"] = warning }
+        // The language it was written in, so that a screen reader reads it in that language's voice: one Chorus speaks
+        // (an app may send any code, and a page with an unknown one fails its checks).
+        if let code = voice.language?.split(separator: "-").first?.lowercased(), Language(rawValue: code) != nil { values["lang"] = code }
         switch voice.author {
         case .account(_, let handle, let name):
             values["author_handle"] = handle

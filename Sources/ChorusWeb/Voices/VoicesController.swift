@@ -184,6 +184,8 @@ struct VoicesController {
             "can_reply": context.account != nil && (root.isMine || Self.othersMayReply(to: root)),
             "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
+            // The writer of a held reply reads RAINN's tips in its guidance: the same list above the form stays folded.
+            "guidance_shown": replies.contains { $0.isMine && $0.state == .held },
         ]
         // After a change of who may reply (`?policy=saved`), it says it was saved.
         if request.uri.queryParameters["policy"] == "saved" { values["saved_notice"] = words["policy_saved"] }

@@ -67,6 +67,40 @@ import Testing
         }
     }
 
+    /// A person's apps list who follows them and whom they follow; to anyone else the lists are empty (the counts are
+    /// public), so nobody can read a survivor's supporters, or the survivors someone follows.
+    @Test func followListsAreListedToTheAccountItselfOnly() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let carl = try await MastodonClient.signedUp(client, "carl")
+            _ = try await ana.post("/api/v1/accounts/\(bea.accountID)/follow")
+            _ = try await ana.post("/api/v1/accounts/\(carl.accountID)/follow")
+            _ = try await bea.post("/api/v1/accounts/\(ana.accountID)/follow")
+            // act
+            let following = try await ana.get("/api/v1/accounts/\(ana.accountID)/following")
+            let followers = try await ana.get("/api/v1/accounts/\(ana.accountID)/followers")
+            let firstPage = try await ana.get("/api/v1/accounts/\(ana.accountID)/following?limit=1")
+            let next = try #require(PrivacyWalk.links(in: firstPage.headers[HTTPField.Name("Link")!] ?? "").first { $0.contains("max_id") })
+            let secondPage = try await ana.get(next)
+            let seenByBea = try await bea.get("/api/v1/accounts/\(ana.accountID)/following")
+            let seenByNobody = try await MastodonClient(client).get("/api/v1/accounts/\(ana.accountID)/followers")
+            let counts = try await bea.get("/api/v1/accounts/\(ana.accountID)")
+            // check
+            #expect(following.status == .ok)
+            #expect(following.ids == [carl.accountID, bea.accountID])  // the latest follow first
+            #expect(followers.ids == [bea.accountID])
+            #expect(firstPage.ids == [carl.accountID])
+            #expect(secondPage.ids == [bea.accountID])
+            #expect(seenByBea.status == .ok && seenByBea.list.isEmpty)
+            #expect(seenByNobody.status == .ok && seenByNobody.list.isEmpty)
+            #expect(counts["following_count"] as? Int == 2)
+            #expect(counts["followers_count"] as? Int == 1)
+        }
+    }
+
     /// Apps block, mute and report as the website does, and see the boundaries made there; a block from an anonymous
     /// voice names nobody, and nobody is told they were blocked.
     @Test func blocksMutesAndReportsFromApps() async throws {

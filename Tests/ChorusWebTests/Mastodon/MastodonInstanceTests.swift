@@ -110,13 +110,48 @@ import Testing
                 #expect(reply.list.isEmpty, "\(path)")
             }
             let preferences = try await ana.get("/api/v1/preferences")
-            let markers = try await ana.get("/api/v1/markers")
-            let savedMarker = try await ana.post("/api/v1/markers", form: [("home[last_read_id]", "1")])
             let signedOut = try await MastodonClient(client).get("/api/v1/filters")
             #expect(preferences["posting:default:visibility"] as? String == "public")
-            #expect(markers.status == .ok)
-            #expect(savedMarker.status == .ok)
-            #expect(savedMarker.object.isEmpty)
+            #expect(signedOut.status == .unauthorized)
+        }
+    }
+
+    /// Where a person stopped reading is kept, so that each of their apps opens where another left off; nobody else sees it.
+    @Test func readPositionsAreKeptForEachOfAPersonsApps() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            let bea = try await MastodonClient.signedUp(client, "bea")
+            let before = try await ana.get("/api/v1/markers?timeline[]=home&timeline[]=notifications")
+            // act
+            let first = try await ana.post("/api/v1/markers", form: [("home[last_read_id]", "105"), ("notifications[last_read_id]", "7")])
+            let second = try await ana.post("/api/v1/markers", json: #"{"home": {"last_read_id": "109"}}"#)
+            let both = try await ana.get("/api/v1/markers?timeline[]=home&timeline[]=notifications")
+            let homeOnly = try await ana.get("/api/v1/markers?timeline[]=home")
+            let none = try await ana.get("/api/v1/markers")
+            let beas = try await bea.get("/api/v1/markers?timeline[]=home")
+            let empty = try await ana.post("/api/v1/markers", form: [("home[last_read_id]", "")])
+            let notAnID = try await ana.post("/api/v1/markers", form: [("home[last_read_id]", "the top")])
+            let signedOut = try await MastodonClient(client).get("/api/v1/markers?timeline[]=home")
+            // check
+            #expect(before.status == .ok && before.object.isEmpty)
+            #expect(first.status == .ok)
+            #expect((first["home"] as? [String: Any])?["last_read_id"] as? String == "105")
+            #expect((first["home"] as? [String: Any])?["version"] as? Int == 0)
+            #expect((first["notifications"] as? [String: Any])?["last_read_id"] as? String == "7")
+            #expect(second.status == .ok && second.object.keys.sorted() == ["home"])
+            #expect((second["home"] as? [String: Any])?["version"] as? Int == 1)
+            let home = try #require(both["home"] as? [String: Any])
+            #expect(home["last_read_id"] as? String == "109")
+            #expect((home["updated_at"] as? String)?.hasSuffix("Z") == true)
+            #expect((both["notifications"] as? [String: Any])?["last_read_id"] as? String == "7")
+            #expect(homeOnly.object.keys.sorted() == ["home"])
+            #expect(none.status == .ok && none.object.isEmpty)  // as on Mastodon: only the timelines asked for
+            #expect(beas.status == .ok && beas.object.isEmpty)
+            #expect(empty.status == .unprocessableContent)
+            #expect((empty["error"] as? String)?.contains("home[last_read_id]") == true)
+            #expect(notAnID.status == .unprocessableContent)
             #expect(signedOut.status == .unauthorized)
         }
     }

@@ -41,6 +41,25 @@ import Testing
         }
     }
 
+    /// A voice's page marks the language it was written in, for screen readers, when it is one Chorus speaks.
+    @Test func aVoicesPageMarksTheLanguageItWasWrittenIn() async throws {
+        // setup
+        let app = try await makeApp()
+        try await app.test(.live) { client in
+            let ana = try await MastodonClient.signedUp(client, "ana")
+            // act
+            let portuguese = try await ana.say("#MeToo Eu também.", [("language", "pt-BR"), ("spoiler_text", "assédio")])
+            let unknown = try await ana.say("#MeToo me too", [("language", "xx")])
+            let portuguesePage = try await client.execute(uri: "/voices/\(portuguese["id"] as? String ?? "")", method: .get)
+            let unknownPage = try await client.execute(uri: "/voices/\(unknown["id"] as? String ?? "")", method: .get)
+            // check
+            let body = String(buffer: portuguesePage.body)
+            #expect(body.contains("<div class=\"voice-text\" dir=\"auto\" lang=\"pt\">"))
+            #expect(body.contains("<span dir=\"auto\" lang=\"pt\">assédio</span>"))
+            #expect(String(buffer: unknownPage.body).contains("<div class=\"voice-text\" dir=\"auto\" lang=\"en\">"))  // the page's own
+        }
+    }
+
     @Test func anAnonymousStatusIsServedAsSomeoneToEveryone() async throws {
         // setup
         let app = try await makeApp()
