@@ -119,6 +119,31 @@ import Testing
         await store.shutdown()
     }
 
+    /// A block on a profile ends following both ways, also when the follow is sent at the same moment: one runs after
+    /// the other, and no follow outlives the block.
+    @Test func aFollowSentAsABlockIsMadeNeverOutlivesIt() async throws {
+        // setup
+        let store = try await TestDatabase.freshStore()
+        let people = try await ModerationStoreTests.people(store, "ana", "bea", "carl", "dan", "eve", "fay", "gil", "hal")
+        let blocker = people[0]
+        // act: seven people follow ana just as she blocks each of them
+        let outcome = await Self.atOnce(14) { index in
+            let other = people[1 + index / 2]
+            if index % 2 == 0 {
+                try await store.follow(blocker.id, by: other.id)
+            } else {
+                try await store.block(accountID: other.id, by: blocker.id)
+            }
+        }
+        // check: every block was made; no follow was kept past one
+        #expect(outcome.done >= 7)
+        for other in people.dropFirst() {
+            #expect(try await store.follows(blocker.id, by: other.id) == false, "\(other.handle)")
+            #expect(try await store.boundaries(towards: other.id, from: blocker.id).blocked)
+        }
+        await store.shutdown()
+    }
+
     @Test func aVoiceDeletedTwiceAtOnceLeavesTheTotalsOnce() async throws {
         // setup
         let store = try await TestDatabase.freshStore()

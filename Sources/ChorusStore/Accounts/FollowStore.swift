@@ -5,6 +5,7 @@ extension ChorusStore {
     public func follow(_ followedID: Int64, by followerID: Int64) async throws {
         guard followedID != followerID else { throw Refusal(.unprocessable, "You can't follow yourself.") }
         try await database.write { db in
+            try await db.holdAccounts(followerID, followedID)
             guard try await db.raw("SELECT id FROM accounts WHERE id = \(bind: followedID) AND deleted_at IS NULL").first() != nil else {
                 throw Refusal(.notFound, "This account is not here.")
             }

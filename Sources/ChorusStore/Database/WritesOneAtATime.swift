@@ -25,3 +25,13 @@ extension SQLDatabase {
     /// totals once). Empty on SQLite, whose one writer already runs writes one at a time.
     var forUpdate: String { dialect.name == "sqlite" ? "" : " FOR UPDATE" }
 }
+
+extension SQLDatabase {
+    /// Holds two accounts' rows, in id order, until the transaction ends (PostgreSQL; SQLite's one writer needs nothing).
+    /// A follow and a block between the same two people then run one after the other: each read before the other
+    /// committed, a follow made as a block was made outlived it.
+    func holdAccounts(_ first: Int64, _ second: Int64) async throws {
+        guard dialect.name != "sqlite" else { return }
+        try await raw("SELECT id FROM accounts WHERE id IN (\(bind: first), \(bind: second)) ORDER BY id FOR UPDATE").run()
+    }
+}

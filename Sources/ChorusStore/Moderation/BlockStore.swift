@@ -132,6 +132,8 @@ extension ChorusStore {
     private func addBoundary(_ table: String, _ by: String, _ on: String, target: Int64, via: Int64, by maker: Int64) async throws {
         guard target != maker else { throw Refusal(.unprocessable, "You can't do this to your own account.") }
         try await database.write { db in
+            // A block on a profile ends following both ways: a follow between the two waits for it, or it for the follow.
+            if table == "blocks", via == 0 { try await db.holdAccounts(maker, target) }
             // Made from an anonymous voice, it is kept whether or not its author's account still exists: refused, it told
             // which anonymous voices a deleted account had kept (anonymously).
             if via == 0 {
