@@ -58,6 +58,24 @@ def test_totals_change_live_without_reload(base_url, person, browser):
     )
     assert browser.execute_script("return window.__notReloaded === true;")
 
+    # a tab out of sight lets its stream go (browsers keep six connections to a server), and catches up when shown
+    set_hidden = (
+        "Object.defineProperty(document, 'hidden', {value: arguments[0], configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'));"
+    )
+    browser.execute_script(set_hidden, True)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("data-magnitude-live") == "paused"
+    another = WebPerson(base_url)
+    another.sign_up()
+    another.say_me_too()
+    browser.execute_script(set_hidden, False)
+    expected = str(before + 2)
+    WebDriverWait(browser, 5).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-count='metoo']").text.replace(",", "").replace("\u202f", "").replace("\xa0", "")
+        == expected
+    )
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("data-magnitude-live") == "on"
+
 
 def test_page_works_without_script_and_charts_are_labelled(base_url, person, browser):
     person().say_me_too()

@@ -33,13 +33,29 @@
   }
   // The browser retries a dropped stream by itself, but gives up for good after one failed retry (a 502 while the
   // server restarts): then a new one is opened, waiting longer each time, up to a minute.
+  // A tab out of sight closes its stream and opens it again when shown (the first event brings the totals up to date):
+  // a browser keeps at most six connections to a server, and six open tabs each holding a stream left a seventh, and
+  // every other page of Chorus, waiting.
+  var source = null;
   function connect(wait) {
-    var source = new EventSource("/magnitude/live");
-    source.addEventListener("magnitude", function (event) { wait = 3000; onTotals(event); });
-    source.addEventListener("error", function () {
-      if (source.readyState !== EventSource.CLOSED) { return; }
+    if (document.hidden || (source && source.readyState !== EventSource.CLOSED)) { return; }
+    var own = new EventSource("/magnitude/live");
+    source = own;
+    own.addEventListener("magnitude", function (event) { wait = 3000; onTotals(event); });
+    own.addEventListener("error", function () {
+      if (own.readyState !== EventSource.CLOSED || source !== own) { return; }
       setTimeout(function () { connect(Math.min(wait * 2, 60000)); }, wait);
     });
   }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      if (source) { source.close(); source = null; }
+      if (document.documentElement.getAttribute("data-magnitude-live") === "on") {
+        document.documentElement.setAttribute("data-magnitude-live", "paused");
+      }
+    } else {
+      connect(3000);
+    }
+  });
   connect(3000);
 })();
