@@ -232,6 +232,14 @@ struct MastodonStreaming {
         router.get("/api/v1/streaming/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK")))
         }
+        // The WebSocket's address asked as a plain request (a WebSocket upgrade never reaches this router).
+        router.get("/api/v1/streaming") { _, _ -> Response in
+            throw HTTPError(
+                .upgradeRequired,
+                message:
+                    "Open this address as a WebSocket (?stream=public&access_token=…), or read the same events as Server-Sent Events at /api/v1/streaming/public, /hashtag?tag=…, /user or /user/notification."
+            )
+        }
         let streams: [(String, StreamSubscription.Kind)] = [
             ("public", .public), ("public/local", .publicLocal), ("hashtag", .hashtag), ("hashtag/local", .hashtagLocal),
             ("user", .user), ("user/notification", .userNotification),

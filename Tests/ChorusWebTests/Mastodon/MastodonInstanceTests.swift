@@ -74,7 +74,10 @@ import Testing
             let nodeinfo = try await reader.get("/.well-known/nodeinfo")
             let schema = try await reader.get("/nodeinfo/2.0")
             let health = try await reader.get("/api/v1/streaming/health")
+            let plainStreaming = try await reader.get("/api/v1/streaming?stream=public")
             // check
+            #expect(plainStreaming.status == .upgradeRequired)
+            #expect((plainStreaming["error"] as? String)?.contains("Server-Sent Events at /api/v1/streaming/public") == true)
             #expect(v1["version"] as? String == "4.3.0")
             let v1Configuration = v1["configuration"] as? [String: Any]
             #expect((v1Configuration?["statuses"] as? [String: Any])?["max_characters"] as? Int == 5000)
