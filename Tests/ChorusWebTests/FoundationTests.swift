@@ -80,6 +80,11 @@ import Testing
             #expect(forged.location?.hasPrefix("/signin") == true)
             #expect(short.status == .unprocessableContent)
             #expect(short.body.contains("at least 8 characters"))
+            // The field the error is about is marked for screen readers, and described by the error; the others are not.
+            #expect(short.body.contains("id=\"form-error\""))
+            #expect(short.body.contains("aria-describedby=\"form-error password-hint\" aria-invalid=\"true\""))
+            #expect(!short.body.contains("aria-describedby=\"form-error handle-hint\""))
+            #expect(short.body.components(separatedBy: "aria-invalid").count == 2)
         }
     }
 

@@ -205,6 +205,8 @@ import Testing
             #expect(mismatch.body.contains("Las dos contraseñas no son iguales. Vuelve a escribirlas."))
             #expect(long.status == .unprocessableContent)
             #expect(long.body.contains("Votre histoire compte 5001 caractères ; la limite est de 5000."))
+            #expect(long.body.contains("aria-describedby=\"form-error text-hint\" aria-invalid=\"true\""))
+            #expect(mismatch.body.contains("autocomplete=\"new-password\" aria-invalid=\"true\" aria-describedby=\"form-error\""))
             #expect(missing.status == .notFound)
             #expect(missing.body.contains("Diese Stimme ist nicht hier. Vielleicht wurde sie gelöscht"))
         }

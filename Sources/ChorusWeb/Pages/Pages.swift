@@ -53,6 +53,9 @@ public struct Pages: Sendable {
         // A form's error is mostly the domain's English sentence (an `InputError`, a `Refusal`): shown in the page's
         // language.
         if let error = values["error"] as? String { all["error"] = words.message(error) }
+        // The field a form's error is about is marked invalid for screen readers (`{{#invalid.text}}`), and described
+        // by the error.
+        if let field = values["error_field"] as? String, !field.isEmpty { all["invalid"] = [field: true] }
         let html = library.render(all, withTemplate: template) ?? fallbackPage
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

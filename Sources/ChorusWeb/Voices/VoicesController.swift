@@ -102,6 +102,7 @@ struct VoicesController {
                 "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
                 "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
             ]
+            if let field = (error as? InputError)?.field { values["error_field"] = field }
             if services.screening.crisisDetector.isCrisis(text) {
                 values["crisis"] = true
                 let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
@@ -240,9 +241,10 @@ struct VoicesController {
         } catch {
             // Refused: the reply stays in its box, and a reply that speaks of danger gets help at once all the same.
             guard let (status, message) = Self.formRefusal(error, alsoRefusals: .unprocessable) else { throw error }
-            let values: [String: Any] = [
+            var values: [String: Any] = [
                 "error": message, "reply_text": text, "writer_in_crisis": services.screening.crisisDetector.isCrisis(text),
             ]
+            if let field = (error as? InputError)?.field { values["error_field"] = field }
             return Self.withRetryAfter(try await thread(request, context, values: values, status: status), for: error)
         }
     }
