@@ -63,7 +63,8 @@ struct CrisisReading {
     private static let lineBreaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
 
     /// Whether `singleSpaced` would change the text: white space other than a space or a line break, or two of them in a
-    /// row (a blank line between the two halves of a cue, or a space before a line break). Nearly every post needs nothing, and an ASCII text is answered from its bytes, without Unicode's properties.
+    /// row (a blank line between the two halves of a cue, or a space before a line break). Nearly every post needs
+    /// nothing, and an ASCII text is answered from its bytes, without Unicode's properties.
     private static func needsSpacing(_ text: String) -> Bool {
         var previousWasSpace = false
         for byte in text.utf8 {

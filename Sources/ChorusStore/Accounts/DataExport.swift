@@ -42,6 +42,7 @@ public struct DataExport: Codable, Sendable {
         public let createdAt: Int64
         public let expiresAt: Int64
     }
+    /// Where the person stopped reading a timeline, as one of their apps saved it.
     public struct ExportedReadMarker: Codable, Sendable {
         public let timeline: String
         public let lastReadID: String

@@ -71,7 +71,7 @@ extension ChorusStore {
             query.appendInterpolation(unsafeRaw: " ORDER BY f.created_at DESC, a.id DESC LIMIT \(page.limit)")
             // A suspended account is listed nowhere (a quiet suspension, where its owner sees no change, excepted).
             return try await db.raw(query).all().map { (try $0.int64("followed_at"), try Self.account(from: $0)) }
-                .filter { !$0.1.isHiddenBySuspension }
+                .filter { !$0.account.isHiddenBySuspension }
         }
     }
 

@@ -24,9 +24,7 @@ extension SQLDatabase {
     /// that wants them waits, then finds them as this one left them (a voice deleted twice at once is taken off the
     /// totals once). Empty on SQLite, whose one writer already runs writes one at a time.
     var forUpdate: String { dialect.name == "sqlite" ? "" : " FOR UPDATE" }
-}
 
-extension SQLDatabase {
     /// Holds two accounts' rows, in id order, until the transaction ends (PostgreSQL; SQLite's one writer needs nothing).
     /// A follow and a block between the same two people then run one after the other: each read before the other
     /// committed, a follow made as a block was made outlived it.

@@ -46,8 +46,8 @@ struct AccountsController {
             return response
         } catch let error as InputError {
             return pages.render(
-                "signup", ["error": error.message, "error_field": error.field ?? "", "handle": typedHandle], request: request, context: context,
-                status: .unprocessableContent)
+                "signup", Pages.formError(error.message, field: error.field).merging(["handle": typedHandle]) { _, new in new }, request: request,
+                context: context, status: .unprocessableContent)
         } catch let refusal as Refusal where refusal.kind == .conflict {
             // The same form sent twice (a double click, or back and send again): the first made the account and signed in.
             if let account = context.account, let typed = try? Handle(typedHandle), typed.normalised == (try? Handle(account.handle))?.normalised {

@@ -6,7 +6,7 @@ import ChorusStore
 enum HeldReplyView {
     static func values(_ voice: Voice, words: Words, language: String) -> [String: Any] {
         var values = VoiceView.values(voice, words: words)
-        guard voice.state == .held, voice.isMine else { return values }
+        guard showsGuidance(voice) else { return values }
         let label = voice.guardLabel.flatMap(ReplyLabel.init(rawValue:)) ?? .hostile
         values["guidance"] = [
             "id": String(voice.id),
@@ -17,6 +17,9 @@ enum HeldReplyView {
         ]
         return values
     }
+
+    /// Whether the reader is shown guidance on this reply: their own, held.
+    static func showsGuidance(_ voice: Voice) -> Bool { voice.state == .held && voice.isMine }
 }
 
 /// The moderation parts of a voice's page: guidance on one's own held replies, the survivor's reply controls and the

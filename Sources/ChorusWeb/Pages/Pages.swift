@@ -5,6 +5,13 @@ import Mustache
 
 /// Server-rendered pages: one layout, one template per page, words from the reader's language.
 public struct Pages: Sendable {
+    /// A form's error as its page shows it (`render`): the words, and the field they are about, if any.
+    static func formError(_ message: String, field: String?) -> [String: Any] {
+        var values: [String: Any] = ["error": message]
+        if let field { values["error_field"] = field }
+        return values
+    }
+
     let library: MustacheLibrary
     let localization: Localization
     let config: AppConfig
@@ -55,7 +62,7 @@ public struct Pages: Sendable {
         if let error = values["error"] as? String { all["error"] = words.message(error) }
         // The field a form's error is about is marked invalid for screen readers (`{{#invalid.text}}`), and described
         // by the error.
-        if let field = values["error_field"] as? String, !field.isEmpty { all["invalid"] = [field: true] }
+        if let field = values["error_field"] as? String { all["invalid"] = [field: true] }
         let html = library.render(all, withTemplate: template) ?? fallbackPage
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -48,7 +48,8 @@ struct PledgesController {
             // The visibility chosen stays chosen: an anonymous pledge must not come back as a public one.
             let anonymous = (try? form.value("visibility")) == Visibility.anonymous.rawValue
             return try await page(
-                request, context, values: ["error": error.message, "error_field": error.field ?? "", "text": text, "anonymous": anonymous],
+                request, context,
+                values: Pages.formError(error.message, field: error.field).merging(["text": text, "anonymous": anonymous]) { _, new in new },
                 status: .unprocessableContent)
         }
     }

@@ -97,12 +97,12 @@ struct VoicesController {
         } catch {
             // Refused (too long, too many posts): the words stay in the form, and help is shown at once if they speak
             // of danger, whether or not the voice could be kept.
-            guard let (status, message) = Self.formRefusal(error, alsoRefusals: .conflict) else { throw error }
+            guard let (status, refusal) = Self.formRefusal(error, alsoRefusals: .conflict) else { throw error }
             var values: [String: Any] = [
-                "error": message, "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
+                "text": text, "content_warning": warning ?? "", "visibility": visibilityRaw,
                 "country": try form.value("country") ?? "", "reply_policy": try form.value("reply_policy") ?? "",
             ]
-            if let field = (error as? InputError)?.field { values["error_field"] = field }
+            values.merge(refusal) { _, new in new }
             if services.screening.crisisDetector.isCrisis(text) {
                 values["crisis"] = true
                 let given = (try? CountryChoice.parse(try form.value("country"))) ?? nil
@@ -114,12 +114,14 @@ struct VoicesController {
 
     /// A refusal a form answers on its own page, in `ErrorMiddleware`'s words and status: input to correct, a limit
     /// reached, or a refusal of the kind `alsoRefusals`; nil for anything else, which `ErrorMiddleware` answers.
-    static func formRefusal(_ error: any Error, alsoRefusals kind: Refusal.Kind? = nil) -> (HTTPResponse.Status, String)? {
+    static func formRefusal(_ error: any Error, alsoRefusals kind: Refusal.Kind? = nil) -> (HTTPResponse.Status, [String: Any])? {
         switch error {
-        case is InputError, is LimitReached: return ErrorMiddleware.describe(error)
-        case let refusal as Refusal where refusal.kind == kind: return ErrorMiddleware.describe(error)
+        case is InputError, is LimitReached: break
+        case let refusal as Refusal where refusal.kind == kind: break
         default: return nil
         }
+        let (status, message) = ErrorMiddleware.describe(error)
+        return (status, Pages.formError(message, field: (error as? InputError)?.field))
     }
 
     /// The page, with `Retry-After` when a limit was reached (as `ErrorMiddleware` gives it).
@@ -186,7 +188,7 @@ struct VoicesController {
             "policy_note": root.replyPolicy == .everyone ? false : words["policy_note_\(root.replyPolicy.rawValue)"],
             "reply_limit": VoiceDraft.storyLimit,
             // The writer of a held reply reads RAINN's tips in its guidance: the same list above the form stays folded.
-            "guidance_shown": replies.contains { $0.isMine && $0.state == .held },
+            "guidance_shown": replies.contains(where: HeldReplyView.showsGuidance),
         ]
         // After a change of who may reply (`?policy=saved`), it says it was saved.
         if request.uri.queryParameters["policy"] == "saved" { values["saved_notice"] = words["policy_saved"] }
@@ -240,11 +242,9 @@ struct VoicesController {
             return redirect(to: "/voices/\(written.voice.threadRoot)?said=\(written.voice.id)#v\(written.voice.id)")
         } catch {
             // Refused: the reply stays in its box, and a reply that speaks of danger gets help at once all the same.
-            guard let (status, message) = Self.formRefusal(error, alsoRefusals: .unprocessable) else { throw error }
-            var values: [String: Any] = [
-                "error": message, "reply_text": text, "writer_in_crisis": services.screening.crisisDetector.isCrisis(text),
-            ]
-            if let field = (error as? InputError)?.field { values["error_field"] = field }
+            guard let (status, refusal) = Self.formRefusal(error, alsoRefusals: .unprocessable) else { throw error }
+            var values: [String: Any] = ["reply_text": text, "writer_in_crisis": services.screening.crisisDetector.isCrisis(text)]
+            values.merge(refusal) { _, new in new }
             return Self.withRetryAfter(try await thread(request, context, values: values, status: status), for: error)
         }
     }
